@@ -1,0 +1,60 @@
+// Idempotent machine setup shared by `npm test` and `npm run demo`: installs what a fresh
+// machine lacks (npm packages, Debian's Chromium) and does nothing when it is already there.
+// Plain Node, no dependencies: it runs before node_modules exists.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+function run(cmd, args, opts = {}) {
+  console.log(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+}
+
+/** `npm ci` when node_modules is missing or older than the lock file. */
+export function ensureNodeModules() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+let aptUpdated = false;
+/** Installs Debian packages that are missing (needs root, as on these machines and in CI). */
+export function ensureDebPackages(packages) {
+  const missing = packages.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  if (missing.length === 0) return;
+  if (!hasCommand('apt-get')) throw new Error(`Missing system packages ${missing.join(', ')} and no apt-get to install them.`);
+  const asRoot = process.getuid?.() === 0 ? [] : ['sudo'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    run(asRoot[0] ?? 'apt-get', [...asRoot.slice(1), ...(asRoot.length ? ['apt-get'] : []), 'update', '-qq'], { env });
+    aptUpdated = true;
+  }
+  run(asRoot[0] ?? 'apt-get', [...asRoot.slice(1), ...(asRoot.length ? ['apt-get'] : []), 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+}
+
+/** Debian's Chromium, driven by playwright-core in the webview and end-to-end tests. */
+export function ensureChromium() {
+  ensureDebPackages(['chromium', 'fonts-dejavu-core']);
+  return '/usr/bin/chromium';
+}
+
+export function packageVersion() {
+  return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+}
+
+export function gitDescribe() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,59 @@
+// The whole test suite, as the README's Quick start runs it:  npm test
+//   npm test            setup, build, lint, typecheck, unit + integration + webview + package + end-to-end
+//   npm test -- unit    only test/unit and test/integration (no browser, no VS Code)
+//   npm test -- e2e     only the real-VS-Code end-to-end tests
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ensureChromium, ensureNodeModules, root } from './setup.mjs';
+
+const only = process.argv[2];
+const groups = {
+  unit: ['test/unit', 'test/integration'],
+  webview: ['test/webview'],
+  package: ['test/package'],
+  e2e: ['test/e2e'],
+};
+const selected = only ? [only] : Object.keys(groups);
+for (const g of selected) if (!groups[g]) throw new Error(`Unknown test group "${g}" (one of ${Object.keys(groups).join(', ')})`);
+
+function step(name, cmd, args) {
+  console.log(`\n▶ ${name}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) {
+    console.error(`✘ ${name} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status || 1);
+  }
+}
+
+function findTests(dir) {
+  const abs = join(root, dir);
+  let entries;
+  try {
+    entries = readdirSync(abs);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    const p = join(abs, e);
+    if (statSync(p).isDirectory()) return findTests(relative(root, p));
+    return e.endsWith('.test.ts') ? [relative(root, p)] : [];
+  });
+}
+
+ensureNodeModules();
+if (selected.some((g) => g === 'webview' || g === 'e2e')) ensureChromium();
+
+step('build', 'node', ['esbuild.mjs']);
+if (!only) {
+  step('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
+  step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  step('typecheck webview', 'npx', ['tsc', '-p', 'tsconfig.webview.json', '--noEmit']);
+}
+
+const files = selected.flatMap((g) => groups[g].flatMap(findTests)).sort();
+if (files.length === 0) {
+  console.error('No test files found.');
+  process.exit(1);
+}
+step(`tests (${files.length} files)`, 'node', ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]);

@@ -1,0 +1,103 @@
+// Human formatting of metric values, shared by the status bar and the webview.
+
+import type { Unit } from './model';
+
+function trimNumber(n: number, digits: number): string {
+  const fixed = n.toFixed(digits);
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
+
+/** 1234 → "1.2k", 0.5 → "0.5", 12 → "12". */
+export function formatCount(n: number): string {
+  const abs = Math.abs(n);
+  if (abs >= 1e9) return `${trimNumber(n / 1e9, 1)}G`;
+  if (abs >= 1e6) return `${trimNumber(n / 1e6, 1)}M`;
+  if (abs >= 1e3) return `${trimNumber(n / 1e3, 1)}k`;
+  if (abs >= 100 || Number.isInteger(n)) return trimNumber(n, 0);
+  if (abs >= 10) return trimNumber(n, 1);
+  return trimNumber(n, 2);
+}
+
+/** 52_428_800 → "50 MB" (binary multiples, short suffixes as developers say them). */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = Math.abs(n);
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  const digits = value >= 100 || i === 0 ? 0 : value >= 10 ? 0 : 1;
+  return `${n < 0 ? '-' : ''}${trimNumber(value, digits)} ${units[i]}`;
+}
+
+/** Milliseconds: 0.42 → "0.42 ms", 45.2 → "45 ms", 1530 → "1.53 s". */
+export function formatMs(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs >= 1000) return `${trimNumber(ms / 1000, 2)} s`;
+  if (abs >= 10) return `${trimNumber(ms, 0)} ms`;
+  return `${trimNumber(ms, 2)} ms`;
+}
+
+/** Seconds as a duration: 3725 → "1h 02m", 59 → "59s", 90061 → "1d 01h". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const pad = (x: number) => String(x).padStart(2, '0');
+  if (d > 0) return `${d}d ${pad(h)}h`;
+  if (h > 0) return `${h}h ${pad(m)}m`;
+  if (m > 0) return `${m}m ${pad(s % 60)}s`;
+  return `${s}s`;
+}
+
+export function formatPercent(p: number): string {
+  const abs = Math.abs(p);
+  return `${trimNumber(p, abs >= 10 ? 0 : 1)} %`;
+}
+
+/** A value in its unit, for tables, gauges and tooltips. */
+export function formatValue(value: number | null | undefined, unit: Unit): string {
+  if (value == null || !Number.isFinite(value)) return '–';
+  switch (unit) {
+    case 'bytes':
+      return formatBytes(value);
+    case 'ms':
+      return formatMs(value);
+    case 'seconds':
+      return Math.abs(value) < 1 ? formatMs(value * 1000) : `${trimNumber(value, Math.abs(value) >= 100 ? 0 : 2)} s`;
+    case 'percent':
+      return formatPercent(value);
+    case 'ratio':
+      return formatPercent(value * 100);
+    case 'per_second':
+      return `${formatCount(value)}/s`;
+    case 'count':
+    case 'none':
+      return formatCount(value);
+  }
+}
+
+/** Unicode sparkline of the values (nulls as gaps), e.g. "▁▂▄▇█▅". */
+export function sparkline(values: readonly (number | null)[], width = 20): string {
+  const ticks = '▁▂▃▄▅▆▇█';
+  if (values.length === 0) return '';
+  const step = Math.max(1, values.length / width);
+  const picked: (number | null)[] = [];
+  for (let i = 0; i < values.length && picked.length < width; i += step) {
+    const v = values[Math.floor(i)];
+    picked.push(v != null && Number.isFinite(v) ? v : null);
+  }
+  const finite = picked.filter((v): v is number => v != null);
+  if (finite.length === 0) return ' '.repeat(picked.length);
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  return picked
+    .map((v) => {
+      if (v == null) return ' ';
+      if (max === min) return ticks[3];
+      return ticks[Math.round(((v - min) / (max - min)) * (ticks.length - 1))];
+    })
+    .join('');
+}

@@ -1,0 +1,137 @@
+// The one normalised model every source format is decoded into.
+
+export type Unit = 'bytes' | 'seconds' | 'ms' | 'percent' | 'ratio' | 'count' | 'per_second' | 'none';
+export type SeriesKind = 'counter' | 'gauge';
+
+/**
+ * What a series means, when a decoder knows. The status bar, the panel's gauges and the
+ * default thresholds find the metrics that matter by role, whatever the source calls them.
+ */
+export type Role =
+  | 'requests' // counter of requests served (its rate is the request rate)
+  | 'errors' // counter of failed requests
+  | 'errorRate' // percent of requests that failed
+  | 'latency' // response time in ms (p95 where the source has quantiles, else average)
+  | 'connections' // open WebSocket / client connections
+  | 'pending' // requests in flight
+  | 'subscribers' // total pub/sub subscribers
+  | 'heap' // heap used, bytes
+  | 'rss' // resident set size, bytes
+  | 'cpu' // CPU use, percent
+  | 'uptime' // seconds since the server started
+  | 'cacheHitRatio' // percent
+  | 'storage'; // percent of storage used
+
+/** Label pairs sorted by key, keys unique. Pairs (not an object) so no key can touch a prototype. */
+export type Labels = ReadonlyArray<readonly [key: string, value: string]>;
+
+export interface Sample {
+  /** Dotted name, e.g. `http.totalRequests`, `endpoint.p95`, `process_cpu_seconds_total`. */
+  readonly name: string;
+  readonly labels: Labels;
+  /** Always finite. Decoders drop samples whose value is not a finite number. */
+  readonly value: number;
+  readonly kind: SeriesKind;
+  readonly unit: Unit;
+  readonly role?: Role;
+}
+
+/** A Prometheus-style histogram as sent: cumulative bucket counts. Turned into quantiles downstream. */
+export interface HistogramSample {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly unit: Unit;
+  readonly role?: Role;
+  /** Upper bounds ascending, the last one `Infinity`; counts cumulative. */
+  readonly buckets: ReadonlyArray<readonly [le: number, count: number]>;
+  readonly sum: number;
+  readonly count: number;
+}
+
+export type FormatId = 'bun' | 'snapshot' | 'daemon' | 'go-stats' | 'prometheus' | 'json';
+export type FormatHint = FormatId | 'auto';
+
+export interface ConnectionRow {
+  readonly id: string;
+  readonly remoteAddress: string;
+  readonly connectedAt?: number; // ms since epoch
+  readonly durationSeconds?: number;
+  readonly messagesIn?: number;
+  readonly messagesOut?: number;
+  readonly bytesIn?: number;
+  readonly bytesOut?: number;
+  readonly idleSeconds?: number;
+}
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+/** An alert the server itself raised (snapshot/update protocol). */
+export interface ServerAlert {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly metric?: string;
+  readonly value?: number;
+  readonly threshold?: number;
+  readonly timestamp?: number;
+}
+
+/** What one message from a source decodes to. */
+export interface Decoded {
+  readonly format: FormatId;
+  /** Time the server stamped on the message (ms since epoch), when it sent a valid one. */
+  readonly timestamp?: number;
+  readonly samples: readonly Sample[];
+  readonly histograms?: readonly HistogramSample[];
+  /** Per-connection table; replaces the previous one for this source. */
+  readonly connections?: readonly ConnectionRow[];
+  readonly alerts?: readonly ServerAlert[];
+  /** The server said something went wrong (e.g. a snapshot-protocol `error` message). */
+  readonly serverError?: string;
+  /** The message was understood but carries no metrics (another message type on a shared socket). */
+  readonly ignored?: boolean;
+}
+
+export type DecodeResult = { readonly ok: true; readonly value: Decoded } | { readonly ok: false; readonly error: string };
+
+export type SourceKind = 'ws' | 'sse' | 'http-json' | 'prometheus';
+
+export interface SourceConfig {
+  /** Stable id derived from the name. */
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+  readonly kind: SourceKind;
+  readonly format: FormatHint;
+  readonly pollIntervalMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** undefined: decide from the first message. */
+  readonly subscribe?: boolean;
+  /** Where the setting came from: workspace sources are not used in untrusted workspaces. */
+  readonly scope: 'user' | 'workspace';
+}
+
+/** A source's connection state, as users see it. */
+export type SourceState =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'connecting'; readonly attempt: number }
+  | { readonly phase: 'open'; readonly since: number }
+  | { readonly phase: 'reconnecting'; readonly retryAt: number; readonly attempt: number; readonly reason: string }
+  | { readonly phase: 'closed' } // closed by the user
+  | { readonly phase: 'failed'; readonly reason: string }; // will not retry on its own (401/403/404, bad URL)
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export function sortLabels(pairs: Iterable<readonly [string, string]>): Labels {
+  const byKey = new Map<string, string>();
+  for (const [k, v] of pairs) byKey.set(k, v);
+  return [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** Canonical key of name + labels, e.g. `http_requests_total{method="GET",path="/x"}`. */
+export function seriesKey(name: string, labels: Labels): string {
+  if (labels.length === 0) return name;
+  return `${name}{${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+}

@@ -1,0 +1,303 @@
+// Every message between the extension host and the metrics panel webview.
+// Imported by both sides; it must stay free of `vscode` and of the DOM.
+// Host events read `didX`; webview requests are imperatives.
+
+import type { Labels, SeriesKind, Severity, SourceKind, SourceState, Unit, Role } from './core/model';
+
+export const PANEL_VIEW_TYPE = 'pulse.metrics';
+
+export type WindowId = '1m' | '5m' | '15m' | '1h' | '24h';
+export const WINDOWS: Readonly<Record<WindowId, number>> = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+};
+export type ValueMode = 'rate' | 'raw';
+
+// ---------------------------------------------------------------- views (data sent to the webview)
+
+export interface SourceView {
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+  readonly kind: SourceKind;
+  readonly state: SourceState;
+  readonly lastMessageAt: number | null;
+  readonly messagesPerSecond: number;
+  /** Series refused by the cardinality bound so far. */
+  readonly droppedSeries: number;
+  /** Last decode error or server `error` message, if any. */
+  readonly lastError: string | null;
+}
+
+export interface SeriesView {
+  readonly id: string;
+  readonly sourceId: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly kind: SeriesKind;
+  readonly unit: Unit;
+  readonly role: Role | null;
+  /** Gauges: the last value. Counters: the per-second rate (null until two samples). */
+  readonly value: number | null;
+  /** Counters: the cumulative value as sent. Gauges: same as value. */
+  readonly raw: number;
+  readonly updatedAt: number;
+}
+
+/** Points of one series, oldest first. Times are ms since epoch. */
+export interface PointsView {
+  readonly id: string;
+  readonly t: readonly number[];
+  readonly v: readonly (number | null)[];
+}
+
+export type AlertState = 'pending' | 'firing' | 'resolved' | 'nodata';
+
+export interface AlertView {
+  readonly id: string;
+  readonly ruleId: string | null; // null for server-sent alerts
+  readonly seriesId: string | null;
+  readonly sourceId: string;
+  readonly origin: 'rule' | 'server';
+  readonly severity: Severity;
+  readonly state: AlertState;
+  readonly message: string;
+  readonly since: number;
+  readonly value: number | null;
+  readonly peak: number | null;
+  readonly threshold: number | null;
+  readonly unit: Unit;
+  readonly acknowledged: boolean;
+  readonly snoozedUntil: number | null; // ms since epoch; Infinity is sent as null + snoozedUntilRestart
+  readonly snoozedUntilRestart: boolean;
+  readonly resolvedAt: number | null;
+}
+
+export type RuleOrigin = 'default' | 'settings' | 'override';
+
+export interface RuleView {
+  readonly id: string;
+  readonly metric: string;
+  readonly labels: Readonly<Record<string, string>> | null;
+  readonly warning: number | null;
+  readonly critical: number | null;
+  readonly direction: 'above' | 'below';
+  readonly forSeconds: number;
+  readonly clear: number | null;
+  readonly anomaly: number | null;
+  readonly unit: Unit;
+  readonly origin: RuleOrigin;
+  /** Problems found in the settings for this rule (the rule fell back to its default). */
+  readonly problems: readonly string[];
+}
+
+export interface EndpointRow {
+  readonly sourceId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+  readonly errorRate: number | null; // percent
+  readonly throughput: number | null; // requests per second
+}
+
+export interface ConnectionView {
+  readonly sourceId: string;
+  readonly id: string;
+  readonly remoteAddress: string;
+  readonly durationSeconds: number | null;
+  readonly messagesIn: number | null;
+  readonly messagesOut: number | null;
+  readonly bytesIn: number | null;
+  readonly bytesOut: number | null;
+  readonly idleSeconds: number | null;
+}
+
+export interface TopicRow {
+  readonly sourceId: string;
+  readonly topic: string;
+  readonly subscribers: number;
+}
+
+/** The headline numbers, across sources (null: no source provides it). */
+export interface SummaryView {
+  readonly requestRate: number | null; // req/s
+  readonly latencyMs: number | null;
+  readonly errorRatePct: number | null;
+  readonly connections: number | null;
+  readonly pending: number | null;
+  readonly subscribers: number | null;
+  readonly heapBytes: number | null;
+  readonly heapTotalBytes: number | null;
+  readonly rssBytes: number | null;
+  readonly cpuPct: number | null;
+  readonly uptimeSeconds: number | null;
+}
+
+export interface PanelSnapshot {
+  readonly now: number;
+  readonly sources: readonly SourceView[];
+  readonly series: readonly SeriesView[];
+  readonly summary: SummaryView;
+  readonly alerts: readonly AlertView[];
+  readonly rules: readonly RuleView[];
+  readonly endpoints: readonly EndpointRow[];
+  readonly connections: readonly ConnectionView[];
+  readonly topics: readonly TopicRow[];
+  /** Problems with the configuration the user should fix (shown as a banner). */
+  readonly configProblems: readonly string[];
+}
+
+/** What changed since the last post. Absent fields did not change. */
+export interface PanelDelta {
+  readonly now: number;
+  readonly sources?: readonly SourceView[];
+  /** Series whose value changed (upserted by id). */
+  readonly series?: readonly SeriesView[];
+  /** Ids of series that no longer exist (history cleared). */
+  readonly removedSeries?: readonly string[];
+  readonly summary?: SummaryView;
+  readonly alerts?: readonly AlertView[];
+  readonly rules?: readonly RuleView[];
+  readonly endpoints?: readonly EndpointRow[];
+  readonly connections?: readonly ConnectionView[];
+  readonly topics?: readonly TopicRow[];
+  readonly configProblems?: readonly string[];
+  /** New points for the series the webview watches (those of its last requestHistory). */
+  readonly points?: readonly PointsView[];
+}
+
+// ---------------------------------------------------------------- messages
+
+export type HostMessage =
+  | { readonly type: 'didSnapshot'; readonly snapshot: PanelSnapshot }
+  | { readonly type: 'didUpdate'; readonly delta: PanelDelta }
+  | { readonly type: 'didLoadHistory'; readonly requestId: number; readonly window: WindowId; readonly mode: ValueMode; readonly series: readonly PointsView[] };
+
+export type SnoozeDuration = '15m' | '1h' | 'restart';
+
+export type WebviewMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'requestHistory'; readonly requestId: number; readonly ids: readonly string[]; readonly window: WindowId; readonly mode: ValueMode }
+  | { readonly type: 'reconnect'; readonly sourceId: string | null }
+  | { readonly type: 'addSource' }
+  | { readonly type: 'openSettings' }
+  | { readonly type: 'acknowledgeAlert'; readonly alertId: string }
+  | { readonly type: 'dismissAlert'; readonly alertId: string }
+  | { readonly type: 'snoozeAlert'; readonly alertId: string; readonly duration: SnoozeDuration }
+  | { readonly type: 'setThreshold'; readonly ruleId: string; readonly patch: ThresholdPatch }
+  | { readonly type: 'resetThreshold'; readonly ruleId: string }
+  | { readonly type: 'saveThresholdToSettings'; readonly ruleId: string };
+
+export interface ThresholdPatch {
+  readonly warning?: number | null;
+  readonly critical?: number | null;
+  readonly clear?: number | null;
+  readonly forSeconds?: number;
+}
+
+// ---------------------------------------------------------------- validation on receipt
+
+const MAX_ID = 512;
+const MAX_IDS = 200;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function isId(x: unknown): x is string {
+  return typeof x === 'string' && x.length > 0 && x.length <= MAX_ID;
+}
+function isOneOf<T extends string>(x: unknown, values: readonly T[]): x is T {
+  return typeof x === 'string' && (values as readonly string[]).includes(x);
+}
+function isThresholdNumber(x: unknown): x is number | null {
+  return x === null || (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < 1e15);
+}
+
+const WINDOW_IDS = Object.keys(WINDOWS) as WindowId[];
+
+/** Validates what the webview sent. Anything not exactly one of WebviewMessage is refused (undefined). */
+export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
+  if (!isRecord(x) || typeof x.type !== 'string') return undefined;
+  switch (x.type) {
+    case 'ready':
+    case 'addSource':
+    case 'openSettings':
+      return { type: x.type };
+    case 'requestHistory': {
+      const { requestId, ids, window, mode } = x;
+      if (typeof requestId !== 'number' || !Number.isSafeInteger(requestId)) return undefined;
+      if (!Array.isArray(ids) || ids.length > MAX_IDS || !ids.every(isId)) return undefined;
+      if (!isOneOf(window, WINDOW_IDS) || !isOneOf(mode, ['rate', 'raw'] as const)) return undefined;
+      return { type: 'requestHistory', requestId, ids: [...ids], window, mode };
+    }
+    case 'reconnect':
+      if (x.sourceId !== null && !isId(x.sourceId)) return undefined;
+      return { type: 'reconnect', sourceId: x.sourceId };
+    case 'acknowledgeAlert':
+    case 'dismissAlert':
+      return isId(x.alertId) ? { type: x.type, alertId: x.alertId } : undefined;
+    case 'snoozeAlert':
+      if (!isId(x.alertId) || !isOneOf(x.duration, ['15m', '1h', 'restart'] as const)) return undefined;
+      return { type: 'snoozeAlert', alertId: x.alertId, duration: x.duration };
+    case 'setThreshold': {
+      if (!isId(x.ruleId) || !isRecord(x.patch)) return undefined;
+      const p = x.patch;
+      const patch: { -readonly [K in keyof ThresholdPatch]: ThresholdPatch[K] } = {};
+      for (const key of Object.keys(p)) {
+        if (key === 'warning' || key === 'critical' || key === 'clear') {
+          const value = p[key];
+          if (!isThresholdNumber(value)) return undefined;
+          patch[key] = value;
+        } else if (key === 'forSeconds') {
+          const value = p[key];
+          if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 86_400) return undefined;
+          patch.forSeconds = value;
+        } else {
+          return undefined;
+        }
+      }
+      return { type: 'setThreshold', ruleId: x.ruleId, patch };
+    }
+    case 'resetThreshold':
+    case 'saveThresholdToSettings':
+      return isId(x.ruleId) ? { type: x.type, ruleId: x.ruleId } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Validates what the host sent, on the webview side. The host is trusted code, but the check keeps a
+ * malformed or stale message (e.g. from an older extension version after an update) from breaking the view.
+ */
+export function parseHostMessage(x: unknown): HostMessage | undefined {
+  if (!isRecord(x)) return undefined;
+  switch (x.type) {
+    case 'didSnapshot': {
+      const s = x.snapshot;
+      if (!isRecord(s) || typeof s.now !== 'number') return undefined;
+      const arrays = ['sources', 'series', 'alerts', 'rules', 'endpoints', 'connections', 'topics', 'configProblems'];
+      if (!arrays.every((k) => Array.isArray(s[k])) || !isRecord(s.summary)) return undefined;
+      return x as unknown as HostMessage;
+    }
+    case 'didUpdate': {
+      const d = x.delta;
+      if (!isRecord(d) || typeof d.now !== 'number') return undefined;
+      for (const [k, v] of Object.entries(d)) {
+        if (k === 'now') continue;
+        if (k === 'summary' ? !isRecord(v) : !Array.isArray(v)) return undefined;
+      }
+      return x as unknown as HostMessage;
+    }
+    case 'didLoadHistory':
+      if (typeof x.requestId !== 'number' || !isOneOf(x.window, WINDOW_IDS) || !Array.isArray(x.series)) return undefined;
+      return x as unknown as HostMessage;
+    default:
+      return undefined;
+  }
+}

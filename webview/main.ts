@@ -1,0 +1,2 @@
+import './styles.css';
+document.body.dataset.pulse = 'ready';
