@@ -9,6 +9,7 @@ export type SeriesKind = 'counter' | 'gauge';
  */
 export type Role =
   | 'requests' // counter of requests served (its rate is the request rate)
+  | 'requestRate' // requests per second, when the source sends a rate instead of a counter
   | 'errors' // counter of failed requests
   | 'errorRate' // percent of requests that failed
   | 'latency' // response time in ms (p95 where the source has quantiles, else average)
@@ -122,6 +123,15 @@ export type SourceState =
 
 export interface Disposable {
   dispose(): void;
+}
+
+/** Where core and transports write what happened; the host backs it with a LogOutputChannel. */
+export interface Logger {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
 }
 
 export function sortLabels(pairs: Iterable<readonly [string, string]>): Labels {
