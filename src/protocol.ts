@@ -47,6 +47,8 @@ export interface SeriesView {
   readonly updatedAt: number;
 }
 
+export type SeriesValue = readonly [id: string, value: number | null, raw: number, updatedAt: number];
+
 /** Points of one series, oldest first. Times are ms since epoch. */
 export interface PointsView {
   readonly id: string;
@@ -156,8 +158,10 @@ export interface PanelSnapshot {
 export interface PanelDelta {
   readonly now: number;
   readonly sources?: readonly SourceView[];
-  /** Series whose value changed (upserted by id). */
+  /** New series, or series whose description changed (upserted by id). */
   readonly series?: readonly SeriesView[];
+  /** Value updates of known series, compact: [id, value, raw, updatedAt]. */
+  readonly values?: readonly SeriesValue[];
   /** Ids of series that no longer exist (history cleared). */
   readonly removedSeries?: readonly string[];
   readonly summary?: SummaryView;
@@ -220,9 +224,25 @@ function isThresholdNumber(x: unknown): x is number | null {
 
 const WINDOW_IDS = Object.keys(WINDOWS) as WindowId[];
 
+const WEBVIEW_KEYS: Readonly<Record<WebviewMessage['type'], readonly string[]>> = {
+  ready: [],
+  addSource: [],
+  openSettings: [],
+  requestHistory: ['requestId', 'ids', 'window', 'mode'],
+  reconnect: ['sourceId'],
+  acknowledgeAlert: ['alertId'],
+  dismissAlert: ['alertId'],
+  snoozeAlert: ['alertId', 'duration'],
+  setThreshold: ['ruleId', 'patch'],
+  resetThreshold: ['ruleId'],
+  saveThresholdToSettings: ['ruleId'],
+};
+
 /** Validates what the webview sent. Anything not exactly one of WebviewMessage is refused (undefined). */
 export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
-  if (!isRecord(x) || typeof x.type !== 'string') return undefined;
+  if (!isRecord(x) || typeof x.type !== 'string' || !Object.prototype.hasOwnProperty.call(WEBVIEW_KEYS, x.type)) return undefined;
+  const allowed = WEBVIEW_KEYS[x.type as WebviewMessage['type']];
+  if (Object.keys(x).some((k) => k !== 'type' && !allowed.includes(k))) return undefined;
   switch (x.type) {
     case 'ready':
     case 'addSource':

@@ -24,9 +24,13 @@ describe('parseWebviewMessage', () => {
     assert.equal(parseWebviewMessage({ type: 'setThreshold', ruleId: 'r', patch: { command: 'x' } }), undefined);
     assert.equal(parseWebviewMessage({ type: 'dismissAlert', alertId: 'x'.repeat(10_000) }), undefined);
   });
-  it('copies only the known fields', () => {
-    const parsed = parseWebviewMessage({ type: 'dismissAlert', alertId: 'a', extra: { __proto__: { polluted: true } } });
+  it('refuses messages with fields beyond the protocol, and returns a fresh object', () => {
+    assert.equal(parseWebviewMessage({ type: 'dismissAlert', alertId: 'a', extra: { __proto__: { polluted: true } } }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'ready', command: 'workbench.action.quit' }), undefined);
+    const input = { type: 'dismissAlert', alertId: 'a' };
+    const parsed = parseWebviewMessage(input);
     assert.deepEqual(parsed, { type: 'dismissAlert', alertId: 'a' });
+    assert.notEqual(parsed, input);
   });
 });
 

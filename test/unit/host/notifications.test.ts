@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CriticalNotifier, NOTIFY_INTERVAL_MS } from '../../../src/host/notifications';
+import type { AlertView } from '../../../src/protocol';
+
+function alert(id: string, severity: 'warning' | 'critical'): AlertView {
+  return { id, ruleId: 'r', seriesId: 's', sourceId: 'a', origin: 'rule', severity, state: 'firing', message: `alert ${id}`, since: 0, value: 1, peak: 1, threshold: 1, unit: 'ms', acknowledged: false, snoozedUntil: null, snoozedUntilRestart: false, resolvedAt: null };
+}
+
+test('one notification per interval for critical alerts only, with the actions', async () => {
+  let now = 0;
+  const shown: string[][] = [];
+  const snoozed: string[] = [];
+  let answer: string | undefined = 'Snooze 15 min';
+  const n = new CriticalNotifier({
+    show: async (m, ...actions) => {
+      shown.push([m, ...actions]);
+      return answer;
+    },
+    openPanel: () => shown.push(['opened']),
+    snooze: (id) => snoozed.push(id),
+    enabled: () => true,
+    now: () => now,
+  });
+  assert.equal(n.notify([alert('w', 'warning')]), false);
+  assert.equal(n.notify([alert('c1', 'critical')]), true);
+  assert.deepEqual(shown[0], ['Pulse: alert c1', 'Open Panel', 'Snooze 15 min']);
+  for (let i = 0; i < 50; i++) assert.equal(n.notify([alert(`x${i}`, 'critical')]), false);
+  now = NOTIFY_INTERVAL_MS + 1;
+  answer = 'Open Panel';
+  assert.equal(n.notify([alert('c2', 'critical')]), true);
+  assert.ok(shown[1]?.[0]?.includes('and 50 more'));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(snoozed, ['c1']);
+  assert.ok(shown.some((s) => s[0] === 'opened'));
+});
+
+test('nothing is shown when notifications are off', () => {
+  const n = new CriticalNotifier({ show: async () => undefined, openPanel() {}, snooze() {}, enabled: () => false });
+  assert.equal(n.notify([alert('c', 'critical')]), false);
+});

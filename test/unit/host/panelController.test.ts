@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PanelController } from '../../../src/host/panelController';
+import type { PanelActions } from '../../../src/host/panelController';
+import type { HostMessage } from '../../../src/protocol';
+import type { Logger } from '../../../src/core/model';
+
+function fake() {
+  const calls: string[] = [];
+  const posted: HostMessage[] = [];
+  const warnings: string[] = [];
+  const log: Logger = { trace() {}, debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+  const actions: PanelActions = {
+    snapshot: () => ({ type: 'didUpdate', delta: { now: 1 } }),
+    history: (ids) => ids.map((id) => ({ id, t: [1], v: [2] })),
+    reconnect: (id) => calls.push(`reconnect:${String(id)}`),
+    addSource: () => calls.push('addSource'),
+    openSettings: () => calls.push('openSettings'),
+    acknowledgeAlert: (id) => calls.push(`ack:${id}`),
+    dismissAlert: (id) => calls.push(`dismiss:${id}`),
+    snoozeAlert: (id, d) => calls.push(`snooze:${id}:${d}`),
+    setThreshold: (id, patch) => {
+      calls.push(`set:${id}:${JSON.stringify(patch)}`);
+      return patch.warning === 999 ? 'warning 999 is beyond critical' : undefined;
+    },
+    resetThreshold: (id) => calls.push(`reset:${id}`),
+    saveThresholdToSettings: (id) => calls.push(`save:${id}`),
+    hasAlert: (id) => id === 'a1',
+    hasRule: (id) => id === 'error-rate',
+    hasSource: (id) => id === 'api',
+    showError: (m) => calls.push(`error:${m}`),
+  };
+  const controller = new PanelController((m) => posted.push(m), actions, log);
+  return { controller, calls, posted, warnings };
+}
+
+test('ready is answered with a snapshot, history requests with didLoadHistory', () => {
+  const f = fake();
+  assert.equal(f.controller.isReady, false);
+  assert.equal(f.controller.receive({ type: 'ready' }), true);
+  assert.equal(f.controller.isReady, true);
+  assert.equal(f.posted[0]?.type, 'didUpdate');
+  f.controller.receive({ type: 'requestHistory', requestId: 7, ids: ['x'], window: '5m', mode: 'rate' });
+  const reply = f.posted[1];
+  assert.equal(reply?.type, 'didLoadHistory');
+  assert.equal(reply?.type === 'didLoadHistory' ? reply.requestId : -1, 7);
+  f.controller.markNotReady();
+  assert.equal(f.controller.isReady, false);
+});
+
+test('each request runs its action with the validated arguments', () => {
+  const f = fake();
+  f.controller.receive({ type: 'reconnect', sourceId: 'api' });
+  f.controller.receive({ type: 'reconnect', sourceId: null });
+  f.controller.receive({ type: 'acknowledgeAlert', alertId: 'a1' });
+  f.controller.receive({ type: 'dismissAlert', alertId: 'a1' });
+  f.controller.receive({ type: 'snoozeAlert', alertId: 'a1', duration: '1h' });
+  f.controller.receive({ type: 'setThreshold', ruleId: 'error-rate', patch: { warning: 2 } });
+  f.controller.receive({ type: 'resetThreshold', ruleId: 'error-rate' });
+  f.controller.receive({ type: 'saveThresholdToSettings', ruleId: 'error-rate' });
+  f.controller.receive({ type: 'addSource' });
+  f.controller.receive({ type: 'openSettings' });
+  assert.deepEqual(f.calls, ['reconnect:api', 'reconnect:null', 'ack:a1', 'dismiss:a1', 'snooze:a1:1h', 'set:error-rate:{"warning":2}', 'reset:error-rate', 'save:error-rate', 'addSource', 'openSettings']);
+});
+
+test('forged, unknown and dangling messages are refused and logged, nothing runs', () => {
+  const f = fake();
+  const forged: unknown[] = [
+    { type: 'runCommand', command: 'workbench.action.terminal.sendSequence', args: { text: 'rm -rf ~\n' } },
+    { type: 'openSettings', extra: 'x' },
+    { type: 'reconnect', sourceId: 'not-a-source' },
+    { type: 'dismissAlert', alertId: 'no-such-alert' },
+    { type: 'setThreshold', ruleId: 'error-rate', patch: { warning: '1; DROP' } },
+    { type: 'setThreshold', ruleId: 'nope', patch: { warning: 1 } },
+    { type: 'snoozeAlert', alertId: 'a1', duration: 'forever' },
+    { type: '__proto__' },
+    null,
+    'ready',
+    { type: 'requestHistory', requestId: 1, ids: ['x'], window: '1y', mode: 'rate' },
+  ];
+  for (const m of forged) assert.equal(f.controller.receive(m), false, JSON.stringify(m));
+  assert.deepEqual(f.calls.filter((c) => !c.startsWith('error:')), []);
+  assert.equal(f.posted.length, 0);
+  assert.equal(f.warnings.length, forged.length);
+  assert.ok(f.warnings.some((w) => w.includes('runCommand')));
+});
+
+test('a threshold the pipeline refuses is reported to the user', () => {
+  const f = fake();
+  assert.equal(f.controller.receive({ type: 'setThreshold', ruleId: 'error-rate', patch: { warning: 999 } }), false);
+  assert.ok(f.calls.includes('error:Threshold not changed: warning 999 is beyond critical'));
+});
