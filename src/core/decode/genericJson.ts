@@ -1,0 +1,30 @@
+// Any other JSON: numeric leaves flattened into dotted names (docs/formats.md §6).
+import { numericLeaves } from './jsonWalk';
+import { guessSeries } from './roles';
+import { SampleList } from './sampleList';
+import { field, isObject, parseTimestamp } from './values';
+import type { Limits } from './limits';
+import type { DecodeResult } from '../model';
+
+/** Top-level keys that stamp the message rather than measure anything. */
+const TIME_KEYS: ReadonlySet<string> = new Set(['timestamp', 'time', 'ts']);
+
+export function decodeGenericJson(value: unknown, limits: Limits): DecodeResult {
+  if (typeof value !== 'object' || value === null) {
+    return { ok: false, error: `expected a JSON object or array, got ${value === null ? 'null' : typeof value}` };
+  }
+  let timestamp: number | undefined;
+  if (isObject(value)) {
+    for (const key of TIME_KEYS) {
+      timestamp = parseTimestamp(field(value, key));
+      if (timestamp !== undefined) break;
+    }
+  }
+  const { leaves } = numericLeaves(value, limits, (path, depth) => depth === 1 && TIME_KEYS.has(path));
+  const out = new SampleList(limits.maxLeaves);
+  for (const leaf of leaves) {
+    const meta = guessSeries(leaf.path);
+    out.add(leaf.path, leaf.value, meta.kind, meta.unit, meta.role);
+  }
+  return { ok: true, value: { format: 'json', samples: out.samples, ...(timestamp === undefined ? {} : { timestamp }) } };
+}

@@ -1,0 +1,255 @@
+// Prometheus text / OpenMetrics → the normalised model (docs/formats.md §5).
+import { normalizeLabels } from './labels';
+import { parsePrometheusText } from './prometheusParse';
+import { guessKind, guessUnit } from './roles';
+import { SampleList } from './sampleList';
+import { snippet } from './values';
+import type { Limits } from './limits';
+import type { PromFamily, PromSample } from './prometheusParse';
+import type { DecodeResult, HistogramSample, Labels, Role, SeriesKind, Unit } from '../model';
+
+/** Samples read from one scrape, and series produced from them. */
+const MAX_PARSED = 200_000;
+const MAX_SERIES = 50_000;
+const MAX_HISTOGRAMS = 5_000;
+
+const ROLE_BY_SERIES: ReadonlyMap<string, Role> = new Map<string, Role>([
+  ['process_resident_memory_bytes', 'rss'],
+  ['nodejs_heap_size_used_bytes', 'heap'],
+  ['go_memstats_heap_alloc_bytes', 'heap'],
+]);
+
+const UNIT_BY_METADATA: ReadonlyMap<string, Unit> = new Map<string, Unit>([
+  ['seconds', 'seconds'],
+  ['bytes', 'bytes'],
+  ['ratio', 'ratio'],
+  ['percent', 'percent'],
+  ['milliseconds', 'ms'],
+]);
+
+const STATUS_LABELS: ReadonlySet<string> = new Set(['status', 'code', 'status_code', 'statusCode']);
+
+export function decodePrometheus(text: string, limits: Limits): DecodeResult {
+  const parsed = parsePrometheusText(text, MAX_PARSED);
+  let sampleCount = 0;
+  for (const fam of parsed.families) sampleCount += fam.samples.length;
+  if (sampleCount === 0 && parsed.firstInvalid !== undefined) {
+    const { line, text: bad } = parsed.firstInvalid;
+    return { ok: false, error: `not Prometheus text: line ${line} is not a sample or comment: ${snippet(bad, 60)}` };
+  }
+
+  const out = new SampleList(MAX_SERIES);
+  const histograms: HistogramSample[] = [];
+  const requests = findRequestsFamily(parsed.families);
+  const latency = findLatencyHistogram(parsed.families);
+  const names = new Set(parsed.families.map((f) => f.name));
+
+  for (const fam of parsed.families) {
+    switch (fam.type) {
+      case 'histogram':
+        if (histograms.length < MAX_HISTOGRAMS) histograms.push(...toHistograms(fam, fam === latency ? 'latency' : undefined));
+        break;
+      case 'summary':
+        addSummary(fam, out);
+        break;
+      case 'counter':
+        addCounter(fam, out, fam === requests);
+        break;
+      case 'untyped':
+        for (const s of fam.samples) {
+          if (s.name.endsWith('_created')) continue;
+          const kind = guessKind(s.name);
+          const direct = fam === requests && fam.samples.length === 1 && s.labels.length === 0;
+          out.add(s.name, s.value, kind, unitOf(fam, s.name, kind), direct ? 'requests' : roleOf(s), s.labels);
+        }
+        if (fam === requests) addCounter(fam, out, true);
+        break;
+      default:
+        for (const s of fam.samples) out.add(s.name, s.value, 'gauge', unitOf(fam, s.name, 'gauge'), roleOf(s), s.labels);
+    }
+  }
+
+  const start = parsed.families.find((f) => f.name === 'process_start_time_seconds')?.samples[0]?.value;
+  if (start !== undefined && Number.isFinite(start) && !names.has('process_uptime_seconds')) {
+    const uptime = limits.now / 1000 - start;
+    if (uptime >= 0) out.add('process_uptime_seconds', uptime, 'gauge', 'seconds', 'uptime');
+  }
+  return { ok: true, value: { format: 'prometheus', samples: out.samples, ...(histograms.length > 0 ? { histograms } : {}) } };
+}
+
+function roleOf(s: PromSample): Role | undefined {
+  return s.labels.length === 0 ? ROLE_BY_SERIES.get(s.name) : undefined;
+}
+
+/** Guessed units by kind and name: scrapes repeat the same names, and guessing is the costly part. */
+const unitCache = new Map<string, Unit>();
+const UNIT_CACHE_MAX = 10_000;
+
+function unitOf(fam: PromFamily, name: string, kind: SeriesKind): Unit {
+  if (name.endsWith('_count') || name.endsWith('_bucket')) return 'count';
+  const declared = UNIT_BY_METADATA.get(fam.unit);
+  if (declared !== undefined) return declared;
+  const key = kind === 'counter' ? `c${name}` : `g${name}`;
+  let unit = unitCache.get(key);
+  if (unit === undefined) {
+    if (unitCache.size >= UNIT_CACHE_MAX) unitCache.clear();
+    unit = guessUnit(name, kind);
+    unitCache.set(key, unit);
+  }
+  return unit;
+}
+
+/** The name a counter's sample is stored under: OpenMetrics' `X_total` for family `X_total` stays `X_total`. */
+function counterName(fam: PromFamily, s: PromSample): string {
+  return fam.name.endsWith('_total') && s.name.length === fam.name.length + 6 && s.name.endsWith('_total') ? fam.name : s.name;
+}
+
+function counterSeriesName(fam: PromFamily): string {
+  return fam.type === 'counter' && !fam.name.endsWith('_total') ? `${fam.name}_total` : fam.name;
+}
+
+/** `http_requests_total` if present, else the first counter named `*_requests_total`. */
+function findRequestsFamily(families: readonly PromFamily[]): PromFamily | undefined {
+  let found: PromFamily | undefined;
+  for (const fam of families) {
+    if (fam.type !== 'counter' && !(fam.type === 'untyped' && fam.name.endsWith('_total'))) continue;
+    const name = counterSeriesName(fam);
+    if (name === 'http_requests_total') return fam;
+    if (found === undefined && name.endsWith('_requests_total')) found = fam;
+  }
+  return found;
+}
+
+/** `http_request_duration_seconds` if present, else the first request/response duration or latency histogram. */
+function findLatencyHistogram(families: readonly PromFamily[]): PromFamily | undefined {
+  let found: PromFamily | undefined;
+  for (const fam of families) {
+    if (fam.type !== 'histogram') continue;
+    if (fam.name === 'http_request_duration_seconds') return fam;
+    if (
+      found === undefined &&
+      /(?:request|response|http)/.test(fam.name) &&
+      /_(?:duration|latency)_(?:seconds|milliseconds|ms)$/.test(fam.name)
+    ) {
+      found = fam;
+    }
+  }
+  return found;
+}
+
+function addCounter(fam: PromFamily, out: SampleList, isRequests: boolean): void {
+  const series = fam.samples.filter((s) => !s.name.endsWith('_created'));
+  if (fam.type === 'counter') {
+    for (const s of series) {
+      const name = counterName(fam, s);
+      const direct = isRequests && series.length === 1 && s.labels.length === 0;
+      out.add(name, s.value, 'counter', unitOf(fam, name, 'counter'), direct ? 'requests' : roleOf(s), s.labels);
+    }
+  }
+  if (!isRequests || (series.length === 1 && series[0]?.labels.length === 0)) return;
+  // Many labelled series: one unlabelled total carries the role, and 5xx ones an errors total.
+  const name = counterSeriesName(fam);
+  const base = name.slice(0, -'_total'.length);
+  let all = 0;
+  let errors = 0;
+  let hasStatus = false;
+  for (const s of series) {
+    if (!Number.isFinite(s.value)) continue;
+    all += s.value;
+    const status = s.labels.find(([k]) => STATUS_LABELS.has(k));
+    if (status !== undefined) {
+      hasStatus = true;
+      if (status[1].startsWith('5')) errors += s.value;
+    }
+  }
+  out.add(`${base}_all_total`, all, 'counter', 'count', 'requests');
+  if (hasStatus) out.add(`${base}_errors_total`, errors, 'counter', 'count', 'errors');
+}
+
+function addSummary(fam: PromFamily, out: SampleList): void {
+  for (const s of fam.samples) {
+    if (s.name === fam.name) out.add(s.name, s.value, 'gauge', unitOf(fam, s.name, 'gauge'), undefined, s.labels);
+    else if (s.name.endsWith('_sum')) out.add(s.name, s.value, 'counter', unitOf(fam, fam.name, 'gauge'), undefined, s.labels);
+    else if (s.name.endsWith('_count')) out.add(s.name, s.value, 'counter', 'count', undefined, s.labels);
+  }
+}
+
+interface Group {
+  readonly raw: ReadonlyArray<readonly [string, string]>;
+  readonly labels: Labels;
+  readonly buckets: Array<[number, number]>;
+  sum: number | undefined;
+  count: number | undefined;
+}
+
+function withoutLe(labels: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
+  const rest: Array<[string, string]> = [];
+  for (const [k, v] of labels) if (k !== 'le') rest.push([k, v]);
+  return rest;
+}
+
+function sameLabels(a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArray<readonly [string, string]>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x[0] !== y[0] || x[1] !== y[1]) return false;
+  }
+  return true;
+}
+
+function toHistograms(fam: PromFamily, role: Role | undefined): HistogramSample[] {
+  const groups = new Map<string, Group>();
+  let last: Group | undefined;
+  const bucketName = `${fam.name}_bucket`;
+  const sumName = `${fam.name}_sum`;
+  const countName = `${fam.name}_count`;
+  for (const s of fam.samples) {
+    const isBucket = s.name === bucketName;
+    if (!isBucket && s.name !== sumName && s.name !== countName) continue;
+    const rest = withoutLe(s.labels);
+    let group = last !== undefined && sameLabels(last.raw, rest) ? last : undefined;
+    if (group === undefined) {
+      const labels = normalizeLabels(rest);
+      const key = labels.map(([k, v]) => `${k}\u0000${v}`).join('\u0001');
+      group = groups.get(key);
+      if (group === undefined) {
+        group = { raw: rest, labels, buckets: [], sum: undefined, count: undefined };
+        groups.set(key, group);
+      }
+      last = group;
+    }
+    if (isBucket) {
+      const le = s.labels.find(([k]) => k === 'le')?.[1];
+      const bound = le === undefined ? Number.NaN : le === '+Inf' || le === 'Inf' ? Number.POSITIVE_INFINITY : Number(le);
+      if (le !== undefined && le.trim().length > 0 && !Number.isNaN(bound) && Number.isFinite(s.value) && s.value >= 0) {
+        group.buckets.push([bound, s.value]);
+      }
+    } else if (s.name === sumName) group.sum = s.value;
+    else group.count = s.value;
+  }
+
+  const unit = unitOf(fam, fam.name, 'gauge');
+  // Latency is milliseconds throughout the model, whatever the histogram was instrumented in.
+  const scale = role === 'latency' && unit === 'seconds' ? 1000 : 1;
+  const result: HistogramSample[] = [];
+  for (const g of groups.values()) {
+    const buckets = g.buckets.sort((a, b) => a[0] - b[0]).filter((b, i, all) => i === 0 || all[i - 1]?.[0] !== b[0]);
+    const top = buckets[buckets.length - 1];
+    const count = g.count !== undefined && Number.isFinite(g.count) ? g.count : top?.[1];
+    if (count === undefined || count < 0) continue;
+    if (top === undefined || top[0] !== Number.POSITIVE_INFINITY) buckets.push([Number.POSITIVE_INFINITY, Math.max(count, top?.[1] ?? 0)]);
+    const sum = g.sum !== undefined && Number.isFinite(g.sum) ? g.sum : 0;
+    result.push({
+      name: fam.name,
+      labels: g.labels,
+      unit: scale === 1 ? unit : 'ms',
+      ...(role === undefined ? {} : { role }),
+      buckets: scale === 1 ? buckets : buckets.map(([le, c]) => [le * scale, c] as const),
+      sum: sum * scale,
+      count,
+    });
+  }
+  return result;
+}
+

@@ -1,0 +1,66 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeMessage } from '../../../src/core/decode/decode';
+import type { FormatId } from '../../../src/core/model';
+
+const dir = join(__dirname, '..', '..', 'fixtures', 'formats');
+const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
+const lines = (name: string): string[] => read(name).split('\n').filter((l) => l.trim() !== '');
+
+function detected(payload: string): { format: FormatId; ignored: boolean } {
+  const r = decodeMessage(payload, 'auto');
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  return { format: r.value.format, ignored: r.value.ignored === true };
+}
+
+describe('auto-detection', () => {
+  it('recognises every fixture by its shape', () => {
+    const cases: Array<[string, FormatId]> = [
+      [read('bun.json'), 'bun'],
+      ...lines('bun-live.jsonl').map((l): [string, FormatId] => [l, 'bun']),
+      ...lines('snapshot.jsonl').map((l): [string, FormatId] => [l, 'snapshot']),
+      [read('go-stats-stats.json'), 'go-stats'],
+      [read('go-stats-enhanced.json'), 'go-stats'],
+      [read('go-stats-system.json'), 'go-stats'],
+      [read('prometheus-prom-client.txt'), 'prometheus'],
+      [read('prometheus-openmetrics.txt'), 'prometheus'],
+      [read('prometheus-edge.txt'), 'prometheus'],
+    ];
+    for (const [payload, format] of cases) assert.equal(detected(payload).format, format, payload.slice(0, 60));
+    for (const line of lines('daemon.jsonl')) {
+      const type = (JSON.parse(line) as { type: string }).type;
+      const d = detected(line);
+      assert.equal(d.ignored, type !== 'metrics', line);
+      if (type === 'metrics') assert.equal(d.format, 'daemon');
+    }
+  });
+
+  it('detects Prometheus text without comments, and falls back to generic JSON', () => {
+    assert.equal(detected('up 1\nfoo{a="b"} 2.5\n').format, 'prometheus');
+    assert.equal(detected('  \n# just a comment').format, 'prometheus');
+    assert.equal(detected('{"queue":{"depth":3}}').format, 'json');
+    assert.equal(detected('[{"v":1}]').format, 'json');
+    assert.equal(detected('{"type":"metrics","values":{"a":1}}').format, 'json');
+    assert.equal(detected('{"memory":{"heapUsed":1}}').format, 'bun');
+    assert.equal(detected('{"memory":{"heap_alloc":1}}').format, 'go-stats');
+    assert.equal(detected('{"active_connections":1,"total_connections":2}').format, 'go-stats');
+    assert.equal(detected('{"active_connections":1}').format, 'json');
+  });
+
+  it('treats any non-metrics `type` as a message to ignore', () => {
+    for (const type of ['pong', 'heartbeat', 'subscribed', 'log']) {
+      const d = detected(JSON.stringify({ type, http: { totalRequests: 5 } }));
+      assert.equal(d.ignored, true, type);
+    }
+  });
+
+  it('reports what it could not understand', () => {
+    const r = decodeMessage('hello world', 'auto');
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.error, /not JSON or Prometheus text.*"hello world"/);
+    assert.equal(decodeMessage('   ', 'auto').ok, false);
+    assert.equal(decodeMessage('\ufeff{"x":1}', 'auto').ok, true, 'a byte-order mark is skipped');
+  });
+});
