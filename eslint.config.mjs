@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', '*.vsix', '.vscode-test/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-output/**', '*.vsix', '.vscode-test/**', 'test/fixtures/demo-workspace/**', 'bench/.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,12 +1,32 @@
 import * as vscode from 'vscode';
+import { PANEL_VIEW_TYPE } from './protocol';
+import { createLogger } from './host/log';
+import { PulseHost } from './host/pulseHost';
+import { registerCommands } from './host/commands';
+import { MetricsPanel } from './host/panel';
+
+let host: PulseHost | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Pulse', { log: true });
-  context.subscriptions.push(log);
-  context.subscriptions.push(vscode.commands.registerCommand('pulse.showLog', () => log.show()));
-  log.info('Pulse activated');
+  const channel = vscode.window.createOutputChannel('Pulse', { log: true });
+  context.subscriptions.push(channel);
+  const log = createLogger(channel);
+  const pulse = new PulseHost(context, log);
+  host = pulse;
+  context.subscriptions.push(
+    pulse,
+    ...registerCommands(pulse, () => channel.show()),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => {
+        MetricsPanel.revive(panel, pulse.panelDeps());
+      },
+    }),
+  );
+  log.info(`Pulse activated (v${String(context.extension.packageJSON.version)})`);
+  void pulse.start().catch((e: unknown) => log.error(`Pulse could not start: ${String(e)}`));
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  await host?.deactivate();
+  host = undefined;
 }

@@ -1,2 +1,184 @@
+// The metrics panel: receives host messages, reduces them into state, renders changed sections once per frame.
 import './styles.css';
-document.body.dataset.pulse = 'ready';
+import type { HostMessage } from '../src/protocol';
+import { parseHostMessage } from '../src/protocol';
+import { assertNever } from '../src/core/assert';
+import type { Prefs, TablePrefs } from './prefs';
+import { parsePrefs, tablePrefs, togglePinned } from './prefs';
+import type { PanelState, SectionId } from './state';
+import { initialState, markClean, reduce, touch } from './state';
+import { clean } from './guards';
+import { vscodeApi } from './vscodeApi';
+import { el } from './dom';
+import { createHeader } from './header';
+import { createGauges } from './gauges';
+import { createCharts } from './charts';
+import { createSeriesList } from './seriesList';
+import { connectionsSpec, createTable, endpointsSpec, topicsSpec } from './tables';
+import { createAlerts } from './alerts';
+import { createThresholds } from './thresholds';
+import { createEmptyState } from './emptyState';
+import { createSection } from './section';
+import { onThemeChange } from './theme';
+
+const api = vscodeApi();
+let prefs: Prefs = parsePrefs(api.getState());
+let state: PanelState = initialState;
+let chartsDirty = false;
+let clockDirty = false;
+let frame = 0;
+
+function schedule(): void {
+  if (frame === 0) frame = requestAnimationFrame(render);
+}
+
+/** Applies a change to the user's choices, saves them, and re-renders the sections they affect. */
+function updatePrefs(change: (p: Prefs) => Prefs, ...sections: SectionId[]): void {
+  prefs = change(prefs);
+  api.setState(prefs);
+  state = touch(state, ...sections);
+  schedule();
+}
+
+function setTablePrefs(id: string, patch: Partial<TablePrefs>, section: SectionId): void {
+  updatePrefs((p) => ({ ...p, tables: { ...p.tables, [id]: { ...tablePrefs(p, id), ...patch } } }), section);
+}
+
+const onToggleSection = (id: string, collapsed: boolean) =>
+  updatePrefs((p) => ({ ...p, collapsed: collapsed ? [...new Set([...p.collapsed, id])] : p.collapsed.filter((x) => x !== id) }));
+
+function section(id: string, title: string) {
+  return createSection(id, title, prefs.collapsed.includes(id), onToggleSection);
+}
+
+const sourceNames = new Map<string, string>();
+const sourceName = (id: string) => sourceNames.get(id) ?? id;
+
+const header = createHeader(api);
+const empty = createEmptyState(api);
+const gauges = createGauges();
+const alerts = createAlerts(api);
+const charts = createCharts(api, (change) => {
+  updatePrefs(change, 'series');
+  chartsDirty = true;
+});
+const seriesList = createSeriesList(
+  (id) => {
+    updatePrefs((p) => togglePinned(p, id), 'series');
+    chartsDirty = true;
+  },
+  (filter) => setTablePrefs('series', { filter }, 'series'),
+  tablePrefs(prefs, 'series').filter,
+);
+const endpoints = createTable(endpointsSpec(sourceName), tablePrefs(prefs, 'endpoints'), (id, patch) => setTablePrefs(id, patch, 'endpoints'));
+const connections = createTable(connectionsSpec(sourceName), tablePrefs(prefs, 'connections'), (id, patch) => setTablePrefs(id, patch, 'connections'));
+const topics = createTable(topicsSpec(sourceName), tablePrefs(prefs, 'topics'), (id, patch) => setTablePrefs(id, patch, 'topics'));
+const thresholds = createThresholds(api);
+
+const sections = {
+  alerts: section('alerts', 'Alerts'),
+  charts: section('charts', 'Charts'),
+  series: section('series', 'Series'),
+  endpoints: section('endpoints', 'Endpoints'),
+  connections: section('connections', 'Connections'),
+  topics: section('topics', 'Topics'),
+  thresholds: section('thresholds', 'Thresholds'),
+};
+sections.alerts.body.append(alerts.root);
+sections.charts.actions.append(charts.toolbar);
+sections.charts.body.append(charts.root);
+sections.series.body.append(seriesList.root);
+sections.endpoints.body.append(endpoints.root);
+sections.connections.body.append(connections.root);
+sections.topics.body.append(topics.root);
+sections.thresholds.body.append(thresholds.root);
+
+const content = el('main', { class: 'content', hidden: true }, gauges.root, ...Object.values(sections).map((s) => s.root));
+const app = document.getElementById('app') ?? document.body;
+app.append(header.root, empty.banner, empty.failures, empty.root, content);
+
+/** Renders one section, keeping a failure in it from taking the others down. */
+function guarded(name: string, f: () => void): void {
+  try {
+    f();
+  } catch (err) {
+    console.error(`Pulse: rendering ${name} failed`, err);
+  }
+}
+
+function render(): void {
+  frame = 0;
+  const now = Date.now();
+  const d = state.dirty;
+  const has = (...ids: SectionId[]) => ids.some((id) => d.has(id));
+  if (has('sources')) {
+    sourceNames.clear();
+    for (const s of state.sources) sourceNames.set(s.id, s.name);
+  }
+  if (has('sources') || clockDirty) guarded('header', () => header.render(state, now));
+  if (has('sources', 'configProblems')) guarded('empty state', () => (content.hidden = !empty.render(state)));
+  if (has('summary', 'rules')) guarded('gauges', () => gauges.render(state));
+  if (has('alerts', 'rules', 'sources') || clockDirty) guarded('alerts', () => sections.alerts.setCount(alerts.render(state, now) || null));
+  if (has('series', 'rules') || chartsDirty) guarded('charts', () => charts.render(state, prefs));
+  if (has('series', 'sources')) guarded('series', () => sections.series.setCount(seriesList.render(state, prefs)));
+  if (has('endpoints', 'sources')) guarded('endpoints', () => {
+    endpoints.render(state.endpoints, tablePrefs(prefs, 'endpoints'));
+    sections.endpoints.setCount(state.endpoints.length);
+    sections.endpoints.setVisible(state.endpoints.length > 0);
+  });
+  if (has('connections', 'sources')) guarded('connections', () => {
+    connections.render(state.connections, tablePrefs(prefs, 'connections'));
+    sections.connections.setCount(state.connections.length);
+    sections.connections.setVisible(state.connections.length > 0);
+  });
+  if (has('topics', 'sources')) guarded('topics', () => {
+    topics.render(state.topics, tablePrefs(prefs, 'topics'));
+    sections.topics.setCount(state.topics.length);
+    sections.topics.setVisible(state.topics.length > 0);
+  });
+  if (has('rules')) guarded('thresholds', () => sections.thresholds.setCount(thresholds.render(state)));
+  state = markClean(state);
+  chartsDirty = false;
+  clockDirty = false;
+}
+
+function receive(msg: HostMessage): void {
+  switch (msg.type) {
+    case 'didSnapshot':
+      state = reduce(state, msg, Date.now());
+      chartsDirty = true;
+      break;
+    case 'didUpdate':
+      state = reduce(state, msg, Date.now());
+      if (msg.delta.points && state.loaded && charts.appendPoints(clean.points(msg.delta.points), state.hostNow)) chartsDirty = true;
+      break;
+    case 'didLoadHistory':
+      if (charts.loadHistory({ ...msg, series: clean.points(msg.series) })) chartsDirty = true;
+      break;
+    default:
+      assertNever(msg, 'host message');
+  }
+  schedule();
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const msg = parseHostMessage(event.data);
+  if (!msg) return;
+  try {
+    receive(msg);
+  } catch (err) {
+    console.error('Pulse: a host message could not be applied', err);
+  }
+});
+
+// Relative times ("updated 3s ago", countdowns) move on without new data.
+setInterval(() => {
+  if (!state.loaded || document.hidden) return;
+  clockDirty = true;
+  schedule();
+}, 1000);
+
+onThemeChange(() => charts.themeChanged());
+
+api.post({ type: 'ready' });
+schedule();

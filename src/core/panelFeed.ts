@@ -1,0 +1,273 @@
+// What the panel is sent: a full snapshot on `ready` (and when it becomes visible again), then
+// deltas holding only what changed since the last post. Pure; the host panel owns the timer.
+
+import type {
+  ConnectionView,
+  EndpointRow,
+  PanelDelta,
+  PanelSnapshot,
+  PointsView,
+  SeriesValue,
+  SeriesView,
+  SourceView,
+  TopicRow,
+  ValueMode,
+  WindowId,
+} from '../protocol';
+import { WINDOWS } from '../protocol';
+import type { Pipeline, PipelineChange } from './pipeline';
+import type { SeriesInfo } from './store';
+import { summarize } from './summary';
+
+const MAX_SERIES_IN_VIEW = 5000;
+const MAX_POINTS = 1200;
+
+export function seriesView(s: SeriesInfo): SeriesView {
+  return { id: s.id, sourceId: s.sourceId, name: s.name, labels: s.labels, kind: s.kind, unit: s.unit, role: s.role, value: s.value, raw: s.raw, updatedAt: s.updatedAt };
+}
+
+function labelOf(s: SeriesInfo, key: string): string | undefined {
+  for (const [k, v] of s.labels) if (k === key) return v;
+  return undefined;
+}
+
+const ENDPOINT_FIELDS = new Map<string, 'p50' | 'p95' | 'p99' | 'errorRate' | 'throughput'>([
+  ['endpoint.p50', 'p50'],
+  ['endpoint.p95', 'p95'],
+  ['endpoint.p99', 'p99'],
+  ['endpoint.errorRate', 'errorRate'],
+  ['endpoint.throughput', 'throughput'],
+]);
+
+export function endpointRows(series: readonly SeriesInfo[]): EndpointRow[] {
+  const rows = new Map<string, { -readonly [K in keyof EndpointRow]: EndpointRow[K] }>();
+  for (const s of series) {
+    const field = ENDPOINT_FIELDS.get(s.name);
+    if (!field) continue;
+    const method = labelOf(s, 'method') ?? '';
+    const path = labelOf(s, 'path') ?? '';
+    const key = `${s.sourceId}\u0000${method}\u0000${path}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = { sourceId: s.sourceId, method, path, p50: null, p95: null, p99: null, errorRate: null, throughput: null };
+      rows.set(key, row);
+    }
+    row[field] = s.value;
+  }
+  return [...rows.values()];
+}
+
+export function topicRows(series: readonly SeriesInfo[]): TopicRow[] {
+  const out: TopicRow[] = [];
+  for (const s of series) {
+    if (s.name !== 'websockets.subscribers') continue;
+    const topic = labelOf(s, 'topic');
+    if (topic !== undefined && s.value !== null) out.push({ sourceId: s.sourceId, topic, subscribers: s.value });
+  }
+  return out;
+}
+
+interface Watch {
+  readonly mode: ValueMode;
+  sentUntil: number;
+}
+
+export class PanelFeed {
+  private dirtySeries = new Set<string>();
+  private newSeries = false;
+  private dirtySources = false;
+  private dirtyAlerts = false;
+  private dirtyRules = false;
+  private dirtyConnections = false;
+  private removed = false;
+  private lastSummary = '';
+  private lastEndpoints = '';
+  private lastTopics = '';
+  private readonly watched = new Map<string, Watch>();
+  /** Ids the webview knows, so a full list can say which ones went away. */
+  private sent = new Set<string>();
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly configProblems: () => readonly string[],
+  ) {}
+
+  note(change: PipelineChange): void {
+    if (change.series) for (const id of change.series) this.dirtySeries.add(id);
+    if (change.createdSeries) this.newSeries = true;
+    if (change.source) this.dirtySources = true;
+    if (change.alerts) this.dirtyAlerts = true;
+    if (change.rules) this.dirtyRules = true;
+    if (change.connections) this.dirtyConnections = true;
+    if (change.cleared) this.removed = true;
+  }
+
+  get pending(): boolean {
+    return this.dirtySeries.size > 0 || this.newSeries || this.dirtySources || this.dirtyAlerts || this.dirtyRules || this.dirtyConnections || this.removed;
+  }
+
+  /** Once a second: source ages and messages/s move on without any change event. */
+  noteTick(): void {
+    if (this.pipeline.sources().length > 0) this.dirtySources = true;
+  }
+
+  /** Marks a configuration change (problems banner) for the next delta. */
+  noteConfig(): void {
+    this.dirtyRules = true;
+    this.dirtySources = true;
+  }
+
+  sourceViews(): SourceView[] {
+    return this.pipeline.sources().map((rt) => ({
+      id: rt.config.id,
+      name: rt.config.name,
+      url: rt.config.url,
+      kind: rt.config.kind,
+      state: rt.state,
+      lastMessageAt: rt.lastMessageAt,
+      messagesPerSecond: rt.meter.rate(Date.now()),
+      droppedSeries: this.pipeline.store.droppedSeries(rt.config.id),
+      lastError: rt.lastError,
+    }));
+  }
+
+  private connectionViews(now: number): ConnectionView[] {
+    const out: ConnectionView[] = [];
+    for (const rt of this.pipeline.sources()) {
+      for (const c of rt.connections) {
+        out.push({
+          sourceId: rt.config.id,
+          id: c.id,
+          remoteAddress: c.remoteAddress,
+          durationSeconds: c.durationSeconds ?? (c.connectedAt !== undefined ? Math.max(0, (now - c.connectedAt) / 1000) : null),
+          messagesIn: c.messagesIn ?? null,
+          messagesOut: c.messagesOut ?? null,
+          bytesIn: c.bytesIn ?? null,
+          bytesOut: c.bytesOut ?? null,
+          idleSeconds: c.idleSeconds ?? null,
+        });
+      }
+    }
+    return out;
+  }
+
+  private problems(): string[] {
+    return [...this.configProblems(), ...this.pipeline.thresholdProblems()];
+  }
+
+  snapshot(now: number): PanelSnapshot {
+    this.reset();
+    const all = this.pipeline.store.list();
+    const summary = summarize(all);
+    this.lastSummary = JSON.stringify(summary);
+    const endpoints = endpointRows(all);
+    const topics = topicRows(all);
+    this.lastEndpoints = JSON.stringify(endpoints);
+    this.lastTopics = JSON.stringify(topics);
+    const series = all.slice(0, MAX_SERIES_IN_VIEW).map(seriesView);
+    this.sent = new Set(series.map((s) => s.id));
+    return {
+      now,
+      sources: this.sourceViews(),
+      series,
+      summary,
+      alerts: this.pipeline.alerts.views(now),
+      rules: this.pipeline.rulesView(),
+      endpoints,
+      connections: this.connectionViews(now),
+      topics,
+      configProblems: this.problems(),
+    };
+  }
+
+  /** The changes since the last snapshot or delta, or undefined when nothing changed. */
+  delta(now: number): PanelDelta | undefined {
+    if (!this.pending) return undefined;
+    const d: { -readonly [K in keyof PanelDelta]: PanelDelta[K] } = { now };
+    const store = this.pipeline.store;
+    if (this.removed || this.newSeries) {
+      const current = store.list().slice(0, MAX_SERIES_IN_VIEW);
+      const ids = new Set(current.map((s) => s.id));
+      const gone = [...this.sent].filter((id) => !ids.has(id));
+      const added = current.filter((s) => !this.sent.has(s.id)).map(seriesView);
+      if (added.length > 0) d.series = added;
+      if (gone.length > 0) d.removedSeries = gone;
+      this.sent = ids;
+    }
+    if (this.dirtySeries.size > 0) {
+      const values: SeriesValue[] = [];
+      for (const id of this.dirtySeries) {
+        const s = store.get(id);
+        if (s && this.sent.has(id)) values.push([s.id, s.value, s.raw, s.updatedAt]);
+      }
+      if (values.length > 0) d.values = values;
+    }
+    if (this.dirtySeries.size > 0 || this.newSeries || this.removed) {
+      const all = store.list();
+      const summary = summarize(all);
+      const key = JSON.stringify(summary);
+      if (key !== this.lastSummary) {
+        this.lastSummary = key;
+        d.summary = summary;
+      }
+      const endpoints = endpointRows(all);
+      const endpointsKey = JSON.stringify(endpoints);
+      if (endpointsKey !== this.lastEndpoints) {
+        this.lastEndpoints = endpointsKey;
+        d.endpoints = endpoints;
+      }
+      const topics = topicRows(all);
+      const topicsKey = JSON.stringify(topics);
+      if (topicsKey !== this.lastTopics) {
+        this.lastTopics = topicsKey;
+        d.topics = topics;
+      }
+      const points = this.livePoints(now);
+      if (points.length > 0) d.points = points;
+    }
+    if (this.dirtySources) d.sources = this.sourceViews();
+    if (this.dirtyAlerts) d.alerts = this.pipeline.alerts.views(now);
+    if (this.dirtyRules) {
+      d.rules = this.pipeline.rulesView();
+      d.configProblems = this.problems();
+    }
+    if (this.dirtyConnections || this.removed) d.connections = this.connectionViews(now);
+    this.reset();
+    return d;
+  }
+
+  private reset(): void {
+    this.dirtySeries.clear();
+    this.newSeries = false;
+    this.dirtySources = false;
+    this.dirtyAlerts = false;
+    this.dirtyRules = false;
+    this.dirtyConnections = false;
+    this.removed = false;
+  }
+
+  /** Answers a history request and makes those series the watched ones for live points. */
+  history(ids: readonly string[], window: WindowId, mode: ValueMode, now: number): PointsView[] {
+    this.watched.clear();
+    const from = now - WINDOWS[window];
+    const out: PointsView[] = [];
+    for (const id of ids) {
+      if (!this.pipeline.store.get(id)) continue;
+      const { t, v } = this.pipeline.store.points(id, from, now, mode, MAX_POINTS);
+      out.push({ id, t, v });
+      this.watched.set(id, { mode, sentUntil: now });
+    }
+    return out;
+  }
+
+  private livePoints(now: number): PointsView[] {
+    const out: PointsView[] = [];
+    for (const [id, w] of this.watched) {
+      if (!this.dirtySeries.has(id)) continue;
+      const { t, v } = this.pipeline.store.points(id, w.sentUntil + 1, now, w.mode);
+      if (t.length > 0) out.push({ id, t, v });
+      w.sentUntil = now;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,73 @@
+// "Pulse: Compare Since Last Save": the before/after table as a quick pick.
+// No runtime VS Code import: the API object is passed in.
+
+import type { Annotation } from '../core/annotations';
+import type { CompareRow } from '../core/compare';
+import { formatValue } from '../core/format';
+import { describeChange } from '../core/regression';
+import type { PickItem, PickOptions } from './gotoHandler';
+
+export interface CompareCommandApi {
+  readonly window: {
+    showQuickPick<T extends PickItem>(items: readonly T[], options?: PickOptions): PromiseLike<T | undefined>;
+    showInformationMessage(message: string): PromiseLike<unknown>;
+  };
+}
+
+export interface CompareSinceSave {
+  /** The save compared around. */
+  readonly annotation: Annotation;
+  readonly rows: readonly CompareRow[];
+  readonly now: number;
+}
+
+/** Undefined when no save has been recorded. */
+export type CompareSinceSaveProvider = () => CompareSinceSave | undefined;
+
+export interface CompareRowItem extends PickItem {
+  readonly row: CompareRow;
+}
+
+/** Shows the comparison; resolves with the row the user picked, if any. */
+export async function showCompareSinceLastSave(api: CompareCommandApi, provider: CompareSinceSaveProvider): Promise<CompareRow | undefined> {
+  const result = provider();
+  if (result === undefined) {
+    await api.window.showInformationMessage('No file save recorded yet. Save a file while your dev server runs, then compare.');
+    return undefined;
+  }
+  const { annotation, rows, now } = result;
+  const when = `${annotation.label}, ${formatAgo(now - annotation.at)}`;
+  if (rows.length === 0 || rows.every((r) => !r.enoughData)) {
+    await api.window.showInformationMessage(`Not enough data around the last save yet (${when}). Pulse needs a few samples before and after it.`);
+    return undefined;
+  }
+  const ordered = [...rows].sort((a, b) => rank(a) - rank(b));
+  const picked = await api.window.showQuickPick(ordered.map(compareRowItem), {
+    title: `Since last save: ${when}`,
+    placeHolder: 'Median before vs. after; flagged when the change is beyond the normal noise before the save',
+    matchOnDescription: true,
+  });
+  return picked?.row;
+}
+
+/** e.g. label "p95 latency", description "45 ms → 62 ms  +38 %  $(warning) regressed". */
+export function compareRowItem(row: CompareRow): CompareRowItem {
+  if (!row.enoughData) return { label: row.label, description: 'not enough data', row };
+  const values = `${formatValue(row.beforeMedian, row.unit)} → ${formatValue(row.afterMedian, row.unit)}`;
+  const change = row.deltaPct !== null ? `  ${describeChange(row)}` : '';
+  const verdict = row.regressed ? '$(warning) regressed' : row.improved ? '$(pass) improved' : `within noise (±${formatValue(row.threshold, row.unit)})`;
+  return { label: row.label, description: `${values}${change}  ${verdict}`, row };
+}
+
+/** 8 s ago, 3 min ago, 2 h ago. */
+export function formatAgo(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s ago`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min ago`;
+  return `${Math.round(m / 60)} h ago`;
+}
+
+function rank(row: CompareRow): number {
+  return row.regressed ? 0 : row.improved ? 1 : row.enoughData ? 2 : 3;
+}

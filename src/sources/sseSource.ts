@@ -1,0 +1,395 @@
+// A server-sent events source: one long GET, parsed as text/event-stream, retried with backoff
+// (or the server's `retry:` within bounds) whenever it drops.
+import http from 'node:http';
+import https from 'node:https';
+import { Emitter } from '../core/events';
+import type { SourceConfig, SourceState } from '../core/model';
+import { Backoff, wasHealthy } from './backoff';
+import { displayUrl, errorMessage, formatMiB, headerNames, httpStatusReason, isFatalStatus, isHtml, mediaType, requestHeaders } from './httpGet';
+import type { Received, Transport, TransportDeps } from './transport';
+
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
+const MIN_RETRY_MS = 250;
+const MAX_RETRY_MS = 30_000;
+
+export interface SseEvent {
+  readonly type: string;
+  readonly data: string;
+  readonly id?: string;
+}
+
+export interface SseSink {
+  event(event: SseEvent): void;
+  retry(ms: number): void;
+  /** An event (or a line) grew past the limit and was dropped; parsing goes on after it. */
+  oversized(): void;
+}
+
+/** Incremental text/event-stream parser (WHATWG rules), bounded in memory by maxEventBytes. */
+export class SseParser {
+  private partial = '';
+  private skipLineFeed = false;
+  private started = false;
+  private data: string[] = [];
+  private dataBytes = 0;
+  private type = '';
+  private id: string | undefined;
+  private dropping = false;
+  private discardingLine = false;
+
+  constructor(
+    private readonly maxEventBytes: number,
+    private readonly sink: SseSink,
+  ) {}
+
+  feed(chunk: string): void {
+    let text = chunk;
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    let start = this.skipLineFeed && text.startsWith('\n') ? 1 : 0;
+    this.skipLineFeed = false;
+    const lineEnd = /\r\n|\r|\n/g;
+    lineEnd.lastIndex = start;
+    for (let match = lineEnd.exec(text); match; match = lineEnd.exec(text)) {
+      // A CR at the very end may be the first half of a CRLF split across chunks.
+      if (match[0] === '\r' && match.index === text.length - 1) this.skipLineFeed = true;
+      const piece = text.slice(start, match.index);
+      start = lineEnd.lastIndex;
+      if (this.discardingLine) {
+        this.discardingLine = false;
+        continue;
+      }
+      const line = this.partial + piece;
+      this.partial = '';
+      this.line(line);
+    }
+    if (this.discardingLine || start === text.length) return;
+    const rest = text.slice(start);
+    if (this.partial.length + rest.length > this.maxEventBytes) {
+      // An endless line: drop it and its event, keep memory bounded, resume at the next line.
+      this.partial = '';
+      this.dropEvent();
+      this.discardingLine = true;
+      return;
+    }
+    this.partial += rest;
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      this.dispatch();
+      return;
+    }
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    switch (field) {
+      case 'data':
+        if (this.dropping) return;
+        this.dataBytes += Buffer.byteLength(value) + 1;
+        if (this.dataBytes > this.maxEventBytes) {
+          this.dropEvent();
+          return;
+        }
+        this.data.push(value);
+        return;
+      case 'event':
+        this.type = value;
+        return;
+      case 'id':
+        if (!value.includes('\u0000')) this.id = value;
+        return;
+      case 'retry':
+        if (/^\d+$/.test(value)) this.sink.retry(Number(value));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private dropEvent(): void {
+    if (!this.dropping) this.sink.oversized();
+    this.dropping = true;
+    this.data = [];
+    this.dataBytes = 0;
+  }
+
+  private dispatch(): void {
+    const data = this.data;
+    const dropped = this.dropping;
+    const type = this.type || 'message';
+    this.data = [];
+    this.dataBytes = 0;
+    this.type = '';
+    this.dropping = false;
+    if (dropped || data.length === 0) return;
+    this.sink.event({ type, data: data.join('\n'), ...(this.id !== undefined ? { id: this.id } : {}) });
+  }
+
+  get lastEventId(): string | undefined {
+    return this.id;
+  }
+}
+
+interface Stream {
+  readonly request: http.ClientRequest;
+  openedAt?: number;
+  received: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export class SseSource implements Transport {
+  private readonly stateEmitter = new Emitter<SourceState>();
+  private readonly receiveEmitter = new Emitter<Received>();
+  private readonly warnEmitter = new Emitter<string>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  readonly onDidReceive = this.receiveEmitter.event;
+  readonly onDidWarn = this.warnEmitter.event;
+
+  private current: SourceState = { phase: 'idle' };
+  private stream: Stream | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private serverRetryMs: number | undefined;
+  private lastEventId: string | undefined;
+  private readonly backoff: Backoff;
+  private readonly now: () => number;
+  private disposed = false;
+
+  constructor(
+    private readonly config: SourceConfig,
+    private readonly deps: TransportDeps,
+  ) {
+    this.backoff = new Backoff(deps.random);
+    this.now = deps.now ?? Date.now;
+  }
+
+  get state(): SourceState {
+    return this.current;
+  }
+
+  start(): void {
+    const phase = this.current.phase;
+    if (this.disposed || (phase !== 'idle' && phase !== 'closed' && phase !== 'failed')) return;
+    this.backoff.reset();
+    this.connect();
+  }
+
+  stop(): void {
+    this.cancelRetry();
+    this.dropStream();
+    if (this.current.phase !== 'closed' && this.current.phase !== 'idle') {
+      this.log('info', 'disconnected by the user');
+      this.setState({ phase: 'closed' });
+    }
+  }
+
+  reconnect(): void {
+    if (this.disposed) return;
+    this.cancelRetry();
+    this.dropStream();
+    this.backoff.reset();
+    this.connect();
+  }
+
+  send(): boolean {
+    return false;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.stop();
+    this.disposed = true;
+    this.stateEmitter.dispose();
+    this.receiveEmitter.dispose();
+    this.warnEmitter.dispose();
+  }
+
+  private connect(): void {
+    const shown = displayUrl(this.config.url);
+    let url: URL;
+    try {
+      url = new URL(this.config.url);
+    } catch {
+      this.fail(`Invalid URL "${shown}"`);
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      this.fail(`Invalid event stream URL "${shown}": it must start with http:// or https://`);
+      return;
+    }
+    const headers = requestHeaders(this.config.headers, this.deps.token, {
+      Accept: 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      ...(this.lastEventId !== undefined ? { 'Last-Event-ID': this.lastEventId } : {}),
+    });
+    const attempt = this.backoff.attempt;
+    this.log('info', `connecting to ${shown}${attempt > 0 ? ` (retry ${attempt})` : ''}; headers: ${headerNames(headers)}`);
+    const connecting: SourceState = { phase: 'connecting', attempt };
+    this.setState(connecting);
+    // A state listener may have stopped or disposed us.
+    if (this.current !== connecting) return;
+
+    let request: http.ClientRequest;
+    try {
+      request = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', headers, agent: false });
+    } catch (error) {
+      this.fail(`Cannot connect to ${shown}: ${errorMessage(error)}`);
+      return;
+    }
+    const stream: Stream = { request, received: false };
+    this.stream = stream;
+    const current = (): boolean => this.stream === stream;
+    const handshakeMs = this.deps.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    const idleMs = 3 * (this.deps.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS);
+    const arm = (ms: number, reason: string): void => {
+      clearTimeout(stream.timer);
+      stream.timer = setTimeout(() => {
+        if (!current()) return;
+        this.warn(reason);
+        this.lost(reason);
+      }, ms);
+    };
+    arm(handshakeMs, `no response from ${shown} within ${seconds(handshakeMs)}`);
+
+    request.on('error', (error) => {
+      if (current()) this.lost(describeError(error));
+    });
+    request.on('response', (res) => {
+      if (!current()) {
+        res.destroy();
+        return;
+      }
+      const status = res.statusCode ?? 0;
+      const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : '';
+      if (status < 200 || status > 299) {
+        res.resume();
+        const reason = httpStatusReason(status, this.config.url);
+        if (isFatalStatus(status)) {
+          this.dropStream();
+          this.fail(reason);
+        } else {
+          this.warn(reason);
+          this.lost(reason);
+        }
+        return;
+      }
+      if (mediaType(contentType) !== 'text/event-stream') {
+        res.resume();
+        const reason = isHtml(contentType)
+          ? `server returned an HTML page, not an event stream, from ${shown}: check the URL`
+          : `expected text/event-stream from ${shown}, got ${mediaType(contentType) || 'no content type'}`;
+        this.warn(reason);
+        this.lost(reason);
+        return;
+      }
+      stream.openedAt = this.now();
+      this.log('info', `connected to ${shown}`);
+      this.setState({ phase: 'open', since: stream.openedAt });
+      if (!current()) {
+        res.destroy();
+        return;
+      }
+      const stalled = `no data from ${shown} for ${seconds(idleMs)}`;
+      arm(idleMs, stalled);
+      const parser = new SseParser(this.deps.maxPayloadBytes, {
+        event: (event) => {
+          if (!current()) return;
+          stream.received = true;
+          this.receiveEmitter.fire({ payload: event.data, bytes: Buffer.byteLength(event.data), receivedAt: this.now() });
+        },
+        retry: (ms) => {
+          this.serverRetryMs = Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, ms));
+        },
+        oversized: () => {
+          if (current()) this.warn(`event larger than ${formatMiB(this.deps.maxPayloadBytes)} limit dropped from ${shown}`);
+        },
+      });
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (!current()) return;
+        arm(idleMs, stalled);
+        parser.feed(chunk);
+        this.lastEventId = parser.lastEventId;
+      });
+      res.on('end', () => {
+        if (current()) this.lost('the server ended the event stream');
+      });
+      res.on('error', (error) => {
+        if (current()) this.lost(describeError(error));
+      });
+      res.on('aborted', () => {
+        if (current()) this.lost('the server closed the connection');
+      });
+    });
+    request.end();
+  }
+
+  private lost(reason: string): void {
+    const stream = this.stream;
+    // Gone already: a warning listener stopped or reconnected us.
+    if (!stream) return;
+    const endedAt = this.now();
+    this.dropStream();
+    if (wasHealthy(stream.openedAt, endedAt, stream.received)) this.backoff.reset();
+    const step = this.backoff.next();
+    const delayMs = Math.max(step.delayMs, this.serverRetryMs ?? 0);
+    this.log('info', `${reason}; retrying in ${seconds(delayMs)}`);
+    // Armed before the state is announced, so a listener that calls stop() can cancel it.
+    this.cancelRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.connect();
+    }, delayMs);
+    this.setState({ phase: 'reconnecting', retryAt: endedAt + delayMs, attempt: step.attempt, reason });
+  }
+
+  private fail(reason: string): void {
+    this.cancelRetry();
+    this.log('warn', reason);
+    this.setState({ phase: 'failed', reason });
+  }
+
+  private dropStream(): void {
+    const stream = this.stream;
+    if (!stream) return;
+    this.stream = undefined;
+    clearTimeout(stream.timer);
+    stream.request.removeAllListeners('response');
+    stream.request.on('error', () => undefined);
+    stream.request.destroy();
+  }
+
+  private cancelRetry(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private setState(state: SourceState): void {
+    this.current = state;
+    this.stateEmitter.fire(state);
+  }
+
+  private warn(message: string): void {
+    this.log('warn', message);
+    this.warnEmitter.fire(message);
+  }
+
+  private log(level: 'debug' | 'info' | 'warn', message: string): void {
+    this.deps.log[level](`[${this.config.name}] ${message}`);
+  }
+}
+
+function describeError(error: Error & { code?: string }): string {
+  if (error.code === 'ECONNREFUSED') return 'connection refused (is the server running?)';
+  if (error.code === 'ECONNRESET') return 'connection reset by the server';
+  return error.message || 'connection error';
+}
+
+function seconds(ms: number): string {
+  return `${+(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,58 @@
+// The common face of every source connection: the host starts and stops transports and listens
+// to their state and payloads; decoding the payloads is somebody else's job.
+import type { Disposable, Logger, SourceConfig, SourceState } from '../core/model';
+import type { Event } from '../core/events';
+import { assertNever } from '../core/assert';
+import { PollSource } from './pollSource';
+import { SseSource } from './sseSource';
+import { WsSource } from './wsSource';
+
+export interface Received {
+  readonly payload: string;
+  readonly bytes: number;
+  readonly receivedAt: number;
+}
+
+export interface Transport extends Disposable {
+  readonly state: SourceState;
+  readonly onDidChangeState: Event<SourceState>;
+  readonly onDidReceive: Event<Received>;
+  /** A non-fatal problem worth logging/showing (payload too big, timeout, bad status). */
+  readonly onDidWarn: Event<string>;
+  /** idle/closed/failed → connecting; no-op while connecting, open or waiting to retry. */
+  start(): void;
+  /** → closed (by user), no retry. */
+  stop(): void;
+  /** Drop and connect now, backoff reset. */
+  reconnect(): void;
+  /** WebSocket only; false for other kinds or when the socket is not open. */
+  send(text: string): boolean;
+}
+
+export interface TransportDeps {
+  token?: string;
+  maxPayloadBytes: number;
+  log: Logger;
+  now?: () => number;
+  random?: () => number;
+  /** WebSocket handshake / SSE response headers. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  /** WebSocket ping period (dead after 2 unanswered); SSE treats 3 periods without a byte as a stall. Default 10 s. */
+  heartbeatIntervalMs?: number;
+  /** Polled requests: no progress for this long fails the poll. Default 5 s. */
+  requestTimeoutMs?: number;
+}
+
+export function createTransport(config: SourceConfig, deps: TransportDeps): Transport {
+  switch (config.kind) {
+    case 'ws':
+      return new WsSource(config, deps);
+    case 'sse':
+      return new SseSource(config, deps);
+    case 'http-json':
+    case 'prometheus':
+      return new PollSource(config, deps);
+    default:
+      return assertNever(config.kind, 'source kind');
+  }
+}

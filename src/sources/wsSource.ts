@@ -1,0 +1,320 @@
+// A WebSocket source: connects, keeps the connection alive with pings, and retries with backoff
+// until the user stops it or the server says no (401/403/404).
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import type { RawData } from 'ws';
+import { Emitter } from '../core/events';
+import type { SourceConfig, SourceState } from '../core/model';
+import { Backoff, wasHealthy } from './backoff';
+import { displayUrl, errorMessage, formatMiB, headerNames, httpStatusReason, isFatalStatus, printable, requestHeaders } from './httpGet';
+import type { Received, Transport, TransportDeps } from './transport';
+
+const SUBSCRIBE_MESSAGE = JSON.stringify({ type: 'subscribe' });
+/** With `subscribe` unset, a server that stays silent this long after the handshake is asked to subscribe. */
+export const SUBSCRIBE_AFTER_SILENCE_MS = 1_000;
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
+
+interface Connection {
+  readonly socket: WebSocket;
+  openedAt?: number;
+  received: boolean;
+  unansweredPings: number;
+  heartbeat?: NodeJS.Timeout;
+  subscribeTimer?: NodeJS.Timeout;
+}
+
+const noop = (): void => undefined;
+
+export class WsSource implements Transport {
+  private readonly stateEmitter = new Emitter<SourceState>();
+  private readonly receiveEmitter = new Emitter<Received>();
+  private readonly warnEmitter = new Emitter<string>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  readonly onDidReceive = this.receiveEmitter.event;
+  readonly onDidWarn = this.warnEmitter.event;
+
+  private current: SourceState = { phase: 'idle' };
+  private connection: Connection | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly backoff: Backoff;
+  private readonly now: () => number;
+  private disposed = false;
+
+  constructor(
+    private readonly config: SourceConfig,
+    private readonly deps: TransportDeps,
+  ) {
+    this.backoff = new Backoff(deps.random);
+    this.now = deps.now ?? Date.now;
+  }
+
+  get state(): SourceState {
+    return this.current;
+  }
+
+  start(): void {
+    const phase = this.current.phase;
+    if (this.disposed || (phase !== 'idle' && phase !== 'closed' && phase !== 'failed')) return;
+    this.backoff.reset();
+    this.connect();
+  }
+
+  stop(): void {
+    this.cancelRetry();
+    this.dropConnection(true);
+    if (this.current.phase !== 'closed' && this.current.phase !== 'idle') {
+      this.log('info', 'disconnected by the user');
+      this.setState({ phase: 'closed' });
+    }
+  }
+
+  reconnect(): void {
+    if (this.disposed) return;
+    this.cancelRetry();
+    this.dropConnection(false);
+    this.backoff.reset();
+    this.connect();
+  }
+
+  send(text: string): boolean {
+    const socket = this.connection?.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(text, (error) => {
+      if (error) this.log('debug', `send failed: ${error.message}`);
+    });
+    return true;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.stop();
+    this.disposed = true;
+    this.stateEmitter.dispose();
+    this.receiveEmitter.dispose();
+    this.warnEmitter.dispose();
+  }
+
+  private connect(): void {
+    const shown = displayUrl(this.config.url);
+    let url: URL;
+    try {
+      url = new URL(this.config.url);
+    } catch {
+      this.fail(`Invalid WebSocket URL "${shown}"`);
+      return;
+    }
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+      this.fail(`Invalid WebSocket URL "${shown}": it must start with ws:// or wss://`);
+      return;
+    }
+    const headers = requestHeaders(this.config.headers, this.deps.token);
+    const attempt = this.backoff.attempt;
+    this.log('info', `connecting to ${shown}${attempt > 0 ? ` (retry ${attempt})` : ''}; headers: ${headerNames(headers)}`);
+    const connecting: SourceState = { phase: 'connecting', attempt };
+    this.setState(connecting);
+    // A state listener may have stopped or disposed us.
+    if (this.current !== connecting) return;
+
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url, {
+        handshakeTimeout: this.deps.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+        maxPayload: this.deps.maxPayloadBytes,
+        headers,
+        perMessageDeflate: false,
+      });
+    } catch (error) {
+      this.fail(`Cannot connect to ${shown}: ${errorMessage(error)}`);
+      return;
+    }
+    const connection: Connection = { socket, received: false, unansweredPings: 0 };
+    this.connection = connection;
+    const current = (): boolean => this.connection === connection;
+
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (!current()) return;
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.tooLarge();
+        return;
+      }
+      this.lost(describeSocketError(error));
+    });
+    socket.on('unexpected-response', (_req, res: IncomingMessage) => {
+      res.resume();
+      if (!current()) return;
+      const status = res.statusCode ?? 0;
+      const reason = httpStatusReason(status, this.config.url);
+      if (isFatalStatus(status)) {
+        this.dropConnection(false);
+        this.fail(reason);
+      } else {
+        this.warn(reason);
+        this.lost(reason);
+      }
+    });
+    socket.on('open', () => {
+      if (!current()) return;
+      connection.openedAt = this.now();
+      this.log('info', `connected to ${shown}`);
+      this.setState({ phase: 'open', since: connection.openedAt });
+      if (!current()) return;
+      this.startHeartbeat(connection);
+      if (this.config.subscribe === true) {
+        this.subscribe(connection);
+      } else if (this.config.subscribe === undefined) {
+        connection.subscribeTimer = setTimeout(() => {
+          connection.subscribeTimer = undefined;
+          if (current() && !connection.received) this.subscribe(connection);
+        }, SUBSCRIBE_AFTER_SILENCE_MS);
+      }
+    });
+    socket.on('message', (data: RawData) => {
+      if (!current()) return;
+      connection.received = true;
+      connection.unansweredPings = 0;
+      clearTimeout(connection.subscribeTimer);
+      connection.subscribeTimer = undefined;
+      const buffer = toBuffer(data);
+      this.receiveEmitter.fire({ payload: buffer.toString('utf8'), bytes: buffer.length, receivedAt: this.now() });
+    });
+    socket.on('pong', () => {
+      if (current()) connection.unansweredPings = 0;
+    });
+    socket.on('ping', () => {
+      if (current()) connection.unansweredPings = 0;
+    });
+    socket.on('close', (code: number, reason: Buffer) => {
+      if (!current()) return;
+      if (code === 1009) {
+        this.tooLarge();
+        return;
+      }
+      const text = sanitize(reason.toString('utf8'));
+      this.lost(`connection closed (code ${code}${text ? `: ${text}` : ''})`);
+    });
+  }
+
+  private subscribe(connection: Connection): void {
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
+    this.log('debug', 'sending subscribe');
+    connection.socket.send(SUBSCRIBE_MESSAGE, noop);
+  }
+
+  private startHeartbeat(connection: Connection): void {
+    const intervalMs = this.deps.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    connection.heartbeat = setInterval(() => {
+      if (this.connection !== connection) return;
+      if (connection.unansweredPings >= 2) {
+        const reason = `no answer from ${displayUrl(this.config.url)} for ${seconds(2 * intervalMs)}`;
+        this.warn(reason);
+        this.lost(reason);
+        return;
+      }
+      connection.unansweredPings += 1;
+      try {
+        connection.socket.ping();
+      } catch (error) {
+        this.log('debug', `ping failed: ${errorMessage(error)}`);
+      }
+    }, intervalMs);
+  }
+
+  private tooLarge(): void {
+    const reason = `message larger than ${formatMiB(this.deps.maxPayloadBytes)} limit`;
+    this.warn(`${reason} from ${displayUrl(this.config.url)}: reconnecting`);
+    this.lost(reason);
+  }
+
+  /** The connection ended or never opened: schedule the next attempt. */
+  private lost(reason: string): void {
+    const connection = this.connection;
+    // Gone already: a warning listener stopped or reconnected us.
+    if (!connection) return;
+    const endedAt = this.now();
+    this.dropConnection(false);
+    if (wasHealthy(connection.openedAt, endedAt, connection.received)) this.backoff.reset();
+    const step = this.backoff.next();
+    const retryAt = endedAt + step.delayMs;
+    this.log('info', `${reason}; retrying in ${seconds(step.delayMs)}`);
+    // Armed before the state is announced, so a listener that calls stop() can cancel it.
+    this.cancelRetry();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.connect();
+    }, step.delayMs);
+    this.setState({ phase: 'reconnecting', retryAt, attempt: step.attempt, reason });
+  }
+
+  private fail(reason: string): void {
+    this.cancelRetry();
+    this.log('warn', reason);
+    this.setState({ phase: 'failed', reason });
+  }
+
+  /** Forget the current socket: no more events from it; closes gracefully (1000) when asked. */
+  private dropConnection(graceful: boolean): void {
+    const connection = this.connection;
+    if (!connection) return;
+    this.connection = undefined;
+    clearInterval(connection.heartbeat);
+    clearTimeout(connection.subscribeTimer);
+    const socket = connection.socket;
+    socket.removeAllListeners();
+    socket.on('error', noop);
+    if (graceful && socket.readyState === WebSocket.OPEN) {
+      socket.close(1000, 'closed by the user');
+      // A peer that never answers the close frame is cut off rather than left for ws's 30 s timer.
+      const cutoff = setTimeout(() => socket.terminate(), 2_000);
+      socket.once('close', () => clearTimeout(cutoff));
+    } else if (socket.readyState !== WebSocket.CLOSED) {
+      socket.terminate();
+    }
+  }
+
+  private cancelRetry(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private setState(state: SourceState): void {
+    this.current = state;
+    this.stateEmitter.fire(state);
+  }
+
+  private warn(message: string): void {
+    this.log('warn', message);
+    this.warnEmitter.fire(message);
+  }
+
+  private log(level: 'debug' | 'info' | 'warn', message: string): void {
+    this.deps.log[level](`[${this.config.name}] ${message}`);
+  }
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function describeSocketError(error: Error & { code?: string }): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the server running?)';
+    case 'ECONNRESET':
+      return 'connection reset by the server';
+    default:
+      return sanitize(error.message) || 'connection error';
+  }
+}
+
+/** Text from the network shown in a state reason: printable and short. */
+function sanitize(text: string): string {
+  const shown = printable(text);
+  return shown.length > 120 ? `${shown.slice(0, 119)}…` : shown;
+}
+
+function seconds(ms: number): string {
+  return `${+(ms / 1000).toFixed(1)} s`;
+}

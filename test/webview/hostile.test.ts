@@ -1,0 +1,64 @@
+// Host strings are data: markup in them is shown as text, long ones are cut, bidi controls are removed.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Harness } from './harness';
+import { startHarness } from './harness';
+import { hostileSnapshot, IMG } from './fixtures/hostile';
+
+const BIDI_RE = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+describe('hostile host data', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('renders markup as escaped, truncated text and never creates elements or command links from it', async () => {
+    const p = await h.newPanel();
+    await p.open();
+    await p.send({ type: 'didSnapshot', snapshot: hostileSnapshot() });
+    // Pin everything so chart titles and legends show the hostile names too.
+    for (const pin of await p.page.locator('[data-action="pin"]').all()) await pin.click();
+    await p.settle();
+    const req = (await p.posted()).filter((m) => m.type === 'requestHistory').at(-1);
+    assert.ok(req && req.type === 'requestHistory');
+    await p.send({ type: 'didLoadHistory', requestId: req.requestId, window: req.window, mode: req.mode, series: req.ids.map((id) => ({ id, t: [1, 2], v: [1, 2] })) });
+    // Open the snooze menus and wait a little for any handler that would fire.
+    for (const b of await p.page.locator('[data-action="snooze-menu"]:visible').all()) await b.click();
+    await p.settle();
+
+    assert.equal(await p.page.evaluate('window.__xss'), undefined);
+    assert.equal(await p.page.locator('img').count(), 0);
+    assert.equal(await p.page.locator('script').count(), 1); // only the panel's own bundle
+    assert.equal(await p.page.locator('a').count(), 0);
+    assert.equal(await p.page.locator('[href^="command:"], [src^="javascript:"], [href^="javascript:"]').count(), 0);
+    assert.equal(await p.page.locator('[onerror], [onclick], [onload]').count(), 0);
+
+    const text = await p.page.locator('body').innerText();
+    assert.ok(text.includes(IMG), 'markup is shown as text');
+    assert.doesNotMatch(text, BIDI_RE);
+    assert.ok(text.includes('safeeviltxt.exe'));
+    assert.ok(text.length < 40_000, `long strings are cut (page text is ${text.length} chars)`);
+
+    // Every element's own text is at most 300 chars; titles hold at most 1000.
+    const longest = await p.page.evaluate(`(() => {
+      let text = 0, title = 0;
+      for (const el of document.querySelectorAll('body *')) {
+        for (const n of el.childNodes) if (n.nodeType === 3) text = Math.max(text, n.textContent.length);
+        if (el.hasAttribute('title')) title = Math.max(title, el.getAttribute('title').length);
+      }
+      return { text, title };
+    })()`) as { text: number; title: number };
+    assert.ok(longest.text <= 300, `longest text node ${longest.text}`);
+    assert.ok(longest.title <= 1000 && longest.title > 200, `longest title ${longest.title}`);
+    const cut = await p.page.locator('td[data-col="path"]').first().textContent();
+    assert.ok(cut?.endsWith('…') && cut.length === 200);
+
+    assert.deepEqual(await p.cspViolations(), []);
+    assert.deepEqual(p.errors, []);
+    await p.screenshot('hostile-dark');
+  });
+});

@@ -1,0 +1,152 @@
+// The webview's pure parts: reducer, prefs, text cleaning, chart data, rule matching, panel HTML.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { initialState, markClean, reduce, touch } from '../../webview/state';
+import { DEFAULT_PREFS, parsePrefs, togglePinned } from '../../webview/prefs';
+import { agoText, safeText } from '../../webview/text';
+import { align, HistoryStore, sumLines, toRate, trimBuffer } from '../../webview/chartData';
+import { globMatch, levelOf, ruleForRole, ruleForSeries } from '../../webview/rules';
+import { contentSecurityPolicy, escapeHtml, makeNonce, renderPanelHtml } from '../../src/host/panelHtml';
+import { NOW, rule, rules, series, snapshot } from './fixtures/snapshot';
+
+describe('state reducer', () => {
+  it('replaces everything on a snapshot and marks every section dirty', () => {
+    const s = reduce(initialState, { type: 'didSnapshot', snapshot: snapshot() }, NOW - 5000);
+    assert.equal(s.loaded, true);
+    assert.equal(s.clockOffset, 5000);
+    assert.equal(s.series.size, snapshot().series.length);
+    assert.equal(s.dirty.size, 9);
+  });
+
+  it('upserts and removes series by id and dirties only what a delta carries', () => {
+    const s0 = markClean(reduce(initialState, { type: 'didSnapshot', snapshot: snapshot() }, NOW));
+    const changed = series('api:http.latency', 'http.latency', { unit: 'ms', value: 999 });
+    const added = series('api:new', 'new.metric', { value: 1 });
+    const s1 = reduce(s0, { type: 'didUpdate', delta: { now: NOW + 100, series: [changed, added], removedSeries: ['api:http.pending'] } }, NOW + 100);
+    assert.deepEqual([...s1.dirty], ['series']);
+    assert.equal(s1.series.get('api:http.latency')?.value, 999);
+    assert.ok(s1.series.has('api:new'));
+    assert.ok(!s1.series.has('api:http.pending'));
+    assert.equal(s0.series.get('api:http.latency')?.value, 87.5, 'the previous state is untouched');
+    assert.equal(s1.endpoints, s0.endpoints);
+    const s2 = reduce(markClean(s1), { type: 'didUpdate', delta: { now: NOW + 200, endpoints: [] } }, NOW + 200);
+    assert.deepEqual([...s2.dirty], ['endpoints']);
+    assert.equal(s2.endpoints.length, 0);
+  });
+
+  it('ignores a delta before any snapshot, and drops malformed list items', () => {
+    assert.equal(reduce(initialState, { type: 'didUpdate', delta: { now: NOW, summary: snapshot().summary } }, NOW), initialState);
+    const bad = { ...snapshot(), series: [{ id: 1 }, ...snapshot().series], alerts: [null] } as unknown as ReturnType<typeof snapshot>;
+    const s = reduce(initialState, { type: 'didSnapshot', snapshot: bad }, NOW);
+    assert.equal(s.series.size, snapshot().series.length);
+    assert.equal(s.alerts.length, 0);
+  });
+
+  it('touch adds dirty sections and markClean clears them', () => {
+    const s = touch(initialState, 'rules');
+    assert.deepEqual([...s.dirty], ['rules']);
+    assert.equal(markClean(s).dirty.size, 0);
+  });
+});
+
+describe('prefs', () => {
+  it('restores valid saved choices and falls back for the rest', () => {
+    assert.equal(parsePrefs(undefined), DEFAULT_PREFS);
+    const p = parsePrefs({ pinned: ['a', 'a', 5, 'b'], window: '1h', charts: { a: { mode: 'raw', group: 'sum' }, b: 3 }, tables: { endpoints: { sortKey: 'p95', sortDir: 'desc', filter: 'x' } }, collapsed: ['topics'] });
+    assert.deepEqual(p.pinned, ['a', 'b']);
+    assert.equal(p.window, '1h');
+    assert.deepEqual(p.charts.a, { mode: 'raw', group: 'sum' });
+    assert.equal(p.charts.b, undefined);
+    assert.deepEqual(p.tables.endpoints, { sortKey: 'p95', sortDir: 'desc', filter: 'x' });
+    assert.equal(parsePrefs({ window: '2d' }).window, '5m');
+    assert.equal(parsePrefs({ charts: { __proto__: { mode: 'raw' } } }).charts.mode, undefined);
+  });
+  it('toggles pins and forgets a chart’s options when unpinned', () => {
+    const p = togglePinned({ ...DEFAULT_PREFS, charts: { a: { mode: 'raw', group: 'single' } } }, 'a');
+    assert.deepEqual(p.pinned, ['a']);
+    const q = togglePinned(p, 'a');
+    assert.deepEqual(q.pinned, []);
+    assert.equal(q.charts.a, undefined);
+  });
+});
+
+describe('safeText', () => {
+  it('removes bidi controls, flattens control characters and cuts with an ellipsis', () => {
+    assert.equal(safeText('a\u202Eb\u2066c\u2069\u200F'), 'abc');
+    assert.equal(safeText('a\nb\u0000c'), 'a b c');
+    const cut = safeText('x'.repeat(100_000), 200);
+    assert.equal(cut.length, 200);
+    assert.ok(cut.endsWith('…'));
+    assert.equal(safeText('short', 200), 'short');
+    assert.equal(safeText(null), '');
+    assert.equal(safeText(`${'a'.repeat(199)}\u{1F600}`, 200), `${'a'.repeat(199)}…`);
+  });
+  it('says how long ago', () => {
+    assert.equal(agoText(500), 'just now');
+    assert.equal(agoText(194_000), '3m 14s ago');
+  });
+});
+
+describe('chart data', () => {
+  it('keeps only the reply to the latest request and appends newer live points', () => {
+    const store = new HistoryStore();
+    const r1 = store.plan(['b', 'a'], '5m', 'rate');
+    assert.deepEqual(r1?.ids, ['a', 'b']);
+    assert.equal(store.plan(['a', 'b'], '5m', 'rate'), undefined, 'same set: no new request');
+    const r2 = store.plan(['a', 'b'], '1h', 'rate');
+    assert.ok(r1 && r2 && r2.requestId > r1.requestId);
+    assert.equal(store.load(r1.requestId, [{ id: 'a', t: [1], v: [1] }]), false);
+    assert.equal(store.load(r2.requestId, [{ id: 'a', t: [1000, 2000], v: [1, 2] }]), true);
+    assert.deepEqual([...store.append([{ id: 'a', t: [2000, 3000], v: [9, 3] }, { id: 'zz', t: [5], v: [5] }])], ['a']);
+    assert.deepEqual(store.get('a'), { t: [1000, 2000, 3000], v: [1, 2, 3] });
+    assert.deepEqual(store.get('b'), { t: [], v: [] });
+  });
+  it('trims to the window, derives rates, aligns and sums lines', () => {
+    const buf = { t: [1000, 2000, 3000, 4000], v: [10, 20, 5, 15] as (number | null)[] };
+    assert.deepEqual(toRate(buf).v, [null, 10, null, 10]);
+    trimBuffer(buf, 2500);
+    assert.deepEqual(buf.t, [3000, 4000]);
+    const a = { t: [1000, 3000], v: [1, 3] };
+    const b = { t: [2000, 3000], v: [10, 30] };
+    assert.deepEqual(align([a, b]), [[1, 2, 3], [1, null, 3], [null, 10, 30]]);
+    assert.deepEqual(sumLines([a, b]), [[1, 2, 3], [1, 11, 33]]);
+  });
+});
+
+describe('rules', () => {
+  it('matches by role, glob and labels, and grades values', () => {
+    assert.ok(globMatch('memory.*', 'memory.heapUsed'));
+    assert.ok(!globMatch('memory.*', 'xmemory.heap'));
+    assert.ok(!globMatch('a.b', 'axb'));
+    assert.equal(ruleForRole(rules, 'latency')?.id, 'latency');
+    const p95 = series('x', 'endpoint.p95', { labels: [['path', '/api/users']], value: 1 });
+    assert.equal(ruleForSeries(rules, p95)?.id, 'p95');
+    assert.equal(ruleForSeries(rules, { ...p95, labels: [['path', '/health']] }), undefined);
+    const r = rule('r', 'x', { warning: 10, critical: 20 });
+    assert.equal(levelOf(5, r), 'ok');
+    assert.equal(levelOf(10, r), 'warning');
+    assert.equal(levelOf(25, r), 'critical');
+    assert.equal(levelOf(5, { ...r, direction: 'below', warning: 50, critical: 10 }), 'critical');
+    assert.equal(levelOf(null, r), 'ok');
+  });
+});
+
+describe('panel HTML', () => {
+  it('sets the strict CSP with the nonce and escapes every value', () => {
+    const nonce = makeNonce();
+    assert.match(nonce, /^[A-Za-z0-9+/]{22}==$/);
+    assert.notEqual(makeNonce(), nonce);
+    const html = renderPanelHtml({ cspSource: 'https://*.vscode-cdn.net', nonce, scriptUri: 'https://x/dist/webview.js?a=1&b="2"', styleUri: 'https://x/dist/webview.css', title: '<b>Pulse</b>' });
+    assert.ok(html.includes(`content="default-src &#39;none&#39;; img-src https://*.vscode-cdn.net data:; style-src https://*.vscode-cdn.net &#39;nonce-${nonce}&#39;; font-src https://*.vscode-cdn.net; script-src &#39;nonce-${nonce}&#39;; connect-src &#39;none&#39;"`));
+    assert.ok(html.includes(`<script nonce="${nonce}" src="https://x/dist/webview.js?a=1&amp;b=&quot;2&quot;"></script>`));
+    assert.ok(html.includes('<title>&lt;b&gt;Pulse&lt;/b&gt;</title>'));
+    assert.ok(!html.includes('unsafe-inline') && !html.includes('unsafe-eval'));
+    assert.ok(!html.includes('codicon'));
+    assert.ok(renderPanelHtml({ cspSource: 'vscode-resource:', nonce, scriptUri: 's', styleUri: 'c', codiconsUri: 'https://x/codicon.css' }).includes('id="vscode-codicon-stylesheet" href="https://x/codicon.css"'));
+  });
+  it('refuses a cspSource or nonce that could add directives', () => {
+    assert.throws(() => contentSecurityPolicy("https://x; script-src 'unsafe-inline'", makeNonce()));
+    assert.throws(() => contentSecurityPolicy('https://x', "abc' 'unsafe-inline"));
+    assert.equal(escapeHtml(`<>&"'`), '&lt;&gt;&amp;&quot;&#39;');
+  });
+});

@@ -1,0 +1,398 @@
+// Pinned series charts (uPlot): a shared window selector, per-chart Rate/Raw and grouping,
+// threshold lines from the matching rule, a crosshair legend, live points appended as they arrive.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { HostMessage, RuleView, SeriesView, ValueMode, WindowId } from '../src/protocol';
+import type { Unit } from '../src/core/model';
+import { WINDOWS } from '../src/protocol';
+import { formatValue } from '../src/core/format';
+import type { Aligned, Buffer } from './chartData';
+import { align, HistoryStore, sumLines, toRate } from './chartData';
+import type { ChartGrouping, Prefs } from './prefs';
+import { chartPrefs } from './prefs';
+import type { PanelState } from './state';
+import type { ChartTheme } from './theme';
+import { chartTheme } from './theme';
+import type { VsCodeApi } from './vscodeApi';
+import { ruleForSeries } from './rules';
+import { button, clear, el, setText } from './dom';
+import { labelsText, safeText } from './text';
+import { createSegmented } from './segmented';
+
+const HEIGHT = 170;
+const MAX_LINES = 12;
+
+type LoadHistory = Extract<HostMessage, { type: 'didLoadHistory' }>;
+
+interface Line {
+  readonly id: string;
+  readonly label: string;
+}
+
+interface ChartSpec {
+  readonly id: string;
+  readonly series: SeriesView | undefined;
+  readonly lines: readonly Line[];
+  readonly group: ChartGrouping;
+  readonly mode: ValueMode;
+  readonly counter: boolean;
+  readonly unit: Unit;
+  readonly rule: RuleView | undefined;
+  readonly siblings: number;
+}
+
+interface ChartView {
+  readonly card: HTMLElement;
+  readonly title: HTMLElement;
+  readonly subtitle: HTMLElement;
+  readonly controls: HTMLElement;
+  readonly plotBox: HTMLElement;
+  readonly legend: HTMLElement;
+  readonly note: HTMLElement;
+  readonly resize: ResizeObserver;
+  plot: uPlot | null;
+  spec: ChartSpec | null;
+  signature: string;
+  dirty: boolean;
+  legendValues: HTMLElement[];
+  legendTime: HTMLElement | null;
+}
+
+export interface Charts {
+  readonly root: HTMLElement;
+  readonly toolbar: HTMLElement;
+  render(state: PanelState, prefs: Prefs): void;
+  loadHistory(msg: LoadHistory): boolean;
+  appendPoints(points: NonNullable<Extract<HostMessage, { type: 'didUpdate' }>['delta']['points']>, hostNow: number): boolean;
+  themeChanged(): void;
+}
+
+const WINDOW_OPTIONS: readonly { value: WindowId; text: string }[] = (Object.keys(WINDOWS) as WindowId[]).map((w) => ({ value: w, text: w }));
+
+/** The unit a chart's values are in: a counter shown as a rate is per second. */
+function shownUnit(unit: Unit, counter: boolean, mode: ValueMode): { unit: Unit; perSecond: boolean } {
+  if (!counter || mode === 'raw') return { unit, perSecond: false };
+  if (unit === 'count' || unit === 'none') return { unit: 'per_second', perSecond: false };
+  return { unit, perSecond: true };
+}
+
+function formatter(unit: Unit, counter: boolean, mode: ValueMode): (v: number | null) => string {
+  const s = shownUnit(unit, counter, mode);
+  return (v) => (v == null ? '–' : s.perSecond ? `${formatValue(v, s.unit)}/s` : formatValue(v, s.unit));
+}
+
+export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Prefs) => void): Charts {
+  const store = new HistoryStore();
+  const views = new Map<string, ChartView>();
+  let theme: ChartTheme | null = null;
+  let lastState: PanelState | null = null;
+  let lastPrefs: Prefs | null = null;
+
+  const windowPicker = createSegmented('Chart window', WINDOW_OPTIONS, 'window', '5m' as WindowId, (w) => updatePrefs((p) => ({ ...p, window: w })));
+  const toolbar = el('div', { class: 'chart-toolbar' }, windowPicker.root);
+  const empty = el('p', { class: 'muted chart-empty' }, 'Pin a series from the Series list to chart it here.');
+  const grid = el('div', { class: 'chart-grid' });
+  const root = el('div', { class: 'charts' }, empty, grid);
+
+  function specFor(id: string, state: PanelState, prefs: Prefs): ChartSpec {
+    const s = state.series.get(id);
+    const cp = chartPrefs(prefs, id);
+    if (!s) return { id, series: undefined, lines: [], group: cp.group, mode: cp.mode, counter: false, unit: 'none', rule: undefined, siblings: 0 };
+    const siblings = [...state.series.values()].filter((x) => x.sourceId === s.sourceId && x.name === s.name);
+    siblings.sort((a, b) => labelsText(a.labels).localeCompare(labelsText(b.labels)));
+    const group = siblings.length > 1 ? cp.group : 'single';
+    const members = group === 'single' ? [s] : siblings.slice(0, MAX_LINES);
+    const lines = members.map((m) => ({ id: m.id, label: safeText(labelsText(m.labels) || m.name, 80) }));
+    const counter = s.kind === 'counter';
+    const mode = counter ? cp.mode : 'raw';
+    const showsRuleValue = group !== 'sum' && (!counter || mode === 'rate');
+    return { id, series: s, lines, group, mode, counter, unit: s.unit, rule: showsRuleValue ? ruleForSeries(state.rules, s) : undefined, siblings: siblings.length };
+  }
+
+  function wantedRequest(specs: readonly ChartSpec[]): { ids: string[]; mode: ValueMode } {
+    const ids = specs.flatMap((s) => s.lines.map((l) => l.id));
+    // One request serves every chart: raw when any counter chart wants raw (rates are then derived here).
+    const mode: ValueMode = specs.some((s) => s.counter && s.mode === 'raw') ? 'raw' : 'rate';
+    return { ids, mode };
+  }
+
+  function chartData(spec: ChartSpec): Aligned {
+    const req = store.request;
+    const bufs: Buffer[] = spec.lines.map((l) => {
+      const b = store.get(l.id) ?? { t: [], v: [] };
+      return spec.counter && spec.mode === 'rate' && req?.mode === 'raw' ? toRate(b) : b;
+    });
+    return spec.group === 'sum' ? sumLines(bufs) : align(bufs);
+  }
+
+  function makeView(id: string): ChartView {
+    const title = el('div', { class: 'chart-title' });
+    const subtitle = el('div', { class: 'chart-subtitle' });
+    const controls = el('div', { class: 'chart-controls' });
+    const plotBox = el('div', { class: 'chart-plot' });
+    const legend = el('div', { class: 'chart-legend', 'aria-live': 'off' });
+    const note = el('div', { class: 'chart-note muted' });
+    const unpin = button('Unpin', { class: 'btn icon-btn', 'data-action': 'unpin', 'aria-label': 'Unpin chart', title: 'Unpin' }, () => updatePrefs((p) => ({ ...p, pinned: p.pinned.filter((x) => x !== id) })));
+    const card = el('article', { class: 'chart', 'data-series-id': id },
+      el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), plotBox, note, legend);
+    const view: ChartView = { card, title, subtitle, controls, plotBox, legend, note, plot: null, spec: null, signature: '', dirty: true, legendValues: [], legendTime: null,
+      resize: new ResizeObserver((entries) => {
+        const w = Math.floor(entries[0]?.contentRect.width ?? 0);
+        if (view.plot && w > 0 && Math.abs(view.plot.width - w) > 1) view.plot.setSize({ width: w, height: HEIGHT });
+      }) };
+    view.resize.observe(plotBox);
+    return view;
+  }
+
+  function destroy(view: ChartView): void {
+    view.resize.disconnect();
+    view.plot?.destroy();
+    view.plot = null;
+    view.card.remove();
+  }
+
+  function buildControls(view: ChartView, spec: ChartSpec): void {
+    clear(view.controls);
+    const id = spec.id;
+    const setChart = (patch: Partial<{ mode: ValueMode; group: ChartGrouping }>) =>
+      updatePrefs((p) => ({ ...p, charts: { ...p.charts, [id]: { ...chartPrefs(p, id), ...patch } } }));
+    if (spec.counter) {
+      view.controls.appendChild(createSegmented('Value', [{ value: 'rate', text: 'Rate', title: 'Per-second rate' }, { value: 'raw', text: 'Raw', title: 'Cumulative value' }], 'mode', spec.mode, (mode) => setChart({ mode })).root);
+    }
+    if (spec.siblings > 1) {
+      view.controls.appendChild(createSegmented('Labels', [
+        { value: 'single', text: 'This', title: 'Only this series' },
+        { value: 'split', text: 'Split', title: 'One line per label set' },
+        { value: 'sum', text: 'Sum', title: 'Sum of all label sets' },
+      ], 'group', spec.group, (group) => setChart({ group })).root);
+    }
+  }
+
+  function buildLegend(view: ChartView, spec: ChartSpec, colors: readonly string[]): void {
+    clear(view.legend);
+    view.legendTime = el('span', { class: 'legend-time' });
+    view.legend.appendChild(view.legendTime);
+    const names = spec.group === 'sum' ? ['sum'] : spec.lines.map((l) => l.label);
+    view.legendValues = names.map((name, i) => {
+      const swatch = el('span', { class: 'swatch' });
+      swatch.style.backgroundColor = colors[i % colors.length] ?? '';
+      const value = el('span', { class: 'legend-value' });
+      const label = el('span', { class: 'legend-label' });
+      setText(label, name, 60);
+      view.legend.appendChild(el('span', { class: 'legend-item' }, swatch, label, value));
+      return value;
+    });
+  }
+
+  function updateLegend(view: ChartView, u: uPlot): void {
+    const spec = view.spec;
+    if (!spec) return;
+    const fmt = formatter(spec.unit, spec.counter, spec.mode);
+    const idx = u.cursor.idx;
+    const xs = u.data[0];
+    view.legendValues.forEach((node, i) => {
+      const ys = u.data[i + 1];
+      let v: number | null | undefined = null;
+      if (ys) {
+        if (idx != null) v = ys[idx];
+        else for (let j = ys.length - 1; j >= 0 && v == null; j--) v = ys[j];
+      }
+      const text = fmt(v ?? null);
+      if (node.textContent !== text) node.textContent = text;
+    });
+    if (view.legendTime) {
+      const t = idx != null ? xs[idx] : undefined;
+      view.legendTime.textContent = t != null ? new Date(t * 1000).toLocaleTimeString() : 'latest';
+    }
+  }
+
+  function drawThresholds(u: uPlot, rule: RuleView, t: ChartTheme): void {
+    const ctx = u.ctx;
+    const { left, top, width, height } = u.bbox;
+    for (const [level, color] of [[rule.warning, t.warning], [rule.critical, t.critical]] as const) {
+      if (level == null) continue;
+      const y = Math.round(u.valToPos(level, 'y', true));
+      if (y < top || y > top + height) continue;
+      ctx.save();
+      ctx.strokeStyle = color;
+      ctx.lineWidth = Math.max(1, uPlot.pxRatio);
+      ctx.setLineDash([5 * uPlot.pxRatio, 4 * uPlot.pxRatio]);
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + width, y);
+      ctx.stroke();
+      ctx.restore();
+    }
+  }
+
+  function createPlot(view: ChartView, spec: ChartSpec, data: Aligned): uPlot {
+    const t = theme ?? (theme = chartTheme());
+    const fmt = formatter(spec.unit, spec.counter, spec.mode);
+    const rule = spec.rule;
+    const lineCount = spec.group === 'sum' ? 1 : spec.lines.length;
+    const colors = t.palette;
+    const axis = { stroke: t.muted, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1, size: 4 } };
+    const opts: uPlot.Options = {
+      width: Math.max(200, Math.floor(view.plotBox.clientWidth) || 400),
+      height: HEIGHT,
+      padding: [10, 12, 0, 0],
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 7 } },
+      scales: {
+        x: { time: true },
+        y: {
+          range: (_u, min, max) => {
+            let lo = Number.isFinite(min) ? Math.min(0, min) : 0;
+            let hi = Number.isFinite(max) ? max : 1;
+            // Keep the warning line in view when the data is within sight of it.
+            const w = rule?.direction === 'above' ? rule.warning : null;
+            if (w != null && w > hi && w <= hi * 3) hi = w;
+            if (hi <= lo) hi = lo + 1;
+            if (lo < 0) lo -= (hi - lo) * 0.05;
+            return [lo, hi + (hi - lo) * 0.08];
+          },
+        },
+      },
+      axes: [
+        { ...axis, space: 70 },
+        { ...axis, values: (_u, splits) => splits.map((v) => fmt(v)), size: (_u, values) => Math.max(40, Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 6.5 + 14) },
+      ],
+      series: [
+        {},
+        ...Array.from({ length: lineCount }, (_, i) => ({
+          label: spec.group === 'sum' ? 'sum' : (spec.lines[i]?.label ?? ''),
+          stroke: colors[i % colors.length] ?? t.foreground,
+          width: 1.5,
+          spanGaps: true,
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => fmt(v),
+        })),
+      ],
+      hooks: {
+        draw: [(u) => rule && drawThresholds(u, rule, t)],
+        setCursor: [(u) => updateLegend(view, u)],
+        setData: [(u) => updateLegend(view, u)],
+      },
+    };
+    buildLegend(view, spec, colors);
+    const plot = new uPlot(opts, data, view.plotBox);
+    updateLegend(view, plot);
+    return plot;
+  }
+
+  function describe(view: ChartView, spec: ChartSpec): void {
+    const s = spec.series;
+    if (!s) {
+      setText(view.title, spec.id, 120);
+      view.subtitle.textContent = 'This series is no longer reported.';
+      return;
+    }
+    const labels = labelsText(s.labels);
+    const name = spec.group === 'sum' ? `Σ ${s.name}` : s.name;
+    setText(view.title, name, 120);
+    const parts: string[] = [];
+    if (spec.group === 'single' && labels) parts.push(labels);
+    if (spec.group !== 'single') parts.push(`${Math.min(spec.siblings, MAX_LINES)}${spec.siblings > MAX_LINES ? ` of ${spec.siblings}` : ''} label sets`);
+    const u = shownUnit(spec.unit, spec.counter, spec.mode);
+    parts.push(spec.counter ? (spec.mode === 'rate' ? 'rate' : 'cumulative') : s.kind);
+    if (u.unit !== 'none') parts.push(u.perSecond ? `${u.unit}/s` : u.unit.replace('_', ' '));
+    setText(view.subtitle, parts.join(' · '), 200);
+  }
+
+  function syncCharts(state: PanelState, prefs: Prefs): void {
+    const specs = prefs.pinned.map((id) => specFor(id, state, prefs));
+    const want = new Set(prefs.pinned);
+    for (const [id, view] of views) {
+      if (!want.has(id)) {
+        destroy(view);
+        views.delete(id);
+      }
+    }
+    if (state.loaded) {
+      const w = wantedRequest(specs.filter((s) => s.series));
+      const req = store.plan(w.ids, prefs.window, w.mode);
+      if (req) {
+        api.post({ type: 'requestHistory', requestId: req.requestId, ids: req.ids, window: req.window, mode: req.mode });
+        for (const v of views.values()) v.dirty = true;
+      }
+    }
+    specs.forEach((spec, i) => {
+      let view = views.get(spec.id);
+      if (!view) {
+        view = makeView(spec.id);
+        views.set(spec.id, view);
+      }
+      if (grid.children[i] !== view.card) grid.insertBefore(view.card, grid.children[i] ?? null);
+      const signature = JSON.stringify([spec.lines, spec.group, spec.mode, spec.unit, spec.counter, spec.rule?.warning, spec.rule?.critical, spec.rule?.direction, spec.siblings]);
+      if (signature !== view.signature) {
+        view.signature = signature;
+        view.spec = spec;
+        describe(view, spec);
+        buildControls(view, spec);
+        view.plot?.destroy();
+        view.plot = null;
+        view.dirty = true;
+      }
+    });
+    empty.hidden = prefs.pinned.length > 0;
+    windowPicker.set(prefs.window);
+  }
+
+  function drawData(): void {
+    for (const view of views.values()) {
+      const spec = view.spec;
+      if (!view.dirty || !spec) continue;
+      view.dirty = false;
+      if (!spec.series) {
+        view.plot?.destroy();
+        view.plot = null;
+        clear(view.plotBox);
+        continue;
+      }
+      const data = chartData(spec);
+      const points = data[0].length;
+      view.card.dataset.points = String(points);
+      view.note.textContent = store.loaded ? (points === 0 ? 'No points in this window yet.' : '') : 'Loading history…';
+      if (!view.plot) view.plot = createPlot(view, spec, data);
+      else view.plot.setData(data);
+    }
+  }
+
+  return {
+    root,
+    toolbar,
+    render(state, prefs) {
+      lastState = state;
+      lastPrefs = prefs;
+      syncCharts(state, prefs);
+      drawData();
+    },
+    loadHistory(msg) {
+      if (!store.load(msg.requestId, msg.series)) return false;
+      for (const v of views.values()) v.dirty = true;
+      return true;
+    },
+    appendPoints(points, hostNow) {
+      const changed = store.append(points);
+      if (changed.size === 0) return false;
+      store.trim(hostNow);
+      let any = false;
+      for (const v of views.values()) {
+        if (v.spec?.lines.some((l) => changed.has(l.id))) {
+          v.dirty = true;
+          any = true;
+        }
+      }
+      return any;
+    },
+    themeChanged() {
+      theme = null;
+      for (const v of views.values()) {
+        v.plot?.destroy();
+        v.plot = null;
+        v.dirty = true;
+      }
+      if (lastState && lastPrefs) drawData();
+    },
+  };
+}

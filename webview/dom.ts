@@ -1,0 +1,76 @@
+// Tiny DOM builders. They only ever set attributes and text: no HTML parsing anywhere in the webview.
+import { safeText, TABLE_MAX, TITLE_MAX } from './text';
+
+export type AttrValue = string | number | boolean | null | undefined;
+export type Attrs = Readonly<Record<string, AttrValue>>;
+export type Child = Node | string | null | undefined | false;
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function setAttrs(node: Element, attrs: Attrs): void {
+  for (const [name, value] of Object.entries(attrs)) {
+    // Event handlers and inline styles never come from attributes (CSP forbids the latter anyway).
+    if (/^on/i.test(name) || name === 'style') throw new Error(`el(): attribute ${name} is not allowed`);
+    if (value == null || value === false) node.removeAttribute(name);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+}
+
+function append(node: Node, children: readonly Child[]): void {
+  for (const c of children) {
+    if (c == null || c === false) continue;
+    node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+}
+
+/** An HTML element with attributes and children (strings become text nodes). */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+/** A custom element (e.g. vscode-badge). */
+export function customEl(tag: `${string}-${string}`, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
+  const node = document.createElement(tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttrs(node, attrs);
+  append(node, children);
+  return node;
+}
+
+export function setAttr(node: Element, name: string, value: AttrValue): void {
+  setAttrs(node, { [name]: value });
+}
+
+export function clear(node: Node): void {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+/**
+ * Shows untrusted text: cleaned and cut to `max`; when cut, the title holds more of it (up to 1000 chars).
+ * Only touches the DOM when the text changed, so keyed row updates stay cheap.
+ */
+export function setText(node: Element, value: unknown, max = TABLE_MAX): void {
+  const raw = typeof value === 'string' ? value : value == null ? '' : String(value);
+  const shown = safeText(raw, max);
+  if (node.textContent !== shown) node.textContent = shown;
+  const title = raw.length > max || shown.endsWith('…') ? safeText(raw, TITLE_MAX) : null;
+  if (title == null) {
+    if (node.hasAttribute('title')) node.removeAttribute('title');
+  } else if (node.getAttribute('title') !== title) node.setAttribute('title', title);
+}
+
+/** A real <button type="button"> with a click handler. */
+export function button(label: string, attrs: Attrs, onClick: (ev: MouseEvent) => void): HTMLButtonElement {
+  const b = el('button', { type: 'button', ...attrs }, label);
+  b.addEventListener('click', onClick);
+  return b;
+}

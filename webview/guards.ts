@@ -1,0 +1,106 @@
+// Element-level checks on host data. parseHostMessage checks the envelope and that lists are lists;
+// these drop list items that lack what the renderers read, so one odd item cannot break a section.
+import type {
+  AlertView,
+  ConnectionView,
+  EndpointRow,
+  PointsView,
+  RuleView,
+  SeriesValue,
+  SeriesView,
+  SourceView,
+  SummaryView,
+  TopicRow,
+} from '../src/protocol';
+
+type Rec = Record<string, unknown>;
+
+function isRec(x: unknown): x is Rec {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+const str = (x: unknown): x is string => typeof x === 'string';
+const num = (x: unknown): x is number => typeof x === 'number' && !Number.isNaN(x);
+const numOrNull = (x: unknown): boolean => x === null || num(x);
+const optNum = (x: unknown): boolean => x === undefined || numOrNull(x);
+
+function isLabels(x: unknown): boolean {
+  return Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && str(p[0]) && str(p[1]));
+}
+
+function isSourceState(x: unknown): boolean {
+  if (!isRec(x)) return false;
+  switch (x.phase) {
+    case 'idle':
+    case 'closed':
+      return true;
+    case 'connecting':
+      return num(x.attempt);
+    case 'open':
+      return num(x.since);
+    case 'reconnecting':
+      return num(x.retryAt) && num(x.attempt) && str(x.reason);
+    case 'failed':
+      return str(x.reason);
+    default:
+      return false;
+  }
+}
+
+const isSource = (x: unknown): x is SourceView =>
+  isRec(x) && str(x.id) && str(x.name) && str(x.url) && str(x.kind) && isSourceState(x.state) && numOrNull(x.lastMessageAt) && num(x.messagesPerSecond) && num(x.droppedSeries);
+
+const isSeries = (x: unknown): x is SeriesView =>
+  isRec(x) && str(x.id) && str(x.sourceId) && str(x.name) && isLabels(x.labels) && (x.kind === 'counter' || x.kind === 'gauge') && str(x.unit) && numOrNull(x.value) && num(x.raw);
+
+const isAlert = (x: unknown): x is AlertView =>
+  isRec(x) && str(x.id) && str(x.sourceId) && str(x.message) && str(x.severity) && str(x.state) && num(x.since) && numOrNull(x.value) && numOrNull(x.threshold) && str(x.unit) && typeof x.acknowledged === 'boolean';
+
+const isRule = (x: unknown): x is RuleView =>
+  isRec(x) && str(x.id) && str(x.metric) && numOrNull(x.warning) && numOrNull(x.critical) && numOrNull(x.clear) && (x.direction === 'above' || x.direction === 'below') && num(x.forSeconds) && str(x.origin) && Array.isArray(x.problems);
+
+const isEndpoint = (x: unknown): x is EndpointRow =>
+  isRec(x) && str(x.sourceId) && str(x.method) && str(x.path) && numOrNull(x.p50) && numOrNull(x.p95) && numOrNull(x.p99) && numOrNull(x.errorRate) && numOrNull(x.throughput);
+
+const isConnection = (x: unknown): x is ConnectionView =>
+  isRec(x) && str(x.sourceId) && str(x.id) && str(x.remoteAddress) && optNum(x.durationSeconds) && optNum(x.messagesIn) && optNum(x.messagesOut) && optNum(x.bytesIn) && optNum(x.bytesOut) && optNum(x.idleSeconds);
+
+const isTopic = (x: unknown): x is TopicRow => isRec(x) && str(x.sourceId) && str(x.topic) && num(x.subscribers);
+
+const isPoints = (x: unknown): x is PointsView =>
+  isRec(x) && str(x.id) && Array.isArray(x.t) && Array.isArray(x.v) && x.t.length === x.v.length && x.t.every(num) && x.v.every(numOrNull);
+
+const SUMMARY_KEYS: readonly (keyof SummaryView)[] = [
+  'requestRate', 'latencyMs', 'errorRatePct', 'connections', 'pending', 'subscribers', 'heapBytes', 'heapTotalBytes', 'rssBytes', 'cpuPct', 'uptimeSeconds',
+];
+
+/** Missing or odd summary fields read as null ("no source provides it"). */
+export function cleanSummary(x: unknown): SummaryView {
+  const r = isRec(x) ? x : {};
+  const out: Record<string, number | null> = {};
+  for (const k of SUMMARY_KEYS) {
+    const v = r[k];
+    out[k] = typeof v === 'number' && Number.isFinite(v) ? v : null;
+  }
+  return out as unknown as SummaryView;
+}
+
+function isValue(x: unknown): x is SeriesValue {
+  return Array.isArray(x) && x.length === 4 && str(x[0]) && numOrNull(x[1]) && num(x[2]) && num(x[3]);
+}
+
+function keep<T>(list: readonly unknown[], ok: (x: unknown) => x is T): readonly T[] {
+  return list.every(ok) ? (list as readonly T[]) : list.filter(ok);
+}
+
+export const clean = {
+  sources: (l: readonly unknown[]) => keep(l, isSource),
+  series: (l: readonly unknown[]) => keep(l, isSeries),
+  alerts: (l: readonly unknown[]) => keep(l, isAlert),
+  rules: (l: readonly unknown[]) => keep(l, isRule),
+  endpoints: (l: readonly unknown[]) => keep(l, isEndpoint),
+  connections: (l: readonly unknown[]) => keep(l, isConnection),
+  topics: (l: readonly unknown[]) => keep(l, isTopic),
+  points: (l: readonly unknown[]) => keep(l, isPoints),
+  strings: (l: readonly unknown[]) => keep(l, str),
+  values: (l: readonly unknown[]) => keep(l, isValue),
+};

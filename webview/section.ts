@@ -1,0 +1,43 @@
+// A collapsible panel section: a heading whose real <button> toggles the body (aria-expanded).
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { customEl, el, svg } from './dom';
+
+export interface Section {
+  readonly root: HTMLElement;
+  readonly body: HTMLElement;
+  readonly actions: HTMLElement;
+  setCount(n: number | null): void;
+  setVisible(visible: boolean): void;
+}
+
+let seq = 0;
+
+export function createSection(id: string, title: string, collapsed: boolean, onToggle: (id: string, collapsed: boolean) => void): Section {
+  const bodyId = `section-body-${id}-${++seq}`;
+  const chevron = svg('svg', { class: 'chevron', viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true' },
+    svg('path', { d: 'M6 4l4 4-4 4', fill: 'none', stroke: 'currentColor', 'stroke-width': '1.5' }));
+  const badge = customEl('vscode-badge', { variant: 'counter', class: 'section-count', hidden: true });
+  const toggle = el('button', { type: 'button', class: 'section-toggle', 'aria-expanded': String(!collapsed), 'aria-controls': bodyId }, chevron, el('span', { class: 'section-title' }, title), badge);
+  const actions = el('div', { class: 'section-actions' });
+  const body = el('div', { class: 'section-body', id: bodyId, hidden: collapsed });
+  const root = el('section', { class: 'section', 'data-section': id, 'aria-label': title }, el('h2', { class: 'section-header' }, toggle, actions), body);
+  toggle.addEventListener('click', () => {
+    const nowCollapsed = toggle.getAttribute('aria-expanded') === 'true';
+    toggle.setAttribute('aria-expanded', String(!nowCollapsed));
+    body.hidden = nowCollapsed;
+    onToggle(id, nowCollapsed);
+  });
+  return {
+    root,
+    body,
+    actions,
+    setCount(n) {
+      badge.hidden = n == null;
+      const text = n == null ? '' : String(n);
+      if (badge.textContent !== text) badge.textContent = text;
+    },
+    setVisible(visible) {
+      root.hidden = !visible;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Every series in one searchable table, with a pin button per row. Rows are keyed by series id and
+// only their changed cells are touched; at most MAX_ROWS are in the DOM.
+import type { SeriesView, SourceView } from '../src/protocol';
+import { formatValue } from '../src/core/format';
+import type { Prefs } from './prefs';
+import { tablePrefs } from './prefs';
+import type { PanelState } from './state';
+import { el, setText } from './dom';
+import { exactNumber, labelsText, safeText } from './text';
+import { createFilterBox } from './filterBox';
+import { icon } from './icons';
+
+export const MAX_ROWS = 300;
+
+interface Row {
+  readonly tr: HTMLTableRowElement;
+  readonly name: HTMLElement;
+  readonly labels: HTMLElement;
+  readonly value: HTMLElement;
+  readonly unit: HTMLElement;
+  readonly kind: HTMLElement;
+  readonly source: HTMLElement;
+  readonly pin: HTMLButtonElement;
+}
+
+export interface SeriesList {
+  readonly root: HTMLElement;
+  readonly filter: HTMLInputElement;
+  render(state: PanelState, prefs: Prefs): number;
+}
+
+function matches(s: SeriesView, needle: string, sourceName: string): boolean {
+  if (!needle) return true;
+  return s.name.toLowerCase().includes(needle) || labelsText(s.labels).toLowerCase().includes(needle) || sourceName.toLowerCase().includes(needle);
+}
+
+function valueText(s: SeriesView): string {
+  if (s.kind === 'counter') {
+    const rate = s.value == null ? '' : ` (${formatValue(s.value, s.unit === 'count' || s.unit === 'none' ? 'per_second' : s.unit)}${s.unit === 'count' || s.unit === 'none' ? '' : '/s'})`;
+    return `${exactNumber(s.raw)}${rate}`;
+  }
+  return exactNumber(s.value);
+}
+
+export function createSeriesList(onPin: (id: string) => void, onFilter: (value: string) => void, initialFilter: string): SeriesList {
+  const filter = createFilterBox('Filter series', 'Filter by name, label or source', initialFilter, onFilter);
+  const head = el('tr', {}, ...['Name', 'Labels', 'Value', 'Unit', 'Kind', 'Source', ''].map((h, i) => el('th', { scope: 'col', class: i === 2 ? 'num' : null }, h)));
+  const tbody = el('tbody');
+  const table = el('table', { class: 'data-table', 'data-table': 'series' }, el('thead', {}, head), tbody);
+  const more = el('p', { class: 'muted table-more', hidden: true });
+  const none = el('p', { class: 'muted', hidden: true }, 'No series match the filter.');
+  const root = el('div', { class: 'series-list' }, el('div', { class: 'table-toolbar' }, filter), el('div', { class: 'table-scroll' }, table), none, more);
+  const rows = new Map<string, Row>();
+
+  function makeRow(s: SeriesView): Row {
+    const id = s.id;
+    const cell = (cls?: string) => el('td', { class: cls ?? null });
+    const pin = el('button', { type: 'button', class: 'btn icon-btn pin', 'data-action': 'pin' }, icon('pin'));
+    pin.addEventListener('click', () => onPin(id));
+    const r: Row = { tr: el('tr', { 'data-series-id': id }), name: cell('name'), labels: cell('labels'), value: cell('num value'), unit: cell('unit'), kind: cell('kind'), source: cell('source-cell'), pin };
+    r.tr.append(r.name, r.labels, r.value, r.unit, r.kind, r.source, el('td', { class: 'actions' }, pin));
+    return r;
+  }
+
+  return {
+    root,
+    filter,
+    render(state, prefs) {
+      const needle = tablePrefs(prefs, 'series').filter.trim().toLowerCase();
+      const sourceNames = new Map<string, string>(state.sources.map((s: SourceView) => [s.id, s.name]));
+      const pinned = new Set(prefs.pinned);
+      const all = [...state.series.values()];
+      const shown = all.filter((s) => matches(s, needle, sourceNames.get(s.sourceId) ?? s.sourceId));
+      shown.sort((a, b) => (a.name === b.name ? labelsText(a.labels).localeCompare(labelsText(b.labels)) : a.name < b.name ? -1 : 1));
+      const visible = shown.slice(0, MAX_ROWS);
+      const keep = new Set(visible.map((s) => s.id));
+      for (const [id, r] of rows) {
+        if (!keep.has(id)) {
+          r.tr.remove();
+          rows.delete(id);
+        }
+      }
+      visible.forEach((s, i) => {
+        let r = rows.get(s.id);
+        if (!r) {
+          r = makeRow(s);
+          rows.set(s.id, r);
+        }
+        setText(r.name, s.name);
+        setText(r.labels, labelsText(s.labels));
+        setText(r.value, valueText(s));
+        setText(r.unit, s.unit === 'none' ? '' : s.unit.replace('_', ' '));
+        setText(r.kind, s.kind);
+        setText(r.source, sourceNames.get(s.sourceId) ?? s.sourceId, 64);
+        const isPinned = pinned.has(s.id);
+        if (r.pin.getAttribute('aria-pressed') !== String(isPinned)) {
+          r.pin.setAttribute('aria-pressed', String(isPinned));
+          r.pin.setAttribute('aria-label', `${isPinned ? 'Unpin' : 'Pin'} ${safeText(s.name, 100)}`);
+          r.pin.title = isPinned ? 'Unpin chart' : 'Pin as chart';
+        }
+        if (tbody.children[i] !== r.tr) tbody.insertBefore(r.tr, tbody.children[i] ?? null);
+      });
+      const hidden = shown.length - visible.length;
+      more.hidden = hidden <= 0;
+      if (hidden > 0) more.textContent = `${hidden} more — refine the filter`;
+      none.hidden = shown.length > 0 || all.length === 0;
+      table.hidden = visible.length === 0;
+      return all.length;
+    },
+  };
+}
