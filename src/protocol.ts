@@ -3,6 +3,7 @@
 // Host events read `didX`; webview requests are imperatives.
 
 import type { Labels, SeriesKind, Severity, SourceKind, SourceState, Unit, Role } from './core/model';
+import type { AnnotationKind } from './core/annotations';
 
 export const PANEL_VIEW_TYPE = 'pulse.metrics';
 
@@ -125,6 +126,29 @@ export interface TopicRow {
   readonly subscribers: number;
 }
 
+/** Something that happened in the dev loop: a save, a restart, a branch switch, a task… */
+export interface AnnotationView {
+  readonly id: string;
+  readonly at: number;
+  readonly kind: AnnotationKind;
+  readonly label: string;
+  readonly detail: string | null;
+  readonly sourceId: string | null;
+}
+
+/** One key series compared before and after an annotation. */
+export interface CompareRowView {
+  readonly id: string;
+  readonly label: string;
+  readonly unit: Unit;
+  readonly before: number | null;
+  readonly after: number | null;
+  readonly deltaPct: number | null;
+  /** The before-window's spread the change is judged against. */
+  readonly noise: number;
+  readonly verdict: 'regressed' | 'improved' | 'same' | 'no-data';
+}
+
 /** The headline numbers, across sources (null: no source provides it). */
 export interface SummaryView {
   readonly requestRate: number | null; // req/s
@@ -152,6 +176,8 @@ export interface PanelSnapshot {
   readonly topics: readonly TopicRow[];
   /** Problems with the configuration the user should fix (shown as a banner). */
   readonly configProblems: readonly string[];
+  /** Dev-loop annotations in the history window, oldest first. */
+  readonly annotations: readonly AnnotationView[];
 }
 
 /** What changed since the last post. Absent fields did not change. */
@@ -171,6 +197,8 @@ export interface PanelDelta {
   readonly connections?: readonly ConnectionView[];
   readonly topics?: readonly TopicRow[];
   readonly configProblems?: readonly string[];
+  /** New annotations since the last post (upserted by id). */
+  readonly annotations?: readonly AnnotationView[];
   /** New points for the series the webview watches (those of its last requestHistory). */
   readonly points?: readonly PointsView[];
 }
@@ -180,7 +208,8 @@ export interface PanelDelta {
 export type HostMessage =
   | { readonly type: 'didSnapshot'; readonly snapshot: PanelSnapshot }
   | { readonly type: 'didUpdate'; readonly delta: PanelDelta }
-  | { readonly type: 'didLoadHistory'; readonly requestId: number; readonly window: WindowId; readonly mode: ValueMode; readonly series: readonly PointsView[] };
+  | { readonly type: 'didLoadHistory'; readonly requestId: number; readonly window: WindowId; readonly mode: ValueMode; readonly series: readonly PointsView[] }
+  | { readonly type: 'didCompare'; readonly requestId: number; readonly annotation: AnnotationView | null; readonly rows: readonly CompareRowView[] };
 
 export type SnoozeDuration = '15m' | '1h' | 'restart';
 
@@ -195,7 +224,10 @@ export type WebviewMessage =
   | { readonly type: 'snoozeAlert'; readonly alertId: string; readonly duration: SnoozeDuration }
   | { readonly type: 'setThreshold'; readonly ruleId: string; readonly patch: ThresholdPatch }
   | { readonly type: 'resetThreshold'; readonly ruleId: string }
-  | { readonly type: 'saveThresholdToSettings'; readonly ruleId: string };
+  | { readonly type: 'saveThresholdToSettings'; readonly ruleId: string }
+  | { readonly type: 'goToHandler'; readonly method: string | null; readonly path: string }
+  /** Before/after comparison around an annotation, or around the last save. */
+  | { readonly type: 'compare'; readonly requestId: number; readonly annotationId: string };
 
 export interface ThresholdPatch {
   readonly warning?: number | null;
@@ -236,6 +268,8 @@ const WEBVIEW_KEYS: Readonly<Record<WebviewMessage['type'], readonly string[]>> 
   setThreshold: ['ruleId', 'patch'],
   resetThreshold: ['ruleId'],
   saveThresholdToSettings: ['ruleId'],
+  goToHandler: ['method', 'path'],
+  compare: ['requestId', 'annotationId'],
 };
 
 /** Validates what the webview sent. Anything not exactly one of WebviewMessage is refused (undefined). */
@@ -286,6 +320,16 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
     case 'resetThreshold':
     case 'saveThresholdToSettings':
       return isId(x.ruleId) ? { type: x.type, ruleId: x.ruleId } : undefined;
+    case 'goToHandler': {
+      const { method, path } = x;
+      if (method !== null && (typeof method !== 'string' || !/^[A-Z]{1,10}$/.test(method))) return undefined;
+      // eslint-disable-next-line no-control-regex
+      if (typeof path !== 'string' || path.length > 2048 || !path.startsWith('/') || /[\u0000-\u001f]/.test(path)) return undefined;
+      return { type: 'goToHandler', method, path };
+    }
+    case 'compare':
+      if (typeof x.requestId !== 'number' || !Number.isSafeInteger(x.requestId) || !isId(x.annotationId)) return undefined;
+      return { type: 'compare', requestId: x.requestId, annotationId: x.annotationId };
     default:
       return undefined;
   }
@@ -301,7 +345,7 @@ export function parseHostMessage(x: unknown): HostMessage | undefined {
     case 'didSnapshot': {
       const s = x.snapshot;
       if (!isRecord(s) || typeof s.now !== 'number') return undefined;
-      const arrays = ['sources', 'series', 'alerts', 'rules', 'endpoints', 'connections', 'topics', 'configProblems'];
+      const arrays = ['sources', 'series', 'alerts', 'rules', 'endpoints', 'connections', 'topics', 'configProblems', 'annotations'];
       if (!arrays.every((k) => Array.isArray(s[k])) || !isRecord(s.summary)) return undefined;
       return x as unknown as HostMessage;
     }
@@ -316,6 +360,9 @@ export function parseHostMessage(x: unknown): HostMessage | undefined {
     }
     case 'didLoadHistory':
       if (typeof x.requestId !== 'number' || !isOneOf(x.window, WINDOW_IDS) || !Array.isArray(x.series)) return undefined;
+      return x as unknown as HostMessage;
+    case 'didCompare':
+      if (typeof x.requestId !== 'number' || !Array.isArray(x.rows) || (x.annotation !== null && !isRecord(x.annotation))) return undefined;
       return x as unknown as HostMessage;
     default:
       return undefined;

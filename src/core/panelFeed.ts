@@ -17,6 +17,9 @@ import type {
 import { WINDOWS } from '../protocol';
 import type { Pipeline, PipelineChange } from './pipeline';
 import type { SeriesInfo } from './store';
+import type { AnnotationLog } from './annotations';
+import type { AnnotationView } from '../protocol';
+import { annotationView } from './beforeAfter';
 import { summarize } from './summary';
 
 const MAX_SERIES_IN_VIEW = 5000;
@@ -87,10 +90,21 @@ export class PanelFeed {
   /** Ids the webview knows, so a full list can say which ones went away. */
   private sent = new Set<string>();
 
+  private newAnnotations: AnnotationView[] = [];
+
   constructor(
     private readonly pipeline: Pipeline,
     private readonly configProblems: () => readonly string[],
-  ) {}
+    private readonly annotations?: AnnotationLog,
+  ) {
+    annotations?.onDidAdd((a) => {
+      if (this.newAnnotations.length < 500) this.newAnnotations.push(annotationView(a));
+    });
+  }
+
+  private annotationViews(now: number): AnnotationView[] {
+    return (this.annotations?.list(now - 86_400_000, Infinity) ?? []).slice(-500).map(annotationView);
+  }
 
   note(change: PipelineChange): void {
     if (change.series) for (const id of change.series) this.dirtySeries.add(id);
@@ -103,7 +117,7 @@ export class PanelFeed {
   }
 
   get pending(): boolean {
-    return this.dirtySeries.size > 0 || this.newSeries || this.dirtySources || this.dirtyAlerts || this.dirtyRules || this.dirtyConnections || this.removed;
+    return this.newAnnotations.length > 0 || this.dirtySeries.size > 0 || this.newSeries || this.dirtySources || this.dirtyAlerts || this.dirtyRules || this.dirtyConnections || this.removed;
   }
 
   /** Once a second: source ages and messages/s move on without any change event. */
@@ -177,6 +191,7 @@ export class PanelFeed {
       connections: this.connectionViews(now),
       topics,
       configProblems: this.problems(),
+      annotations: this.annotationViews(now),
     };
   }
 
@@ -232,11 +247,13 @@ export class PanelFeed {
       d.configProblems = this.problems();
     }
     if (this.dirtyConnections || this.removed) d.connections = this.connectionViews(now);
+    if (this.newAnnotations.length > 0) d.annotations = this.newAnnotations;
     this.reset();
     return d;
   }
 
   private reset(): void {
+    this.newAnnotations = [];
     this.dirtySeries.clear();
     this.newSeries = false;
     this.dirtySources = false;

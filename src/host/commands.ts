@@ -170,6 +170,8 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
       pipeline.snoozeAll(pick.duration, Date.now());
       void vscode.window.showInformationMessage(`Pulse: alerts snoozed (${pick.label.toLowerCase()}).`);
     }),
+    register('pulse.compareSinceLastSave', () => host.codeAware.compareSinceLastSave()),
+    register('pulse.goToHandler', () => host.codeAware.goToHandler()),
     register('pulse.openThresholdSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'pulse.thresholds')),
   ];
 }

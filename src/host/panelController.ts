@@ -3,7 +3,7 @@
 // nothing is taken from a message without checking it against what exists.
 
 import type { Logger } from '../core/model';
-import type { HostMessage, SnoozeDuration, ThresholdPatch, ValueMode, WindowId, PointsView } from '../protocol';
+import type { AnnotationView, CompareRowView, HostMessage, SnoozeDuration, ThresholdPatch, ValueMode, WindowId, PointsView } from '../protocol';
 import { parseWebviewMessage } from '../protocol';
 import { assertNever } from '../core/assert';
 
@@ -23,6 +23,8 @@ export interface PanelActions {
   hasRule(ruleId: string): boolean;
   hasSource(sourceId: string): boolean;
   showError(message: string): void;
+  goToHandler(method: string | null, path: string): void;
+  compare(annotationId: string): { annotation: AnnotationView | null; rows: readonly CompareRowView[] } | undefined;
   /** Pulse features beyond the core protocol (code-aware actions), validated by their owner. */
   extra?(message: unknown): boolean;
 }
@@ -98,6 +100,15 @@ export class PanelController {
         if (!a.hasRule(message.ruleId)) return this.refuse(message.type, 'unknown rule');
         a.saveThresholdToSettings(message.ruleId);
         return true;
+      case 'goToHandler':
+        a.goToHandler(message.method, message.path);
+        return true;
+      case 'compare': {
+        const result = a.compare(message.annotationId);
+        if (!result) return this.refuse('compare', 'unknown annotation');
+        this.post({ type: 'didCompare', requestId: message.requestId, annotation: result.annotation, rows: result.rows });
+        return true;
+      }
       default:
         return assertNever(message);
     }

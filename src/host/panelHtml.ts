@@ -19,7 +19,9 @@ export function escapeHtml(s: string): string {
 }
 
 // HTML escaping does not stop `;` or quotes from adding CSP directives, so these are checked instead.
-const CSP_SOURCE = /^[A-Za-z0-9*][A-Za-z0-9+.\-*:/_%]*(?: [A-Za-z0-9*][A-Za-z0-9+.\-*:/_%]*)*$/;
+// A space-separated list of host sources or 'self' (code-server's cspSource is "'self' https://*.vscode-cdn.net").
+const CSP_TOKEN = String.raw`(?:'self'|[A-Za-z0-9*][A-Za-z0-9+.\-*:/_%]*)`;
+const CSP_SOURCE = new RegExp(`^${CSP_TOKEN}(?: ${CSP_TOKEN})*$`);
 const NONCE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
 
 export function makeNonce(): string {

@@ -15,6 +15,7 @@ import { MetricsPanel } from './panel';
 import { HistoryStorage, KEYS } from './historyStorage';
 import { CriticalNotifier } from './notifications';
 import { addSource } from './addSource';
+import { CodeAware } from './codeAware';
 
 const TICK_MS = 1000;
 
@@ -24,6 +25,7 @@ export class PulseHost implements vscode.Disposable {
   readonly statusBar: StatusBar;
   readonly storage: HistoryStorage;
   readonly feed: PanelFeed;
+  readonly codeAware: CodeAware;
   settings: PulseSettings;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly notifier: CriticalNotifier;
@@ -36,9 +38,10 @@ export class PulseHost implements vscode.Disposable {
     this.settings = readConfiguration(vscode);
     this.pipeline = new Pipeline(this.pipelineOptions(this.settings), log);
     this.pipeline.setThresholdSettings(this.settings.thresholds, this.settings.defaultThresholds);
-    this.feed = new PanelFeed(this.pipeline, () => this.settings.problems);
     this.statusBar = new StatusBar(this.pipeline, { metrics: this.settings.statusBarMetrics, perSource: this.settings.statusBarPerSource });
-    this.storage = new HistoryStorage({ state: context.workspaceState, folder: context.storageUri?.fsPath, pipeline: this.pipeline, log });
+    this.codeAware = new CodeAware(this.pipeline, this.statusBar, log);
+    this.feed = new PanelFeed(this.pipeline, () => this.settings.problems, this.codeAware.annotations);
+    this.storage = new HistoryStorage({ state: context.workspaceState, folder: context.storageUri?.fsPath, pipeline: this.pipeline, annotations: this.codeAware.annotations, log });
     const confirmed = context.workspaceState.get<unknown>(KEYS.confirmed);
     this.confirmed = new Set(Array.isArray(confirmed) ? confirmed.filter((u): u is string => typeof u === 'string').slice(0, 100) : []);
     this.sources = new SourceManager({
@@ -73,6 +76,11 @@ export class PulseHost implements vscode.Disposable {
         if (e.affectsConfiguration(SECTION)) void this.reloadConfiguration();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sources.reconnect()),
+      this.codeAware.annotations.onDidAdd(() => {
+        this.storage.markDirty();
+        MetricsPanel.instance?.schedule();
+      }),
+      this.codeAware,
       this.statusBar,
       this.sources,
       this.storage,
@@ -155,6 +163,8 @@ export class PulseHost implements vscode.Disposable {
         hasRule: (id) => this.pipeline.rulesView().some((r) => r.id === id),
         hasSource: (id) => this.pipeline.source(id) !== undefined,
         showError: (m) => void vscode.window.showErrorMessage(`Pulse: ${m}`),
+        goToHandler: (method, path) => void this.codeAware.goToHandler(method, path),
+        compare: (annotationId) => this.codeAware.compare(annotationId),
       },
     };
   }

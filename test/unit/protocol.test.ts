@@ -36,7 +36,7 @@ describe('parseWebviewMessage', () => {
 
 describe('parseHostMessage', () => {
   it('accepts a snapshot and a delta, refuses malformed ones', () => {
-    const snapshot = { now: 1, sources: [], series: [], alerts: [], rules: [], endpoints: [], connections: [], topics: [], configProblems: [], summary: {} };
+    const snapshot = { now: 1, sources: [], series: [], alerts: [], rules: [], endpoints: [], connections: [], topics: [], configProblems: [], annotations: [], summary: {} };
     assert.ok(parseHostMessage({ type: 'didSnapshot', snapshot }));
     assert.ok(parseHostMessage({ type: 'didUpdate', delta: { now: 2, series: [] } }));
     assert.equal(parseHostMessage({ type: 'didUpdate', delta: { now: 2, series: 'x' } }), undefined);

@@ -29,6 +29,8 @@ function fake() {
     hasRule: (id) => id === 'error-rate',
     hasSource: (id) => id === 'api',
     showError: (m) => calls.push(`error:${m}`),
+    goToHandler: (method, path) => calls.push(`goto:${String(method)}:${path}`),
+    compare: (id) => (id === 'lastSave' ? { annotation: null, rows: [] } : undefined),
   };
   const controller = new PanelController((m) => posted.push(m), actions, log);
   return { controller, calls, posted, warnings };
@@ -60,7 +62,10 @@ test('each request runs its action with the validated arguments', () => {
   f.controller.receive({ type: 'saveThresholdToSettings', ruleId: 'error-rate' });
   f.controller.receive({ type: 'addSource' });
   f.controller.receive({ type: 'openSettings' });
-  assert.deepEqual(f.calls, ['reconnect:api', 'reconnect:null', 'ack:a1', 'dismiss:a1', 'snooze:a1:1h', 'set:error-rate:{"warning":2}', 'reset:error-rate', 'save:error-rate', 'addSource', 'openSettings']);
+  f.controller.receive({ type: 'goToHandler', method: 'GET', path: '/api/users' });
+  f.controller.receive({ type: 'compare', requestId: 3, annotationId: 'lastSave' });
+  assert.deepEqual(f.calls, ['reconnect:api', 'reconnect:null', 'ack:a1', 'dismiss:a1', 'snooze:a1:1h', 'set:error-rate:{"warning":2}', 'reset:error-rate', 'save:error-rate', 'addSource', 'openSettings', 'goto:GET:/api/users']);
+  assert.deepEqual(f.posted.at(-1), { type: 'didCompare', requestId: 3, annotation: null, rows: [] });
 });
 
 test('forged, unknown and dangling messages are refused and logged, nothing runs', () => {
@@ -77,6 +82,9 @@ test('forged, unknown and dangling messages are refused and logged, nothing runs
     null,
     'ready',
     { type: 'requestHistory', requestId: 1, ids: ['x'], window: '1y', mode: 'rate' },
+    { type: 'goToHandler', method: 'GET', path: 'file:///etc/passwd' },
+    { type: 'goToHandler', method: 'get; rm', path: '/x' },
+    { type: 'compare', requestId: 1, annotationId: 'no-such-annotation' },
   ];
   for (const m of forged) assert.equal(f.controller.receive(m), false, JSON.stringify(m));
   assert.deepEqual(f.calls.filter((c) => !c.startsWith('error:')), []);

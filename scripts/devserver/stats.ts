@@ -1,0 +1,316 @@
+// The dev server's live state: every number the formats publish is measured here, not invented.
+import { statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
+
+/** Percentiles, error rate and throughput look at this much recent history. */
+export const WINDOW_MS = 10_000;
+const MAX_SAMPLES_PER_ENDPOINT = 5_000;
+
+interface LatencySample {
+  readonly at: number;
+  readonly ms: number;
+  readonly error: boolean;
+}
+
+interface EndpointRecord {
+  readonly method: string;
+  readonly path: string;
+  requests: number;
+  errors: number;
+  samples: LatencySample[];
+}
+
+export interface EndpointStats {
+  readonly method: string;
+  readonly path: string;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  /** Fraction 0–1 over the window. */
+  readonly errorRate: number;
+  /** Requests per second over the window. */
+  readonly throughput: number;
+  readonly requests: number;
+  readonly errors: number;
+}
+
+export type ClientStream = 'bun' | 'snapshot' | 'daemon' | 'sse';
+
+export interface ClientRecord {
+  readonly id: string;
+  readonly stream: ClientStream;
+  readonly remoteAddr: string;
+  readonly connectedAt: number;
+  messagesSent: number;
+  messagesReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  lastActivity: number;
+}
+
+export interface GcStats {
+  count: number;
+  pauseTotalNs: number;
+  lastPauseNs: number;
+}
+
+export class Stats {
+  startedAt: number;
+  totalRequests = 0;
+  pendingRequests = 0;
+  totalConnections = 0;
+  peakConnections = 0;
+  messagesSent = 0;
+  messagesReceived = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  cacheHits = 0;
+  cacheMisses = 0;
+  ordersCreated = 0;
+  readonly gc: GcStats = { count: 0, pauseTotalNs: 0, lastPauseNs: 0 };
+  readonly clients = new Map<string, ClientRecord>();
+  private readonly endpoints = new Map<string, EndpointRecord>();
+  private served: { at: number; bytes: number }[] = [];
+  private nextClientId = 1;
+  private cpu = { percent: 0, usage: process.cpuUsage(), at: performance.now() };
+  private storagePercent = 0;
+  private totalAlloc = 0;
+  private lastHeapUsed = process.memoryUsage().heapUsed;
+  private readonly sampler: NodeJS.Timeout;
+  private readonly gcObserver: PerformanceObserver;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.startedAt = now();
+    this.sampleStorage();
+    this.sampler = setInterval(() => this.sample(), 1_000);
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const ns = Math.round(entry.duration * 1e6);
+        this.gc.count += 1;
+        this.gc.pauseTotalNs += ns;
+        this.gc.lastPauseNs = ns;
+      }
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
+  }
+
+  get uptimeSeconds(): number {
+    return (this.now() - this.startedAt) / 1000;
+  }
+
+  /** One HTTP request of any kind has started; call the result when it has finished. */
+  requestStarted(): () => void {
+    this.pendingRequests += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.pendingRequests -= 1;
+      this.totalRequests += 1;
+    };
+  }
+
+  /** A demo API request finished: feeds the per-endpoint latency, error and throughput numbers. */
+  recordEndpoint(method: string, path: string, status: number, ms: number, bytes: number): void {
+    const key = `${method} ${path}`;
+    let record = this.endpoints.get(key);
+    if (!record) {
+      record = { method, path, requests: 0, errors: 0, samples: [] };
+      this.endpoints.set(key, record);
+    }
+    const error = status >= 500;
+    const at = this.now();
+    record.requests += 1;
+    if (error) record.errors += 1;
+    record.samples.push({ at, ms, error });
+    if (record.samples.length > MAX_SAMPLES_PER_ENDPOINT) record.samples.splice(0, record.samples.length - MAX_SAMPLES_PER_ENDPOINT);
+    this.served.push({ at, bytes });
+  }
+
+  endpointStats(): EndpointStats[] {
+    const now = this.now();
+    const windowSeconds = Math.max(1, Math.min(WINDOW_MS, now - this.startedAt) / 1000);
+    const out: EndpointStats[] = [];
+    for (const record of this.endpoints.values()) {
+      record.samples = record.samples.filter((s) => now - s.at <= WINDOW_MS);
+      const sorted = record.samples.map((s) => s.ms).sort((a, b) => a - b);
+      const errors = record.samples.filter((s) => s.error).length;
+      out.push({
+        method: record.method,
+        path: record.path,
+        p50: round(percentile(sorted, 0.5)),
+        p95: round(percentile(sorted, 0.95)),
+        p99: round(percentile(sorted, 0.99)),
+        errorRate: round(record.samples.length === 0 ? 0 : errors / record.samples.length, 4),
+        throughput: round(record.samples.length / windowSeconds),
+        requests: record.requests,
+        errors: record.errors,
+      });
+    }
+    return out.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path)));
+  }
+
+  /** Mean response time over the window, across the demo endpoints. */
+  averageResponseMs(): number {
+    const now = this.now();
+    let sum = 0;
+    let count = 0;
+    for (const record of this.endpoints.values()) {
+      for (const s of record.samples) {
+        if (now - s.at > WINDOW_MS) continue;
+        sum += s.ms;
+        count += 1;
+      }
+    }
+    return count === 0 ? 0 : round(sum / count);
+  }
+
+  get endpointRequests(): number {
+    let n = 0;
+    for (const record of this.endpoints.values()) n += record.requests;
+    return n;
+  }
+
+  get endpointErrors(): number {
+    let n = 0;
+    for (const record of this.endpoints.values()) n += record.errors;
+    return n;
+  }
+
+  /** Bytes per second the demo API served over the window. */
+  bandwidth(): number {
+    const now = this.now();
+    this.served = this.served.filter((s) => now - s.at <= WINDOW_MS);
+    const bytes = this.served.reduce((sum, s) => sum + s.bytes, 0);
+    return Math.round(bytes / Math.max(1, Math.min(WINDOW_MS, now - this.startedAt) / 1000));
+  }
+
+  get hitRatio(): number {
+    const total = this.cacheHits + this.cacheMisses;
+    return total === 0 ? 0 : round(this.cacheHits / total, 4);
+  }
+
+  get cpuPercent(): number {
+    return this.cpu.percent;
+  }
+
+  get storageUsedPercent(): number {
+    return this.storagePercent;
+  }
+
+  /** Estimated bytes allocated since start: the sum of heap growth between samples. */
+  get totalAllocated(): number {
+    return this.totalAlloc;
+  }
+
+  addClient(stream: ClientStream, remoteAddr: string): ClientRecord {
+    const at = this.now();
+    const record: ClientRecord = {
+      id: `c${this.nextClientId++}`,
+      stream,
+      remoteAddr,
+      connectedAt: at,
+      messagesSent: 0,
+      messagesReceived: 0,
+      bytesSent: 0,
+      bytesReceived: 0,
+      lastActivity: at,
+    };
+    this.clients.set(record.id, record);
+    this.totalConnections += 1;
+    this.peakConnections = Math.max(this.peakConnections, this.webSocketCount());
+    return record;
+  }
+
+  removeClient(id: string): void {
+    this.clients.delete(id);
+  }
+
+  sent(client: ClientRecord, bytes: number): void {
+    client.messagesSent += 1;
+    client.bytesSent += bytes;
+    client.lastActivity = this.now();
+    this.messagesSent += 1;
+    this.bytesSent += bytes;
+  }
+
+  received(client: ClientRecord, bytes: number): void {
+    client.messagesReceived += 1;
+    client.bytesReceived += bytes;
+    client.lastActivity = this.now();
+    this.messagesReceived += 1;
+    this.bytesReceived += bytes;
+  }
+
+  webSocketCount(): number {
+    let n = 0;
+    for (const c of this.clients.values()) if (c.stream !== 'sse') n += 1;
+    return n;
+  }
+
+  /** Subscribers per topic, from the clients actually connected. */
+  topics(): Record<string, number> {
+    const out: Record<string, number> = { metrics: 0, snapshot: 0, daemon: 0, events: 0 };
+    for (const c of this.clients.values()) {
+      const topic = c.stream === 'bun' ? 'metrics' : c.stream === 'sse' ? 'events' : c.stream;
+      out[topic] = (out[topic] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  /** A simulated restart: counters and uptime start over. */
+  reset(): void {
+    this.startedAt = this.now();
+    this.totalRequests = 0;
+    this.totalConnections = this.webSocketCount();
+    this.peakConnections = this.totalConnections;
+    this.messagesSent = 0;
+    this.messagesReceived = 0;
+    this.bytesSent = 0;
+    this.bytesReceived = 0;
+    this.cacheHits = 0;
+    this.cacheMisses = 0;
+    this.ordersCreated = 0;
+    this.endpoints.clear();
+    this.served = [];
+    this.totalAlloc = 0;
+  }
+
+  dispose(): void {
+    clearInterval(this.sampler);
+    this.gcObserver.disconnect();
+  }
+
+  private sample(): void {
+    const at = performance.now();
+    const usage = process.cpuUsage(this.cpu.usage);
+    const elapsedMs = at - this.cpu.at;
+    if (elapsedMs > 0) this.cpu = { percent: round(((usage.user + usage.system) / 1000 / elapsedMs) * 100), usage: process.cpuUsage(), at };
+    const heapUsed = process.memoryUsage().heapUsed;
+    if (heapUsed > this.lastHeapUsed) this.totalAlloc += heapUsed - this.lastHeapUsed;
+    this.lastHeapUsed = heapUsed;
+    if (Math.floor(this.uptimeSeconds) % 5 === 0) this.sampleStorage();
+  }
+
+  private sampleStorage(): void {
+    try {
+      const fs = statfsSync(tmpdir());
+      this.storagePercent = fs.blocks > 0 ? round(((fs.blocks - fs.bfree) / fs.blocks) * 100) : 0;
+    } catch {
+      this.storagePercent = 0;
+    }
+  }
+}
+
+/** Nearest-rank percentile of ascending values; 0 when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length)));
+  return sorted[rank - 1] ?? 0;
+}
+
+export function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

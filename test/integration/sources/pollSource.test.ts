@@ -1,0 +1,256 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger, SourceConfig, SourceKind, SourceState } from '../../../src/core/model';
+import { createTransport } from '../../../src/sources/transport';
+import type { Received, Transport, TransportDeps } from '../../../src/sources/transport';
+import { startDevServer } from '../../helpers/devserver';
+import type { DevServer } from '../../helpers/devserver';
+
+const noop = (): void => undefined;
+const log: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+interface Watched {
+  readonly transport: Transport;
+  readonly states: SourceState[];
+  readonly received: Received[];
+  readonly warnings: string[];
+}
+
+const open: Transport[] = [];
+function watch(url: string, kind: SourceKind, pollIntervalMs: number, deps: Partial<TransportDeps> = {}): Watched {
+  const config: SourceConfig = { id: 'poll', name: 'poll', url, kind, format: 'auto', pollIntervalMs, headers: {}, scope: 'user' };
+  const transport = createTransport(config, { maxPayloadBytes: 4 * 1024 * 1024, log, random: () => 0.2, ...deps });
+  open.push(transport);
+  const w: Watched = { transport, states: [], received: [], warnings: [] };
+  transport.onDidChangeState((s) => w.states.push(s));
+  transport.onDidReceive((r) => w.received.push(r));
+  transport.onDidWarn((m) => w.warnings.push(m));
+  return w;
+}
+
+async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function inlineServer(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/stats`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('polling transport', () => {
+  let dev: DevServer;
+  before(async () => {
+    dev = await startDevServer({ args: ['--interval-scale', '0.2'] });
+  });
+  after(async () => {
+    for (const t of open) t.dispose();
+    await dev.stop();
+  });
+
+  it('polls /stats (http-json) and stays open while polls succeed', async () => {
+    const w = watch(dev.url('/stats'), 'http-json', 100);
+    w.transport.start();
+    await until('three polls', () => w.received.length >= 3);
+    assert.deepEqual(
+      w.states.map((s) => s.phase),
+      ['connecting', 'open'],
+    );
+    const body = JSON.parse((w.received[0] as Received).payload) as Record<string, unknown>;
+    assert.equal(typeof body.active_connections, 'number');
+    assert.equal(typeof body.uptime_seconds, 'number');
+    w.transport.dispose();
+  });
+
+  it('polls /metrics (prometheus) and gets the classic text format', async () => {
+    const w = watch(dev.url('/metrics'), 'prometheus', 200);
+    w.transport.start();
+    await until('a poll', () => w.received.length >= 1);
+    const text = (w.received[0] as Received).payload;
+    assert.match(text, /^# TYPE http_requests_total counter$/m);
+    assert.match(text, /^http_request_duration_seconds_bucket\{/m);
+    assert.doesNotMatch(text, /# EOF/);
+    w.transport.dispose();
+  });
+
+  it('never overlaps polls against a slow server', async () => {
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    let served = 0;
+    const srv = await inlineServer((_req, res) => {
+      concurrent += 1;
+      maxConcurrent = Math.max(maxConcurrent, concurrent);
+      setTimeout(() => {
+        concurrent -= 1;
+        served += 1;
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"ok":1}');
+      }, 250);
+    });
+    const w = watch(srv.url, 'http-json', 10);
+    try {
+      w.transport.start();
+      await until('four polls', () => served >= 4);
+      assert.equal(maxConcurrent, 1);
+    } finally {
+      w.transport.dispose();
+      await srv.close();
+    }
+  });
+
+  it('a stalled server times out the request → warning and retry', async () => {
+    await dev.control('stall');
+    try {
+      const w = watch(dev.url('/stats'), 'http-json', 100, { requestTimeoutMs: 300 });
+      w.transport.start();
+      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      assert.match(state.reason, /no response within 0\.3 s/);
+      assert.ok(w.warnings.some((m) => m.includes('no response')));
+      w.transport.dispose();
+    } finally {
+      await dev.control('normal');
+    }
+  });
+
+  it('a body that drips in slowly is cut off by the deadline', async () => {
+    await dev.control('slow-body');
+    try {
+      const w = watch(dev.url('/api/dev/server-metrics'), 'http-json', 100, { requestTimeoutMs: 300 });
+      w.transport.start();
+      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      assert.match(state.reason, /not complete within 1\.2 s/);
+      assert.equal(w.received.length, 0);
+      w.transport.dispose();
+    } finally {
+      await dev.control('normal');
+    }
+  });
+
+  it('HTML where metrics were expected → a clear warning', async () => {
+    await dev.control('html');
+    try {
+      const w = watch(dev.url('/stats'), 'http-json', 100);
+      w.transport.start();
+      await until('a warning', () => w.warnings.length > 0);
+      assert.match(w.warnings[0] ?? '', /server returned HTML, not metrics/);
+      assert.equal(w.received.length, 0);
+      w.transport.dispose();
+    } finally {
+      await dev.control('normal');
+    }
+  });
+
+  it('a body over the size cap is aborted with a warning', async () => {
+    await dev.control('huge', { bytes: 3 * 1024 * 1024 });
+    try {
+      const w = watch(dev.url('/stats'), 'http-json', 100, { maxPayloadBytes: 1024 * 1024 });
+      w.transport.start();
+      await until('a warning', () => w.warnings.length > 0);
+      assert.match(w.warnings[0] ?? '', /larger than the 1 MB limit/);
+      assert.equal(w.received.length, 0);
+      w.transport.dispose();
+    } finally {
+      await dev.control('normal');
+    }
+  });
+
+  it('HTTP 500 → reconnecting "HTTP 500" with backoff, then open again', async () => {
+    await dev.control('http500');
+    const w = watch(dev.url('/stats'), 'http-json', 100);
+    try {
+      w.transport.start();
+      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      assert.match(state.reason, /^HTTP 500/);
+      assert.equal(state.attempt, 1);
+      await until('a second failure', () => w.states.some((s) => s.phase === 'reconnecting' && s.attempt === 2));
+      await dev.control('normal');
+      await until('open', () => w.transport.state.phase === 'open' && w.received.length > 0);
+    } finally {
+      w.transport.dispose();
+      await dev.control('normal');
+    }
+  });
+
+  it('401/404 → failed and polling stops', async () => {
+    for (const status of [401, 404]) {
+      let requests = 0;
+      const srv = await inlineServer((_req, res) => {
+        requests += 1;
+        res.writeHead(status);
+        res.end();
+      });
+      const w = watch(srv.url, 'http-json', 50);
+      try {
+        w.transport.start();
+        const failed = await until('failed', () => (w.transport.state.phase === 'failed' ? w.transport.state : undefined));
+        assert.match(failed.reason, new RegExp(`^HTTP ${status}`));
+        await sleep(500);
+        assert.equal(requests, 1);
+      } finally {
+        w.transport.dispose();
+        await srv.close();
+      }
+    }
+  });
+
+  it('a warning listener that stops polling leaves no poll behind', async () => {
+    let requests = 0;
+    const srv = await inlineServer((_req, res) => {
+      requests += 1;
+      res.writeHead(503);
+      res.end();
+    });
+    const w = watch(srv.url, 'http-json', 50);
+    w.transport.onDidWarn(() => w.transport.stop());
+    try {
+      w.transport.start();
+      await until('closed', () => w.transport.state.phase === 'closed');
+      await sleep(400);
+      assert.equal(requests, 1);
+      assert.equal(w.transport.state.phase, 'closed');
+    } finally {
+      w.transport.dispose();
+      await srv.close();
+    }
+  });
+
+  it('stop() → closed and no more requests', async () => {
+    let requests = 0;
+    const srv = await inlineServer((_req, res) => {
+      requests += 1;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{}');
+    });
+    const w = watch(srv.url, 'http-json', 50);
+    try {
+      w.transport.start();
+      await until('two polls', () => w.received.length >= 2);
+      w.transport.stop();
+      const seen = requests;
+      assert.equal(w.transport.state.phase, 'closed');
+      await sleep(500);
+      assert.equal(requests, seen);
+      assert.equal(w.transport.send('x'), false);
+    } finally {
+      w.transport.dispose();
+      await srv.close();
+    }
+  });
+});

@@ -1,0 +1,248 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger, SourceConfig, SourceState } from '../../../src/core/model';
+import { SseParser } from '../../../src/sources/sseSource';
+import type { SseEvent } from '../../../src/sources/sseSource';
+import { createTransport } from '../../../src/sources/transport';
+import type { Received, Transport, TransportDeps } from '../../../src/sources/transport';
+import { startDevServer } from '../../helpers/devserver';
+import type { DevServer } from '../../helpers/devserver';
+
+const noop = (): void => undefined;
+const log: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+interface Watched {
+  readonly transport: Transport;
+  readonly states: SourceState[];
+  readonly received: Received[];
+  readonly warnings: string[];
+}
+
+const open: Transport[] = [];
+function watch(url: string, deps: Partial<TransportDeps> = {}): Watched {
+  const config: SourceConfig = { id: 'sse', name: 'sse', url, kind: 'sse', format: 'auto', pollIntervalMs: 1000, headers: {}, scope: 'user' };
+  const transport = createTransport(config, { maxPayloadBytes: 4 * 1024 * 1024, log, random: () => 0.2, ...deps });
+  open.push(transport);
+  const w: Watched = { transport, states: [], received: [], warnings: [] };
+  transport.onDidChangeState((s) => w.states.push(s));
+  transport.onDidReceive((r) => w.received.push(r));
+  transport.onDidWarn((m) => w.warnings.push(m));
+  return w;
+}
+
+async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function parseAll(chunks: readonly string[], maxBytes = 1024): { events: SseEvent[]; retries: number[]; oversized: number } {
+  const out = { events: [] as SseEvent[], retries: [] as number[], oversized: 0 };
+  const parser = new SseParser(maxBytes, {
+    event: (e) => out.events.push(e),
+    retry: (ms) => out.retries.push(ms),
+    oversized: () => (out.oversized += 1),
+  });
+  for (const c of chunks) parser.feed(c);
+  return out;
+}
+
+async function inlineServer(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('SSE parser', () => {
+  it('joins multi-line data with \\n, ignores comments, ends events at blank lines', () => {
+    const { events } = parseAll([': hello\n', 'data: {"a":\ndata: 1}\n\n', 'event: tick\nid: 7\ndata:x\n\n']);
+    assert.deepEqual(events, [
+      { type: 'message', data: '{"a":\n1}' },
+      { type: 'tick', data: 'x', id: '7' },
+    ]);
+  });
+
+  it('handles CRLF and CR line endings, even split across chunks, and a leading BOM', () => {
+    const { events } = parseAll(['\uFEFFdata: one\r', '\n\r', '\ndata: two\r\r']);
+    assert.deepEqual(
+      events.map((e) => e.data),
+      ['one', 'two'],
+    );
+  });
+
+  it('reads retry: and skips events without data', () => {
+    const { events, retries } = parseAll(['retry: 1500\n\nretry: soon\n\nevent: empty\n\n']);
+    assert.deepEqual(retries, [1500]);
+    assert.deepEqual(events, []);
+  });
+
+  it('drops an event over the limit and keeps parsing after it', () => {
+    const big = 'x'.repeat(600);
+    const { events, oversized } = parseAll([`data: ${big}\ndata: ${big}\n\ndata: ok\n\n`], 1000);
+    assert.equal(oversized, 1);
+    assert.deepEqual(
+      events.map((e) => e.data),
+      ['ok'],
+    );
+  });
+
+  it('bounds an endless line arriving in pieces', () => {
+    const chunks = ['data: '];
+    for (let i = 0; i < 50; i++) chunks.push('y'.repeat(100));
+    chunks.push('\n\ndata: after\n\n');
+    const { events, oversized } = parseAll(chunks, 1000);
+    assert.equal(oversized, 1);
+    assert.deepEqual(
+      events.map((e) => e.data),
+      ['after'],
+    );
+  });
+});
+
+describe('SSE transport', () => {
+  let dev: DevServer;
+  before(async () => {
+    dev = await startDevServer({ args: ['--interval-scale', '0.2', '--no-traffic'] });
+  });
+  after(async () => {
+    for (const t of open) t.dispose();
+    await dev.stop();
+  });
+
+  it('streams bun events from /events (single- and multi-line) and goes open', async () => {
+    const w = watch(dev.url('/events'));
+    w.transport.start();
+    await until('six events', () => w.received.length >= 6);
+    assert.deepEqual(
+      w.states.map((s) => s.phase),
+      ['connecting', 'open'],
+    );
+    for (const r of w.received) assert.equal((JSON.parse(r.payload) as { type: string }).type, 'metrics');
+    assert.ok(
+      w.received.some((r) => r.payload.includes('\n')),
+      'the dev server sends every fifth event over several data: lines',
+    );
+    w.transport.dispose();
+  });
+
+  it('401 → failed, no retry', async () => {
+    await dev.control('unauthorized');
+    try {
+      const w = watch(dev.url('/events'));
+      w.transport.start();
+      const failed = await until('failed', () => (w.transport.state.phase === 'failed' ? w.transport.state : undefined));
+      assert.match(failed.reason, /HTTP 401/);
+      w.transport.dispose();
+    } finally {
+      await dev.control('normal');
+    }
+  });
+
+  it('an HTML page instead of a stream → clear warning and retry', async () => {
+    await dev.control('html');
+    try {
+      const w = watch(dev.url('/events'));
+      w.transport.start();
+      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      assert.match(state.reason, /HTML page, not an event stream/);
+      assert.ok(w.warnings.some((m) => m.includes('HTML')));
+      w.transport.dispose();
+    } finally {
+      await dev.control('normal');
+    }
+  });
+
+  it('a stream that stalls mid-event is dropped and retried', async () => {
+    await dev.control('stall');
+    try {
+      const w = watch(dev.url('/events'), { heartbeatIntervalMs: 150 });
+      w.transport.start();
+      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      assert.match(state.reason, /no data/);
+      assert.equal(w.received.length, 0);
+      w.transport.dispose();
+    } finally {
+      await dev.control('normal');
+    }
+  });
+
+  it('an oversized event is dropped with a warning and the stream goes on', async () => {
+    const w = watch(dev.url('/events'), { maxPayloadBytes: 64 * 1024 });
+    w.transport.start();
+    await until('open', () => w.transport.state.phase === 'open');
+    await dev.control('huge', { bytes: 200 * 1024 });
+    try {
+      await until('a warning', () => w.warnings.length > 0);
+      assert.match(w.warnings[0] ?? '', /event larger than .* limit dropped/);
+      const count = w.received.length;
+      await until('more events after it', () => w.received.length > count + 1);
+      assert.equal(w.transport.state.phase, 'open');
+      assert.ok(w.received.every((r) => r.bytes <= 64 * 1024));
+    } finally {
+      w.transport.dispose();
+      await dev.control('normal');
+    }
+  });
+
+  it('comes back after the server ends the stream (restart)', async () => {
+    const w = watch(dev.url('/events'));
+    w.transport.start();
+    await until('data', () => w.received.length >= 1);
+    await dev.restart();
+    await until('reconnecting', () => w.states.some((s) => s.phase === 'reconnecting'));
+    const count = w.received.length;
+    await until('open again with data', () => w.transport.state.phase === 'open' && w.received.length > count);
+    w.transport.dispose();
+  });
+
+  it("respects the server's retry: (within bounds)", async () => {
+    const srv = await inlineServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.end('retry: 3000\ndata: {"a":1}\n\n');
+    });
+    const w = watch(srv.url, { random: () => 0 });
+    try {
+      w.transport.start();
+      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      assert.ok(state.retryAt - Date.now() > 2_000, `retry in ${state.retryAt - Date.now()} ms`);
+    } finally {
+      w.transport.dispose();
+      await srv.close();
+    }
+  });
+
+  it('stop() → closed, and no more requests', async () => {
+    let requests = 0;
+    const srv = await inlineServer((_req, res) => {
+      requests += 1;
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write('data: 1\n\n');
+    });
+    const w = watch(srv.url);
+    try {
+      w.transport.start();
+      await until('data', () => w.received.length >= 1);
+      w.transport.stop();
+      assert.equal(w.transport.state.phase, 'closed');
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(requests, 1);
+      assert.equal(w.transport.state.phase, 'closed');
+    } finally {
+      w.transport.dispose();
+      await srv.close();
+    }
+  });
+});
