@@ -6,6 +6,8 @@ import type { VsCodeApi } from './vscodeApi';
 import { button, el, setText } from './dom';
 import { icon } from './icons';
 import { agoText, safeText } from './text';
+import { handlerTargetOfSeries } from './handlerTarget';
+import { goToHandlerButton } from './goToHandler';
 
 const MAX_RECENT = 20;
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
@@ -80,6 +82,9 @@ export function createAlerts(api: VsCodeApi): Alerts {
     });
     const ack = button('Acknowledge', { class: 'btn secondary small', 'data-action': 'acknowledge', 'aria-label': `Acknowledge alert: ${short}` }, () => api.post({ type: 'acknowledgeAlert', alertId: id }));
     const dismiss = button('Dismiss', { class: 'btn secondary small', 'data-action': 'dismiss', 'aria-label': `Dismiss alert: ${short}` }, () => api.post({ type: 'dismissAlert', alertId: id }));
+    // An alert on an endpoint's series (labels method/path) links to the route's handler.
+    const target = handlerTargetOfSeries(a.seriesId);
+    const goTo = target && goToHandlerButton(api, target, 'text');
     const iconBox = el('span', { class: 'alert-icon' });
     const message = el('div', { class: 'alert-message' });
     const since = el('span', { class: 'alert-since' });
@@ -88,7 +93,7 @@ export function createAlerts(api: VsCodeApi): Alerts {
     const li = el('li', { class: 'alert', 'data-alert-id': id },
       iconBox,
       el('div', { class: 'alert-main' }, message, el('div', { class: 'alert-meta' }, since, value, status)),
-      el('div', { class: 'alert-actions' }, ack, snooze, dismiss, menu));
+      el('div', { class: 'alert-actions' }, goTo, ack, snooze, dismiss, menu));
     return { li, iconBox, message, since, value, status, ack, snooze, menu, severity: '' };
   }
 

@@ -2,7 +2,7 @@
 // threshold lines from the matching rule, a crosshair legend, live points appended as they arrive.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { HostMessage, RuleView, SeriesView, ValueMode, WindowId } from '../src/protocol';
+import type { AnnotationView, HostMessage, RuleView, SeriesView, ValueMode, WindowId } from '../src/protocol';
 import type { Unit } from '../src/core/model';
 import { WINDOWS } from '../src/protocol';
 import { formatValue } from '../src/core/format';
@@ -18,6 +18,9 @@ import { ruleForSeries } from './rules';
 import { button, clear, el, setText } from './dom';
 import { labelsText, safeText } from './text';
 import { createSegmented } from './segmented';
+import type { MarkerTip } from './chartAnnotations';
+import { createMarkerTip, drawMarkers } from './chartAnnotations';
+import { inRange, nearest } from './markerRange';
 
 const HEIGHT = 170;
 const MAX_LINES = 12;
@@ -56,6 +59,12 @@ interface ChartView {
   dirty: boolean;
   legendValues: HTMLElement[];
   legendTime: HTMLElement | null;
+  readonly tip: MarkerTip;
+  /** The annotations inside the x range at the last draw, and their x positions (CSS px). */
+  markers: AnnotationView[];
+  markerX: number[];
+  /** The marker under the pointer, drawn emphasised. */
+  hovered: string | null;
 }
 
 export interface Charts {
@@ -65,6 +74,10 @@ export interface Charts {
   loadHistory(msg: LoadHistory): boolean;
   appendPoints(points: NonNullable<Extract<HostMessage, { type: 'didUpdate' }>['delta']['points']>, hostNow: number): boolean;
   themeChanged(): void;
+  /** The dev-loop annotations to mark on every chart (oldest first). */
+  setAnnotations(list: readonly AnnotationView[]): void;
+  /** Emphasises one annotation's marker (and names it) on every chart showing it; null clears. */
+  highlightAnnotation(id: string | null): void;
 }
 
 const WINDOW_OPTIONS: readonly { value: WindowId; text: string }[] = (Object.keys(WINDOWS) as WindowId[]).map((w) => ({ value: w, text: w }));
@@ -87,6 +100,8 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
   let theme: ChartTheme | null = null;
   let lastState: PanelState | null = null;
   let lastPrefs: Prefs | null = null;
+  let annotations: readonly AnnotationView[] = [];
+  let highlighted: string | null = null;
 
   const windowPicker = createSegmented('Chart window', WINDOW_OPTIONS, 'window', '5m' as WindowId, (w) => updatePrefs((p) => ({ ...p, window: w })));
   const toolbar = el('div', { class: 'chart-toolbar' }, windowPicker.root);
@@ -132,10 +147,11 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
     const plotBox = el('div', { class: 'chart-plot' });
     const legend = el('div', { class: 'chart-legend', 'aria-live': 'off' });
     const note = el('div', { class: 'chart-note muted' });
+    const tip = createMarkerTip();
     const unpin = button('Unpin', { class: 'btn icon-btn', 'data-action': 'unpin', 'aria-label': 'Unpin chart', title: 'Unpin' }, () => updatePrefs((p) => ({ ...p, pinned: p.pinned.filter((x) => x !== id) })));
-    const card = el('article', { class: 'chart', 'data-series-id': id },
-      el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), plotBox, note, legend);
-    const view: ChartView = { card, title, subtitle, controls, plotBox, legend, note, plot: null, spec: null, signature: '', dirty: true, legendValues: [], legendTime: null,
+    const card = el('article', { class: 'chart', 'data-series-id': id, 'data-annotations': 0 },
+      el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), el('div', { class: 'chart-plot-wrap' }, plotBox, tip.root), note, legend);
+    const view: ChartView = { card, title, subtitle, controls, plotBox, legend, note, plot: null, spec: null, signature: '', dirty: true, legendValues: [], legendTime: null, tip, markers: [], markerX: [], hovered: null,
       resize: new ResizeObserver((entries) => {
         const w = Math.floor(entries[0]?.contentRect.width ?? 0);
         if (view.plot && w > 0 && Math.abs(view.plot.width - w) > 1) view.plot.setSize({ width: w, height: HEIGHT });
@@ -225,6 +241,36 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
     }
   }
 
+  function drawAnnotations(view: ChartView, u: uPlot, t: ChartTheme): void {
+    const markers = inRange(annotations, u.scales.x?.min, u.scales.x?.max);
+    view.markers = markers;
+    view.markerX = markers.map((a) => u.valToPos(a.at / 1000, 'x'));
+    drawMarkers(u, markers, t, view.hovered ?? highlighted);
+    const count = String(markers.length);
+    if (view.card.dataset.annotations !== count) view.card.dataset.annotations = count;
+    updateTip(view, u);
+  }
+
+  /** Names the marker under the pointer, else the highlighted one when this chart shows it. */
+  function updateTip(view: ChartView, u: uPlot): void {
+    const left = u.cursor.left;
+    const hovered = left != null && left >= 0 ? nearest(view.markers, view.markerX, left) : null;
+    if ((hovered?.id ?? null) !== view.hovered) {
+      view.hovered = hovered?.id ?? null;
+      u.redraw(false, false); // redraws the markers (and comes back here with the same hover)
+      return;
+    }
+    const a = hovered ?? view.markers.find((m) => m.id === highlighted) ?? null;
+    if (!a) {
+      view.tip.hide();
+      return;
+    }
+    const i = view.markers.indexOf(a);
+    const over = u.over.getBoundingClientRect();
+    const box = view.plotBox.getBoundingClientRect();
+    view.tip.show(a, over.left - box.left + (view.markerX[i] ?? 0), Date.now() + (lastState?.clockOffset ?? 0));
+  }
+
   function createPlot(view: ChartView, spec: ChartSpec, data: Aligned): uPlot {
     const t = theme ?? (theme = chartTheme());
     const fmt = formatter(spec.unit, spec.counter, spec.mode);
@@ -269,8 +315,8 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
         })),
       ],
       hooks: {
-        draw: [(u) => rule && drawThresholds(u, rule, t)],
-        setCursor: [(u) => updateLegend(view, u)],
+        draw: [(u) => rule && drawThresholds(u, rule, t), (u) => drawAnnotations(view, u, t)],
+        setCursor: [(u) => updateLegend(view, u), (u) => updateTip(view, u)],
         setData: [(u) => updateLegend(view, u)],
       },
     };
@@ -347,6 +393,9 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
         view.plot?.destroy();
         view.plot = null;
         clear(view.plotBox);
+        view.markers = [];
+        view.tip.hide();
+        view.card.dataset.annotations = '0';
         continue;
       }
       const data = chartData(spec);
@@ -393,6 +442,15 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
         v.dirty = true;
       }
       if (lastState && lastPrefs) drawData();
+    },
+    setAnnotations(list) {
+      annotations = list;
+      for (const v of views.values()) v.plot?.redraw(false, false);
+    },
+    highlightAnnotation(id) {
+      if (highlighted === id) return;
+      highlighted = id;
+      for (const v of views.values()) v.plot?.redraw(false, false);
     },
   };
 }

@@ -2,6 +2,8 @@
 // these drop list items that lack what the renderers read, so one odd item cannot break a section.
 import type {
   AlertView,
+  AnnotationView,
+  CompareRowView,
   ConnectionView,
   EndpointRow,
   PointsView,
@@ -12,6 +14,8 @@ import type {
   SummaryView,
   TopicRow,
 } from '../src/protocol';
+import type { Unit } from '../src/core/model';
+import { isAnnotationKind } from './annotationKinds';
 
 type Rec = Record<string, unknown>;
 
@@ -69,6 +73,26 @@ const isTopic = (x: unknown): x is TopicRow => isRec(x) && str(x.sourceId) && st
 const isPoints = (x: unknown): x is PointsView =>
   isRec(x) && str(x.id) && Array.isArray(x.t) && Array.isArray(x.v) && x.t.length === x.v.length && x.t.every(num) && x.v.every(numOrNull);
 
+// Longer ids could not be sent back in a compare request (parseWebviewMessage caps ids at 512).
+const MAX_ANNOTATION_ID = 512;
+const strOrNull = (x: unknown): boolean => x === null || str(x);
+
+const isAnnotation = (x: unknown): x is AnnotationView =>
+  isRec(x) && str(x.id) && x.id.length > 0 && x.id.length <= MAX_ANNOTATION_ID && typeof x.at === 'number' && Number.isFinite(x.at) && isAnnotationKind(x.kind) && str(x.label) && strOrNull(x.detail) && strOrNull(x.sourceId);
+
+// formatValue has a case per unit and nothing for others, so the unit must be one of these.
+const UNITS: Readonly<Record<Unit, true>> = { bytes: true, ms: true, seconds: true, percent: true, ratio: true, per_second: true, count: true, none: true };
+const VERDICTS: Readonly<Record<CompareRowView['verdict'], true>> = { regressed: true, improved: true, same: true, 'no-data': true };
+const isKeyOf = (o: object, x: unknown): boolean => typeof x === 'string' && Object.prototype.hasOwnProperty.call(o, x);
+
+const isCompareRow = (x: unknown): x is CompareRowView =>
+  isRec(x) && str(x.id) && str(x.label) && isKeyOf(UNITS, x.unit) && numOrNull(x.before) && numOrNull(x.after) && numOrNull(x.deltaPct) && num(x.noise) && isKeyOf(VERDICTS, x.verdict);
+
+/** The annotation of a didCompare reply: null when absent or malformed. */
+export function cleanAnnotation(x: unknown): AnnotationView | null {
+  return isAnnotation(x) ? x : null;
+}
+
 const SUMMARY_KEYS: readonly (keyof SummaryView)[] = [
   'requestRate', 'latencyMs', 'errorRatePct', 'connections', 'pending', 'subscribers', 'heapBytes', 'heapTotalBytes', 'rssBytes', 'cpuPct', 'uptimeSeconds',
 ];
@@ -101,6 +125,8 @@ export const clean = {
   connections: (l: readonly unknown[]) => keep(l, isConnection),
   topics: (l: readonly unknown[]) => keep(l, isTopic),
   points: (l: readonly unknown[]) => keep(l, isPoints),
+  annotations: (l: readonly unknown[]) => keep(l, isAnnotation),
+  compareRows: (l: readonly unknown[]) => keep(l, isCompareRow),
   strings: (l: readonly unknown[]) => keep(l, str),
   values: (l: readonly unknown[]) => keep(l, isValue),
 };

@@ -19,6 +19,7 @@ import { createAlerts } from './alerts';
 import { createThresholds } from './thresholds';
 import { createEmptyState } from './emptyState';
 import { createSection } from './section';
+import { createDevLoop } from './devLoop';
 import { onThemeChange } from './theme';
 
 const api = vscodeApi();
@@ -70,7 +71,8 @@ const seriesList = createSeriesList(
   (filter) => setTablePrefs('series', { filter }, 'series'),
   tablePrefs(prefs, 'series').filter,
 );
-const endpoints = createTable(endpointsSpec(sourceName), tablePrefs(prefs, 'endpoints'), (id, patch) => setTablePrefs(id, patch, 'endpoints'));
+const devLoop = createDevLoop(api, (id) => charts.highlightAnnotation(id));
+const endpoints = createTable(endpointsSpec(sourceName, api), tablePrefs(prefs, 'endpoints'), (id, patch) => setTablePrefs(id, patch, 'endpoints'));
 const connections = createTable(connectionsSpec(sourceName), tablePrefs(prefs, 'connections'), (id, patch) => setTablePrefs(id, patch, 'connections'));
 const topics = createTable(topicsSpec(sourceName), tablePrefs(prefs, 'topics'), (id, patch) => setTablePrefs(id, patch, 'topics'));
 const thresholds = createThresholds(api);
@@ -78,6 +80,7 @@ const thresholds = createThresholds(api);
 const sections = {
   alerts: section('alerts', 'Alerts'),
   charts: section('charts', 'Charts'),
+  annotations: section('annotations', 'Dev loop'),
   series: section('series', 'Series'),
   endpoints: section('endpoints', 'Endpoints'),
   connections: section('connections', 'Connections'),
@@ -87,6 +90,8 @@ const sections = {
 sections.alerts.body.append(alerts.root);
 sections.charts.actions.append(charts.toolbar);
 sections.charts.body.append(charts.root);
+sections.annotations.actions.append(devLoop.actions);
+sections.annotations.body.append(devLoop.root);
 sections.series.body.append(seriesList.root);
 sections.endpoints.body.append(endpoints.root);
 sections.connections.body.append(connections.root);
@@ -119,7 +124,9 @@ function render(): void {
   if (has('sources', 'configProblems')) guarded('empty state', () => (content.hidden = !empty.render(state)));
   if (has('summary', 'rules')) guarded('gauges', () => gauges.render(state));
   if (has('alerts', 'rules', 'sources') || clockDirty) guarded('alerts', () => sections.alerts.setCount(alerts.render(state, now) || null));
+  if (has('annotations')) guarded('chart annotations', () => charts.setAnnotations(state.annotations));
   if (has('series', 'rules') || chartsDirty) guarded('charts', () => charts.render(state, prefs));
+  if (has('annotations') || clockDirty) guarded('dev loop', () => sections.annotations.setCount(devLoop.render(state, now) || null));
   if (has('series', 'sources')) guarded('series', () => sections.series.setCount(seriesList.render(state, prefs)));
   if (has('endpoints', 'sources')) guarded('endpoints', () => {
     endpoints.render(state.endpoints, tablePrefs(prefs, 'endpoints'));
@@ -154,6 +161,9 @@ function receive(msg: HostMessage): void {
       break;
     case 'didLoadHistory':
       if (charts.loadHistory({ ...msg, series: clean.points(msg.series) })) chartsDirty = true;
+      break;
+    case 'didCompare':
+      devLoop.receiveCompare(msg, Date.now());
       break;
     default:
       assertNever(msg, 'host message');

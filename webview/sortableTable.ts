@@ -22,6 +22,16 @@ export interface TableSpec<R> {
   readonly searchText: (r: R) => string;
   readonly filterPlaceholder: string;
   readonly maxRows?: number;
+  /** An extra cell per row (e.g. a button), built once when the row's key first appears. */
+  readonly rowAction?: RowAction<R>;
+}
+
+export interface RowAction<R> {
+  /** Column header, for screen readers (the header cell shows nothing). */
+  readonly label: string;
+  readonly make: (r: R) => Node | null;
+  /** The key of the column the action cell follows; the last column when absent or unknown. */
+  readonly after?: string;
 }
 
 export interface SortableTable<R> {
@@ -68,8 +78,15 @@ export function createSortableTable<R>(spec: TableSpec<R>, initial: TablePrefs, 
     const th = el('th', { scope: 'col', 'data-key': c.key, class: c.numeric ? 'num' : null, 'aria-sort': 'none' }, b);
     return { th, indicator, column: c };
   });
+  const action = spec.rowAction;
+  const afterIndex = action?.after === undefined ? -1 : spec.columns.findIndex((c) => c.key === action.after);
+  const actionAt = afterIndex < 0 ? spec.columns.length : afterIndex + 1;
+  /** The row's cells with the action cell (if any) in its place. */
+  const withAction = <T extends Node>(cells: readonly T[], actionCell: T | null): T[] =>
+    actionCell ? [...cells.slice(0, actionAt), actionCell, ...cells.slice(actionAt)] : [...cells];
+  const actionTh = action ? el('th', { scope: 'col', class: 'actions' }, el('span', { class: 'visually-hidden' }, action.label)) : null;
   const tbody = el('tbody');
-  const table = el('table', { class: 'data-table', 'data-table': spec.id, 'aria-label': spec.label }, el('thead', {}, el('tr', {}, ...headers.map((h) => h.th))), tbody);
+  const table = el('table', { class: 'data-table', 'data-table': spec.id, 'aria-label': spec.label }, el('thead', {}, el('tr', {}, ...withAction(headers.map((h) => h.th), actionTh))), tbody);
   const more = el('p', { class: 'muted table-more', hidden: true });
   const none = el('p', { class: 'muted', hidden: true }, 'Nothing matches the filter.');
   const root = el('div', { class: 'sortable' }, el('div', { class: 'table-toolbar' }, filter), el('div', { class: 'table-scroll' }, table), none, more);
@@ -101,7 +118,8 @@ export function createSortableTable<R>(spec: TableSpec<R>, initial: TablePrefs, 
         let row = rows.get(key);
         if (!row) {
           const cells = spec.columns.map((c) => el('td', { class: c.numeric ? 'num' : null, 'data-col': c.key }));
-          row = { tr: el('tr', { 'data-key': key }, ...cells), cells };
+          const actionTd = action ? el('td', { class: 'actions' }, action.make(r)) : null;
+          row = { tr: el('tr', { 'data-key': key }, ...withAction(cells, actionTd)), cells };
           rows.set(key, row);
         }
         spec.columns.forEach((c, j) => {

@@ -2,6 +2,7 @@
 // sections changed since it last drew, so unchanged sections are left alone.
 import type {
   AlertView,
+  AnnotationView,
   ConnectionView,
   EndpointRow,
   HostMessage,
@@ -16,9 +17,12 @@ import type {
 import { assertNever } from '../src/core/assert';
 import { clean, cleanSummary } from './guards';
 
-export type SectionId = 'sources' | 'summary' | 'series' | 'alerts' | 'rules' | 'endpoints' | 'connections' | 'topics' | 'configProblems';
+export type SectionId = 'sources' | 'summary' | 'series' | 'alerts' | 'rules' | 'endpoints' | 'connections' | 'topics' | 'configProblems' | 'annotations';
 
-export const ALL_SECTIONS: readonly SectionId[] = ['sources', 'summary', 'series', 'alerts', 'rules', 'endpoints', 'connections', 'topics', 'configProblems'];
+export const ALL_SECTIONS: readonly SectionId[] = ['sources', 'summary', 'series', 'alerts', 'rules', 'endpoints', 'connections', 'topics', 'configProblems', 'annotations'];
+
+/** Most annotations the panel keeps (the newest). */
+export const MAX_ANNOTATIONS = 500;
 
 export interface PanelState {
   /** A snapshot has arrived. */
@@ -36,6 +40,8 @@ export interface PanelState {
   readonly connections: readonly ConnectionView[];
   readonly topics: readonly TopicRow[];
   readonly configProblems: readonly string[];
+  /** Dev-loop annotations, oldest first, at most MAX_ANNOTATIONS. */
+  readonly annotations: readonly AnnotationView[];
   readonly dirty: ReadonlySet<SectionId>;
 }
 
@@ -54,6 +60,7 @@ export const initialState: PanelState = {
   connections: [],
   topics: [],
   configProblems: [],
+  annotations: [],
   dirty: new Set(),
 };
 
@@ -71,6 +78,7 @@ function fromSnapshot(s: PanelSnapshot, localNow: number): PanelState {
     connections: clean.connections(s.connections),
     topics: clean.topics(s.topics),
     configProblems: clean.strings(s.configProblems),
+    annotations: upsertAnnotations([], clean.annotations(s.annotations)),
     dirty: new Set(ALL_SECTIONS),
   };
 }
@@ -124,11 +132,26 @@ function applyDelta(state: PanelState, d: PanelDelta, localNow: number): PanelSt
     next.configProblems = clean.strings(d.configProblems);
     dirty.add('configProblems');
   }
+  if (d.annotations) {
+    const upserts = clean.annotations(d.annotations);
+    if (upserts.length > 0) {
+      next.annotations = upsertAnnotations(state.annotations, upserts);
+      dirty.add('annotations');
+    }
+  }
   next.dirty = dirty;
   return next;
 }
 
-/** A snapshot replaces everything; a delta upserts/removes series by id and replaces the lists it carries. */
+/** `current` with `upserts` replacing same-id entries or added; sorted by time (stable), the newest MAX_ANNOTATIONS kept. */
+export function upsertAnnotations(current: readonly AnnotationView[], upserts: readonly AnnotationView[]): readonly AnnotationView[] {
+  const byId = new Map(current.map((a) => [a.id, a]));
+  for (const a of upserts) byId.set(a.id, a);
+  const sorted = [...byId.values()].sort((a, b) => a.at - b.at);
+  return sorted.length > MAX_ANNOTATIONS ? sorted.slice(-MAX_ANNOTATIONS) : sorted;
+}
+
+/** A snapshot replaces everything; a delta upserts/removes series and upserts annotations by id, and replaces the lists it carries. */
 export function reduce(state: PanelState, msg: DataMessage, localNow: number): PanelState {
   switch (msg.type) {
     case 'didSnapshot':

@@ -4,6 +4,9 @@ import { formatValue } from '../src/core/format';
 import type { Column, SortableTable, TableSpec } from './sortableTable';
 import { createSortableTable } from './sortableTable';
 import type { TablePrefs } from './prefs';
+import type { VsCodeApi } from './vscodeApi';
+import { handlerTarget } from './handlerTarget';
+import { goToHandlerButton } from './goToHandler';
 
 type SourceName = (sourceId: string) => string;
 
@@ -21,7 +24,7 @@ const count = (v: number | null | undefined) => formatValue(v, 'count');
 const bytes = (v: number | null | undefined) => formatValue(v, 'bytes');
 const secs = (v: number | null | undefined) => (v == null ? '–' : formatValue(v, 'seconds'));
 
-export function endpointsSpec(sourceName: SourceName): TableSpec<EndpointRow> {
+export function endpointsSpec(sourceName: SourceName, api: VsCodeApi): TableSpec<EndpointRow> {
   return {
     id: 'endpoints',
     label: 'endpoints',
@@ -38,6 +41,14 @@ export function endpointsSpec(sourceName: SourceName): TableSpec<EndpointRow> {
       num('throughput', 'Throughput', (r) => r.throughput, (v) => formatValue(v, 'per_second')),
       txt('source', 'Source', (r) => sourceName(r.sourceId), 40),
     ],
+    rowAction: {
+      label: 'Go to handler',
+      after: 'path',
+      make: (r) => {
+        const target = handlerTarget(r.method, r.path);
+        return target && goToHandlerButton(api, target, 'icon');
+      },
+    },
   };
 }
 

@@ -50,3 +50,16 @@ export function exactNumber(n: number | null | undefined): string {
   if (n == null || !Number.isFinite(n)) return '–';
   return n.toLocaleString('en-US', { maximumFractionDigits: 6 });
 }
+
+/** "just now", "45 s ago", "2 min ago", "3 h ago", "2 d ago": coarse, for event lists (a time in the future reads "just now"). */
+export function relativeTime(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  const s = Math.floor(ms / 1000);
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ago`;
+  return `${Math.floor(h / 24)} d ago`;
+}

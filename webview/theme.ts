@@ -1,4 +1,8 @@
 // Theme colours for canvas drawing: canvases cannot use CSS variables, so they are read when needed.
+import type { AnnotationFamily } from './annotationKinds';
+import { FAMILY_COLOR_VAR } from './annotationKinds';
+
+const FAMILY_FALLBACK: Readonly<Record<AnnotationFamily, string>> = { save: '#3794ff', restart: '#d18616', git: '#b180d7', task: '#89d185' };
 
 function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(name).trim();
@@ -13,6 +17,9 @@ export interface ChartTheme {
   readonly critical: string;
   readonly font: string;
   readonly palette: readonly string[];
+  readonly background: string;
+  /** Annotation marker colour per kind family. */
+  readonly annotations: Readonly<Record<AnnotationFamily, string>>;
 }
 
 export function chartTheme(): ChartTheme {
@@ -24,6 +31,13 @@ export function chartTheme(): ChartTheme {
     warning: cssVar('--vscode-editorWarning-foreground', '#cca700'),
     critical: cssVar('--vscode-errorForeground', '#f48771'),
     font: `11px ${family}`,
+    background: cssVar('--vscode-editorWidget-background', cssVar('--vscode-editor-background', '#1f1f1f')),
+    annotations: {
+      save: cssVar(FAMILY_COLOR_VAR.save, FAMILY_FALLBACK.save),
+      restart: cssVar(FAMILY_COLOR_VAR.restart, FAMILY_FALLBACK.restart),
+      git: cssVar(FAMILY_COLOR_VAR.git, FAMILY_FALLBACK.git),
+      task: cssVar(FAMILY_COLOR_VAR.task, FAMILY_FALLBACK.task),
+    },
     palette: [
       cssVar('--vscode-charts-blue', '#3794ff'),
       cssVar('--vscode-charts-green', '#89d185'),

@@ -23,7 +23,7 @@ export function demoRoute(method: string | undefined, path: string): DemoRoute |
 }
 
 const BASE_ERROR_RATE = 0.005;
-const CACHE_TTL_MS = 3_000;
+const CACHE_TTL_MS = 30_000;
 const MAX_BODY_BYTES = 64 * 1024;
 const NAMES = ['ada', 'grace', 'linus', 'margaret', 'ken', 'barbara', 'dennis', 'frances'];
 

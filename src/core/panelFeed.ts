@@ -20,7 +20,7 @@ import type { SeriesInfo } from './store';
 import type { AnnotationLog } from './annotations';
 import type { AnnotationView } from '../protocol';
 import { annotationView } from './beforeAfter';
-import { summarize } from './summary';
+import { headline } from './headline';
 
 const MAX_SERIES_IN_VIEW = 5000;
 const MAX_POINTS = 1200;
@@ -172,7 +172,7 @@ export class PanelFeed {
   snapshot(now: number): PanelSnapshot {
     this.reset();
     const all = this.pipeline.store.list();
-    const summary = summarize(all);
+    const summary = headline(all, this.pipeline.sources().map((rt) => rt.config.id));
     this.lastSummary = JSON.stringify(summary);
     const endpoints = endpointRows(all);
     const topics = topicRows(all);
@@ -219,7 +219,7 @@ export class PanelFeed {
     }
     if (this.dirtySeries.size > 0 || this.newSeries || this.removed) {
       const all = store.list();
-      const summary = summarize(all);
+      const summary = headline(all, this.pipeline.sources().map((rt) => rt.config.id));
       const key = JSON.stringify(summary);
       if (key !== this.lastSummary) {
         this.lastSummary = key;

@@ -6,7 +6,7 @@ import type { Pipeline } from '../core/pipeline';
 import type { StatusMetric } from '../core/settings';
 import type { StatusSeverity, StatusView } from '../core/statusText';
 import { statusView } from '../core/statusText';
-import { summarize } from '../core/summary';
+import { headline } from '../core/headline';
 import { sparkline } from '../core/format';
 
 export const STATUS_INTERVAL_MS = 500;
@@ -81,7 +81,7 @@ export class StatusBar implements vscode.Disposable {
       out.set(
         key,
         statusView({
-          summary: summarize(series),
+          summary: headline(series, members.map((m) => m.config.id)),
           metrics: this.options.metrics,
           sources: members.map((m) => ({ name: m.config.name, state: m.state })),
           alerts: key === 'all' ? alerts : alerts.filter((a) => ids.has(a.sourceId)),

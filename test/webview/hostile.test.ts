@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Harness } from './harness';
 import { startHarness } from './harness';
-import { hostileSnapshot, IMG } from './fixtures/hostile';
+import { BIDI, HUGE, hostileSnapshot, IMG } from './fixtures/hostile';
 
 const BIDI_RE = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
@@ -26,6 +26,36 @@ describe('hostile host data', () => {
     const req = (await p.posted()).filter((m) => m.type === 'requestHistory').at(-1);
     assert.ok(req && req.type === 'requestHistory');
     await p.send({ type: 'didLoadHistory', requestId: req.requestId, window: req.window, mode: req.mode, series: req.ids.map((id) => ({ id, t: [1, 2], v: [1, 2] })) });
+    // A comparison whose every string is hostile.
+    await p.page.locator('.annotation[data-annotation-id="an-huge"] [data-action="compare"]').click();
+    const cmp = (await p.posted()).filter((m) => m.type === 'compare').at(-1);
+    assert.ok(cmp && cmp.type === 'compare');
+    const hostileRow = { id: IMG, label: `${BIDI}${IMG}`, unit: 'ms', before: 1, after: 2, deltaPct: 100, noise: 0, verdict: 'regressed' };
+    await p.send({ type: 'didCompare', requestId: cmp.requestId, annotation: hostileSnapshot().annotations[2], rows: [hostileRow, { ...hostileRow, id: HUGE, label: HUGE }] });
+    assert.equal(await p.page.locator('table[data-table="compare"] tr[data-verdict="regressed"]').count(), 2);
+    const caption = (await p.text('table[data-table="compare"] caption'));
+    assert.ok(caption.startsWith('Around: AAAA') && caption.length < 200, `caption is cut (${caption.length} chars)`);
+    assert.equal(await p.text('table[data-table="compare"] tr[data-verdict="regressed"] td[data-col="metric"]'), `safeeviltxt.exe${IMG}`);
+
+    // Annotation labels are text: markup shown, bidi removed, 100 KB cut (the full text is not in the title either).
+    assert.equal(await p.page.locator('.annotation').count(), 3);
+    assert.equal(await p.text('.annotation[data-annotation-id="an-bidi"] .annotation-label'), 'Switched to branch safeeviltxt.exe');
+    assert.ok((await p.text('.annotation:first-child .annotation-label')).length <= 160);
+    assert.ok((await p.page.locator('.annotation-list').innerText()).includes(`Saved ${IMG}`));
+
+    // Go to handler: offered only for paths the host accepts (starting with '/', at most 2048 chars), labelled with
+    // cleaned text, posting the path as is.
+    await p.clearPosted();
+    const goTo = p.page.locator('[data-table="endpoints"] [data-action="go-to-handler"]');
+    assert.equal(await goTo.count(), 1);
+    const label = (await goTo.getAttribute('aria-label')) ?? '';
+    assert.ok(label.startsWith(`Go to handler for /safeeviltxt.exe${IMG}xxx`) && label.length < 160 && !BIDI_RE.test(label), label.slice(0, 80));
+    await goTo.click();
+    const go = (await p.posted()).filter((m) => m.type === 'goToHandler');
+    assert.equal(go.length, 1);
+    assert.ok(go[0]?.type === 'goToHandler' && go[0].method === null && go[0].path.length > 1500 && go[0].path.includes(IMG));
+    assert.equal(await p.page.locator('.alert[data-alert-id="al2"] [data-action="go-to-handler"]').count(), 1);
+
     // Open the snooze menus and wait a little for any handler that would fire.
     for (const b of await p.page.locator('[data-action="snooze-menu"]:visible').all()) await b.click();
     await p.settle();

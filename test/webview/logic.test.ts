@@ -1,7 +1,7 @@
 // The webview's pure parts: reducer, prefs, text cleaning, chart data, rule matching, panel HTML.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { initialState, markClean, reduce, touch } from '../../webview/state';
+import { ALL_SECTIONS, initialState, markClean, reduce, touch } from '../../webview/state';
 import { DEFAULT_PREFS, parsePrefs, togglePinned } from '../../webview/prefs';
 import { agoText, safeText } from '../../webview/text';
 import { align, HistoryStore, sumLines, toRate, trimBuffer } from '../../webview/chartData';
@@ -15,7 +15,8 @@ describe('state reducer', () => {
     assert.equal(s.loaded, true);
     assert.equal(s.clockOffset, 5000);
     assert.equal(s.series.size, snapshot().series.length);
-    assert.equal(s.dirty.size, 9);
+    assert.equal(s.dirty.size, ALL_SECTIONS.length);
+    assert.ok(s.dirty.has('annotations'));
   });
 
   it('upserts and removes series by id and dirties only what a delta carries', () => {
