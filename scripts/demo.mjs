@@ -96,9 +96,15 @@ async function takeScreenshot(url, folder, file) {
   const bench = await wb.openWorkbench(url, folder);
   cleanups.push(() => bench.close());
   await bench.page.waitForTimeout(3000);
+  await wb.runCommand(bench.page, 'View: Close Primary Side Bar').catch(() => undefined);
   await wb.runCommand(bench.page, 'Pulse: Open Metrics Panel');
-  console.log('Metrics panel opened; waiting 8 s for data…');
-  await bench.page.waitForTimeout(8000);
+  console.log('Metrics panel opened; pinning two charts and waiting for data…');
+  const frame = await wb.webviewFrame(bench.page, 'table[data-table=series]');
+  for (const name of ['http.p95', 'http.throughput']) {
+    const row = frame.locator('table[data-table=series] tr[data-series-id]', { hasText: name }).first();
+    await row.locator('[data-action=pin]').click({ timeout: 15_000 }).catch(() => console.warn(`Could not pin ${name}`));
+  }
+  await bench.page.waitForTimeout(20_000);
   await bench.page.screenshot({ path: file });
   console.log(`Screenshot written to ${file}`);
   const notes = await wb.notifications(bench.page);

@@ -21,6 +21,8 @@ export interface StatusInput {
   readonly now: number;
   /** Last minutes of a metric as a unicode sparkline, when known. */
   readonly spark?: (metric: StatusMetric) => string | undefined;
+  /** The metric over the last 5 minutes (in the unit of the summary value), when known. */
+  readonly window?: (metric: StatusMetric) => { readonly avg: number | null; readonly max: number | null } | undefined;
   /** e.g. "p95 +38 % since save", shown for a short while after a regression. */
   readonly notice?: string;
   /** Prefix for per-source items. */
@@ -85,6 +87,25 @@ function longValue(metric: StatusMetric, s: SummaryView): string {
       return formatValue(s.cpuPct, 'percent');
     case 'pending':
       return formatValue(s.pending, 'count');
+  }
+}
+
+function windowValue(metric: StatusMetric, v: number): string {
+  switch (metric) {
+    case 'requestRate':
+      return `${formatCount(v)} req/s`;
+    case 'latency':
+      return formatMs(v);
+    case 'errorRate':
+    case 'cpu':
+      return formatPercent(v);
+    case 'heap':
+      return formatBytes(v);
+    case 'uptime':
+      return formatDuration(v);
+    case 'connections':
+    case 'pending':
+      return formatCount(v);
   }
 }
 
@@ -153,9 +174,12 @@ export function statusView(input: StatusInput): StatusView {
     }
     lines.push('');
   }
-  lines.push('| Metric | Now | Trend |', '| --- | ---: | --- |');
+  lines.push('| Metric | Now | 5 min avg | 5 min max | Trend |', '| --- | ---: | ---: | ---: | --- |');
   for (const m of input.metrics) {
-    lines.push(`| ${METRIC_LABEL[m]} | ${longValue(m, summary)} | ${input.spark?.(m) ?? ''} |`);
+    const w = input.window?.(m);
+    const avg = w?.avg != null ? windowValue(m, w.avg) : '';
+    const max = w?.max != null ? windowValue(m, w.max) : '';
+    lines.push(`| ${METRIC_LABEL[m]} | ${longValue(m, summary)} | ${avg} | ${max} | ${input.spark?.(m) ?? ''} |`);
   }
   if (input.alerts.length > 0) {
     lines.push('', `**Firing alerts (${input.alerts.length})**`, '');

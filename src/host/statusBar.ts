@@ -8,6 +8,8 @@ import type { StatusSeverity, StatusView } from '../core/statusText';
 import { statusView } from '../core/statusText';
 import { headline } from '../core/headline';
 import { sparkline } from '../core/format';
+import { aggregate } from '../core/aggregate';
+import { convertUnit } from '../core/summary';
 
 export const STATUS_INTERVAL_MS = 500;
 const SPARK_WINDOW_MS = 5 * 60_000;
@@ -88,6 +90,14 @@ export class StatusBar implements vscode.Disposable {
           now,
           notice,
           label: key === 'all' ? undefined : members[0]?.config.name,
+          window: (metric) => {
+            if (metric === 'uptime') return undefined;
+            const s = series.find((x) => x.role === ROLE_OF[metric] && x.labels.length === 0) ?? series.find((x) => x.role === ROLE_OF[metric]);
+            const a = s ? aggregate(this.pipeline.store, s.id, SPARK_WINDOW_MS, now) : undefined;
+            if (!s || !a) return undefined;
+            const to = metric === 'latency' ? 'ms' : metric === 'errorRate' || metric === 'cpu' ? 'percent' : s.unit;
+            return { avg: a.avg === null ? null : convertUnit(a.avg, s.unit, to), max: a.max === null ? null : convertUnit(a.max, s.unit, to) };
+          },
           spark: (metric) => {
             const s = series.find((x) => x.role === ROLE_OF[metric]);
             if (!s) return undefined;

@@ -30,6 +30,12 @@ test('the text shows the chosen metrics formatted for humans, in order', () => {
   assert.ok(!v.accessibilityLabel.includes('$('));
 });
 
+test('the tooltip shows the 5-minute window next to the current value', () => {
+  const v = statusView({ summary, metrics: ['latency', 'heap'], sources: [{ name: 'a', state: { phase: 'open', since: 0 } }], alerts: [], now: 0, window: (m) => (m === 'latency' ? { avg: 40, max: 120 } : undefined) });
+  assert.ok(v.tooltip.includes(`| Latency | ${formatMs(45.2)} | ${formatMs(40)} | ${formatMs(120)} |`), v.tooltip);
+  assert.ok(v.tooltip.includes('| Heap used |'));
+});
+
 test('metrics a source does not provide are left out', () => {
   const empty: SummaryView = { ...summary, requestRate: null, latencyMs: null };
   assert.equal(metricText('requestRate', empty), undefined);
