@@ -1,0 +1,92 @@
+// Figure 6: activation cost and bundle sizes. Fresh processes, alternated: require the production
+// dist/extension.js and run activate() synchronously (fake vscode, no sources) against requiring
+// a bundle of `ws` alone built with the host bundle's esbuild options.
+
+import { statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import type { BenchContext, FigureRow } from './lib/report';
+import { atMost, fmt, iqr } from './lib/report';
+import { runNode } from './lib/child';
+import { interleaved, median } from './lib/stats';
+
+/** The host bundle's options from esbuild.mjs, production mode. */
+const HOST_OPTIONS: esbuild.BuildOptions = {
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
+  logLevel: 'error',
+};
+
+export async function buildWsOnly(ctx: BenchContext): Promise<string> {
+  const outfile = join(ctx.cacheDir, 'ws-only.js');
+  await esbuild.build({ ...HOST_OPTIONS, stdin: { contents: "module.exports = require('ws');", resolveDir: ctx.root, loader: 'js' }, outfile });
+  return outfile;
+}
+
+async function buildChild(ctx: BenchContext): Promise<string> {
+  const outfile = join(ctx.cacheDir, 'activation-child.js');
+  await esbuild.build({ entryPoints: [join(ctx.root, 'bench', 'activationChild.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  return outfile;
+}
+
+export async function run(ctx: BenchContext): Promise<FigureRow[]> {
+  const extension = join(ctx.dist, 'extension.js');
+  const webview = join(ctx.dist, 'webview.js');
+  const wsOnly = await buildWsOnly(ctx);
+  const child = await buildChild(ctx);
+  const dir = await mkdtemp(join(tmpdir(), 'pulse-bench-activate-'));
+  try {
+    const once = async (mode: 'pulse' | 'ws') => {
+      const r = (await runNode(child, [mode, mode === 'pulse' ? extension : wsOnly, dir], { cwd: ctx.root, tsx: false })) as { ms: number };
+      return r.ms;
+    };
+    const result = await interleaved({ rounds: ctx.quick ? 15 : 21, warmup: 1, a: () => once('pulse'), b: () => once('ws') });
+    const extBytes = statSync(extension).size;
+    const webBytes = statSync(webview).size;
+    const wsBytes = statSync(wsOnly).size;
+    return [
+      {
+        id: 'activation.time',
+        figure: 'activation: require + activate() in a fresh process (production bundle)',
+        pulse: `${fmt(median(result.a))} ms`,
+        baseline: `${fmt(median(result.b))} ms (require ws-only bundle)`,
+        ratio: result.ratio.median,
+        spread: iqr(result.ratio),
+        goal: '≤ 1.5×',
+        pass: atMost(result.ratio.median, 1.5),
+        details: { msPulse: result.a, msWs: result.b, ratios: result.ratios, wsOnlyBytes: wsBytes },
+      },
+      {
+        id: 'activation.extensionBundle',
+        figure: 'bundle size: dist/extension.js (production)',
+        pulse: `${fmt(extBytes / 1024)} KB`,
+        baseline: '150 KB budget',
+        ratio: extBytes / (150 * 1024),
+        spread: `ws alone: ${fmt(wsBytes / 1024)} KB`,
+        goal: '≤ 150 KB',
+        pass: extBytes <= 150 * 1024,
+      },
+      {
+        id: 'activation.webviewBundle',
+        figure: 'bundle size: dist/webview.js (production)',
+        pulse: `${fmt(webBytes / 1024)} KB`,
+        baseline: '250 KB budget',
+        ratio: webBytes / (250 * 1024),
+        spread: 'n/a',
+        goal: '≤ 250 KB',
+        pass: webBytes <= 250 * 1024,
+      },
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
