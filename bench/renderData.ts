@@ -37,7 +37,7 @@ export function renderData(now: number): RenderData {
   for (let i = 0; i < 40; i++) {
     const endpoint = i % 4 === 1;
     const labels: Array<[string, string]> = endpoint ? [['method', 'GET'], ['path', `/api/items/${i}`]] : [];
-    series.push({ id: `${SOURCE}|metric_${i}${endpoint ? `{path="/api/items/${i}"}` : ''}`, sourceId: SOURCE, name: endpoint ? 'endpoint.p95' : `metric_${i}`, labels, kind: 'gauge', unit: i % 3 === 0 ? 'ms' : 'count', role: null, value: 100 + i, raw: 100 + i, updatedAt: now });
+    series.push({ id: `${SOURCE}|metric_${i}${endpoint ? `{path="/api/items/${i}"}` : ''}`, handle: i + 1, sourceId: SOURCE, name: endpoint ? 'endpoint.p95' : `metric_${i}`, labels, kind: 'gauge', unit: i % 3 === 0 ? 'ms' : 'count', role: null, value: 100 + i, raw: 100 + i, updatedAt: now });
   }
   const pinned = series.slice(0, 12).map((s) => s.id);
   const snapshot: PanelSnapshot = {

@@ -35,6 +35,8 @@ export interface SourceView {
 
 export interface SeriesView {
   readonly id: string;
+  /** A small number standing for the id in value updates (keeps deltas small). */
+  readonly handle: number;
   readonly sourceId: string;
   readonly name: string;
   readonly labels: Labels;
@@ -48,7 +50,11 @@ export interface SeriesView {
   readonly updatedAt: number;
 }
 
-export type SeriesValue = readonly [id: string, value: number | null, raw: number, updatedAt: number];
+/**
+ * A value update of a known series, compact: [handle, value, raw (null: same as value), age in ms
+ * before the delta's `now`].
+ */
+export type SeriesValue = readonly [handle: number, value: number | null, raw: number | null, ageMs: number];
 
 /** Points of one series, oldest first. Times are ms since epoch. */
 export interface PointsView {
@@ -186,7 +192,7 @@ export interface PanelDelta {
   readonly sources?: readonly SourceView[];
   /** New series, or series whose description changed (upserted by id). */
   readonly series?: readonly SeriesView[];
-  /** Value updates of known series, compact: [id, value, raw, updatedAt]. */
+  /** Value updates of known series. */
   readonly values?: readonly SeriesValue[];
   /** Ids of series that no longer exist (history cleared). */
   readonly removedSeries?: readonly string[];

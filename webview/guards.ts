@@ -54,7 +54,7 @@ const isSource = (x: unknown): x is SourceView =>
   isRec(x) && str(x.id) && str(x.name) && str(x.url) && str(x.kind) && isSourceState(x.state) && numOrNull(x.lastMessageAt) && num(x.messagesPerSecond) && num(x.droppedSeries);
 
 const isSeries = (x: unknown): x is SeriesView =>
-  isRec(x) && str(x.id) && str(x.sourceId) && str(x.name) && isLabels(x.labels) && (x.kind === 'counter' || x.kind === 'gauge') && str(x.unit) && numOrNull(x.value) && num(x.raw);
+  isRec(x) && str(x.id) && num(x.handle) && str(x.sourceId) && str(x.name) && isLabels(x.labels) && (x.kind === 'counter' || x.kind === 'gauge') && str(x.unit) && numOrNull(x.value) && num(x.raw);
 
 const isAlert = (x: unknown): x is AlertView =>
   isRec(x) && str(x.id) && str(x.sourceId) && str(x.message) && str(x.severity) && str(x.state) && num(x.since) && numOrNull(x.value) && numOrNull(x.threshold) && str(x.unit) && typeof x.acknowledged === 'boolean';
@@ -109,7 +109,7 @@ export function cleanSummary(x: unknown): SummaryView {
 }
 
 function isValue(x: unknown): x is SeriesValue {
-  return Array.isArray(x) && x.length === 4 && str(x[0]) && numOrNull(x[1]) && num(x[2]) && num(x[3]);
+  return Array.isArray(x) && x.length === 4 && num(x[0]) && numOrNull(x[1]) && numOrNull(x[2]) && num(x[3]);
 }
 
 function keep<T>(list: readonly unknown[], ok: (x: unknown) => x is T): readonly T[] {

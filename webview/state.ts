@@ -101,9 +101,13 @@ function applyDelta(state: PanelState, d: PanelDelta, localNow: number): PanelSt
     const series = new Map(state.series);
     for (const s of upserts) series.set(s.id, s);
     for (const id of removed) series.delete(id);
-    for (const [id, value, raw, updatedAt] of values) {
-      const known = series.get(id);
-      if (known) series.set(id, { ...known, value, raw, updatedAt });
+    if (values.length > 0) {
+      const byHandle = new Map<number, SeriesView>();
+      for (const s of series.values()) byHandle.set(s.handle, s);
+      for (const [handle, value, raw, ageMs] of values) {
+        const known = byHandle.get(handle);
+        if (known) series.set(known.id, { ...known, value, raw: raw ?? value ?? known.raw, updatedAt: d.now - ageMs });
+      }
     }
     next.series = series;
     dirty.add('series');

@@ -2,6 +2,7 @@
 // deltas holding only what changed since the last post. Pure; the host panel owns the timer.
 
 import type {
+  SummaryView,
   ConnectionView,
   EndpointRow,
   PanelDelta,
@@ -25,8 +26,20 @@ import { headline } from './headline';
 const MAX_SERIES_IN_VIEW = 5000;
 const MAX_POINTS = 1200;
 
-export function seriesView(s: SeriesInfo): SeriesView {
-  return { id: s.id, sourceId: s.sourceId, name: s.name, labels: s.labels, kind: s.kind, unit: s.unit, role: s.role, value: s.value, raw: s.raw, updatedAt: s.updatedAt };
+export function seriesView(s: SeriesInfo, handle: number): SeriesView {
+  return { id: s.id, handle, sourceId: s.sourceId, name: s.name, labels: s.labels, kind: s.kind, unit: s.unit, role: s.role, value: compactRate(s), raw: s.raw, updatedAt: s.updatedAt };
+}
+
+/** Counter rates are computed, so their float noise carries no information: 4 decimals are plenty. */
+function compactRate(s: SeriesInfo): number | null {
+  if (s.value === null || s.kind !== 'counter') return s.value;
+  return Math.round(s.value * 10_000) / 10_000;
+}
+
+function roundSummary(summary: SummaryView): SummaryView {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(summary)) out[k] = typeof v === 'number' ? Number(v.toPrecision(6)) : null;
+  return out as unknown as SummaryView;
 }
 
 function labelOf(s: SeriesInfo, key: string): string | undefined {
@@ -89,6 +102,22 @@ export class PanelFeed {
   private readonly watched = new Map<string, Watch>();
   /** Ids the webview knows, so a full list can say which ones went away. */
   private sent = new Set<string>();
+  private readonly handles = new Map<string, number>();
+  private nextHandle = 1;
+
+  private handleOf(id: string): number {
+    let h = this.handles.get(id);
+    if (h === undefined) {
+      h = this.nextHandle++;
+      this.handles.set(id, h);
+      if (this.handles.size > 50_000) this.handles.clear();
+    }
+    return h;
+  }
+
+  private view(s: SeriesInfo): SeriesView {
+    return seriesView(s, this.handleOf(s.id));
+  }
 
   private newAnnotations: AnnotationView[] = [];
 
@@ -172,13 +201,13 @@ export class PanelFeed {
   snapshot(now: number): PanelSnapshot {
     this.reset();
     const all = this.pipeline.store.list();
-    const summary = headline(all, this.pipeline.sources().map((rt) => rt.config.id));
+    const summary = roundSummary(headline(all, this.pipeline.sources().map((rt) => rt.config.id)));
     this.lastSummary = JSON.stringify(summary);
     const endpoints = endpointRows(all);
     const topics = topicRows(all);
     this.lastEndpoints = JSON.stringify(endpoints);
     this.lastTopics = JSON.stringify(topics);
-    const series = all.slice(0, MAX_SERIES_IN_VIEW).map(seriesView);
+    const series = all.slice(0, MAX_SERIES_IN_VIEW).map((x) => this.view(x));
     this.sent = new Set(series.map((s) => s.id));
     return {
       now,
@@ -204,7 +233,7 @@ export class PanelFeed {
       const current = store.list().slice(0, MAX_SERIES_IN_VIEW);
       const ids = new Set(current.map((s) => s.id));
       const gone = [...this.sent].filter((id) => !ids.has(id));
-      const added = current.filter((s) => !this.sent.has(s.id)).map(seriesView);
+      const added = current.filter((s) => !this.sent.has(s.id)).map((x) => this.view(x));
       if (added.length > 0) d.series = added;
       if (gone.length > 0) d.removedSeries = gone;
       this.sent = ids;
@@ -213,13 +242,15 @@ export class PanelFeed {
       const values: SeriesValue[] = [];
       for (const id of this.dirtySeries) {
         const s = store.get(id);
-        if (s && this.sent.has(id)) values.push([s.id, s.value, s.raw, s.updatedAt]);
+        if (!s || !this.sent.has(id)) continue;
+        const value = compactRate(s);
+        values.push([this.handleOf(id), value, value === s.raw ? null : s.raw, now - s.updatedAt]);
       }
       if (values.length > 0) d.values = values;
     }
     if (this.dirtySeries.size > 0 || this.newSeries || this.removed) {
       const all = store.list();
-      const summary = headline(all, this.pipeline.sources().map((rt) => rt.config.id));
+      const summary = roundSummary(headline(all, this.pipeline.sources().map((rt) => rt.config.id)));
       const key = JSON.stringify(summary);
       if (key !== this.lastSummary) {
         this.lastSummary = key;

@@ -74,6 +74,7 @@ function historyOptions(o: StoreOptions): HistoryOptions {
 }
 
 export class MetricStore {
+  private readonly plainIds = new Map<string, Map<string, string>>();
   private options: StoreOptions;
   private readonly series = new Map<string, Entry>();
   private readonly sources = new Map<string, SourceEntry>();
@@ -126,7 +127,7 @@ export class MetricStore {
     const source = this.source(sourceId);
     for (const sample of samples) {
       if (!Number.isFinite(sample.value)) continue;
-      const id = seriesId(sourceId, sample.name, sample.labels);
+      const id = sample.labels.length === 0 ? this.plainId(sourceId, sample.name) : seriesId(sourceId, sample.name, sample.labels);
       const entry = this.series.get(id);
       if (entry === undefined) {
         if (source.ids.size >= this.options.maxSeriesPerSource) {
@@ -145,6 +146,22 @@ export class MetricStore {
       changed.add(id);
     }
     return { changed: [...changed], created, dropped, resets };
+  }
+
+  /** Ids of unlabelled series are built once: most samples are unlabelled, and this runs per sample. */
+  private plainId(sourceId: string, name: string): string {
+    let names = this.plainIds.get(sourceId);
+    if (names === undefined) {
+      names = new Map();
+      this.plainIds.set(sourceId, names);
+    }
+    let id = names.get(name);
+    if (id === undefined) {
+      id = seriesId(sourceId, name, []);
+      if (names.size >= 10_000) names.clear();
+      names.set(name, id);
+    }
+    return id;
   }
 
   get(id: string): SeriesInfo | undefined {

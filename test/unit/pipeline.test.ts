@@ -85,8 +85,16 @@ test('the panel feed sends a snapshot, then only what changed, compactly', () =>
   assert.ok(d);
   assert.equal(d.series, undefined, 'known series are not re-sent');
   assert.ok(d.values && d.values.length >= 8);
-  const total = d.values.find(([id]) => id.endsWith('|http.totalRequests'));
-  assert.deepEqual(total?.slice(1, 3), [50, 150]);
+  const totalSeries = snap.series.find((s) => s.id.endsWith('|http.totalRequests'));
+  assert.ok(totalSeries);
+  const total = d.values.find(([handle]) => handle === totalSeries.handle);
+  assert.deepEqual(total?.slice(1, 4), [50, 150, 0], 'rate, the counter as sent, age');
+  const heapSeries = snap.series.find((s) => s.id.endsWith('|memory.heapUsed'));
+  assert.deepEqual(
+    d.values.find(([handle]) => handle === heapSeries?.handle)?.slice(1, 3),
+    [50e6, null],
+    'a gauge sends its value once',
+  );
   assert.ok(d.summary, 'summary changed (request rate appeared)');
   assert.ok(changes.length > 0);
   p.clearHistory();

@@ -35,6 +35,20 @@ describe('state reducer', () => {
     assert.equal(s2.endpoints.length, 0);
   });
 
+  it('applies compact value updates by handle: value, raw (null = same), age', () => {
+    const s0 = markClean(reduce(initialState, { type: 'didSnapshot', snapshot: snapshot() }, NOW));
+    const latency = s0.series.get('api:http.latency');
+    const requests = s0.series.get('api:http.requests');
+    assert.ok(latency && requests);
+    const s1 = reduce(s0, { type: 'didUpdate', delta: { now: NOW + 500, values: [[latency.handle, 123, null, 100], [requests.handle, 5, 1_300_000, 0], [99_999, 1, null, 0], ['x', 1, null, 0] as never] } }, NOW + 500);
+    assert.deepEqual([...s1.dirty], ['series']);
+    assert.equal(s1.series.get('api:http.latency')?.value, 123);
+    assert.equal(s1.series.get('api:http.latency')?.raw, 123);
+    assert.equal(s1.series.get('api:http.latency')?.updatedAt, NOW + 400);
+    assert.equal(s1.series.get('api:http.requests')?.raw, 1_300_000);
+    assert.equal(s1.series.size, s0.series.size, 'unknown handles and malformed updates are dropped');
+  });
+
   it('ignores a delta before any snapshot, and drops malformed list items', () => {
     assert.equal(reduce(initialState, { type: 'didUpdate', delta: { now: NOW, summary: snapshot().summary } }, NOW), initialState);
     const bad = { ...snapshot(), series: [{ id: 1 }, ...snapshot().series], alerts: [null] } as unknown as ReturnType<typeof snapshot>;
