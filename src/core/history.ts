@@ -54,8 +54,12 @@ export function bucketCapacity(options: HistoryOptions): number {
 /** Per-second increase of a counter going from `a` to `b` in `ms`: a decrease is a reset, counted from 0. */
 export function counterRate(a: number, b: number, ms: number): number | null {
   if (!(ms > 0)) return null;
-  const increase = b >= a ? b - a : b;
-  return increase / (ms / 1000);
+  return counterIncrease(a, b) / (ms / 1000);
+}
+
+/** Increase of a counter going from `a` to `b`: a decrease is a reset, counted from 0; never below 0. */
+export function counterIncrease(a: number, b: number): number {
+  return b >= a ? b - a : Math.max(0, b);
 }
 
 export class SeriesHistory {
@@ -207,7 +211,7 @@ export class SeriesHistory {
     const b = this.buckets;
     const index = Math.floor(time / this.options.bucketMs);
     const n = b.size;
-    const increase = this.kind === 'counter' && Number.isFinite(this.lastValue) ? (value >= this.lastValue ? value - this.lastValue : value) : 0;
+    const increase = this.kind === 'counter' && Number.isFinite(this.lastValue) ? counterIncrease(this.lastValue, value) : 0;
     const sumTerm = this.kind === 'counter' ? increase : value;
     if (n > 0 && b.get(B_INDEX, n - 1) >= index) {
       const row = n - 1;

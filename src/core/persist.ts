@@ -2,11 +2,13 @@
 //  - compact (workspace state, a JSON string): the downsampled tier. Per series its meta and the
 //    bucket columns as base64 of little-endian typed arrays. Capped: the oldest buckets go first
 //    (one cut-off time for all series), then the least recently updated series.
-//  - raw (a file): the raw tier as a binary blob. "PLSR", u16 version, u16 0, u32 series count, then
-//    per series: u32 meta length, meta JSON (UTF-8), u32 n, n f64 times, n f64 values (all LE).
-//    Capped the same way.
+//  - raw (a file): the raw tier as an append-only log of checksummed segments (encodeSegments has
+//    the layout). Each save appends only the samples newer than what that writer already wrote
+//    (RawLogWriter), so two windows may append to one file; compaction (compactRaw) merges the log
+//    and rewrites it, capped like the compact tier.
 // Restoring never throws: a wrong version, corrupt, truncated or oversized value is reported and
-// discarded, every valid series in it is kept, and points older than the windows are dropped.
+// discarded, every valid series (and every intact segment) in it is kept, and points older than the
+// windows are dropped.
 
 import type { Labels, Role, SeriesKind, Unit } from './model';
 import type { MetricStore, SeriesInfo } from './store';
@@ -18,7 +20,9 @@ import type { SeriesHistory } from './history';
 export const COMPACT_FORMAT = 'pulse-history';
 export const COMPACT_VERSION = 1;
 export const RAW_MAGIC = 'PLSR';
-export const RAW_VERSION = 1;
+export const RAW_VERSION = 2;
+/** Segments are closed at the first series boundary past this size. */
+export const SEGMENT_TARGET_BYTES = 256 * 1024;
 export const DEFAULT_COMPACT_BUDGET = 256 * 1024;
 
 export interface RestoreLimits {
@@ -225,71 +229,6 @@ export function encodeCompact(store: MetricStore, budgetBytes: number = DEFAULT_
   return byteLength(text) <= budgetBytes ? text : '';
 }
 
-// ------------------------------------------------------------------ raw tier
-
-/** The raw tier as a binary blob of at most `maxBytes` bytes (empty series list when nothing fits). */
-export function encodeRaw(store: MetricStore, maxBytes: number): Uint8Array {
-  const headerBytes = 12;
-  let candidates: Array<Candidate & { meta: Uint8Array }> = [];
-  let minT = Infinity;
-  let maxT = -Infinity;
-  for (const info of store.list()) {
-    const history = store.history(info.id);
-    if (history === undefined || history.raw.size === 0) continue;
-    const meta = utf8.encode(JSON.stringify(metaOf(info)));
-    candidates.push({ info, history, metaBytes: 8 + meta.byteLength, meta });
-    minT = Math.min(minT, history.raw.get(0, 0));
-    maxT = Math.max(maxT, history.newestTime());
-  }
-  const count = (c: Candidate, cut: number): number => c.history.raw.size - c.history.raw.lowerBound(cut);
-  const size = (cut: number, list: readonly Candidate[]): number => {
-    let total = headerBytes;
-    for (const c of list) {
-      const n = count(c, cut);
-      if (n > 0) total += c.metaBytes + 16 * n;
-    }
-    return total;
-  };
-  let cut = minT;
-  if (candidates.length > 0) {
-    let found = smallestFitting(minT, maxT, maxBytes, (x) => size(x, candidates), false);
-    if (found === undefined) {
-      const kept = candidates.filter((c) => c.history.newestTime() >= maxT).sort(byAge);
-      let total = size(maxT, kept);
-      while (kept.length > 0 && total > maxBytes) {
-        const gone = kept.shift();
-        if (gone !== undefined) total -= gone.metaBytes + 16 * count(gone, maxT);
-      }
-      candidates = kept;
-      found = maxT;
-    }
-    cut = found;
-  }
-  const included = candidates.filter((c) => count(c, cut) > 0);
-  const out = new Uint8Array(size(cut, included));
-  const view = new DataView(out.buffer);
-  out.set(utf8.encode(RAW_MAGIC), 0);
-  view.setUint16(4, RAW_VERSION, true);
-  view.setUint16(6, 0, true);
-  view.setUint32(8, included.length, true);
-  let p = headerBytes;
-  for (const c of included) {
-    view.setUint32(p, c.meta.byteLength, true);
-    out.set(c.meta, p + 4);
-    p += 4 + c.meta.byteLength;
-    const raw = c.history.raw;
-    const start = raw.lowerBound(cut);
-    const n = raw.size - start;
-    view.setUint32(p, n, true);
-    p += 4;
-    for (let i = 0; i < n; i++) view.setFloat64(p + 8 * i, raw.get(0, start + i), true);
-    p += 8 * n;
-    for (let i = 0; i < n; i++) view.setFloat64(p + 8 * i, raw.get(1, start + i), true);
-    p += 8 * n;
-  }
-  return out;
-}
-
 // ------------------------------------------------------------------ restore
 
 class Problems {
@@ -382,7 +321,69 @@ function restoreCompact(store: MetricStore, compact: unknown, now: number, limit
   return restored;
 }
 
+// ------------------------------------------------------------------ raw tier: a log of segments
+
+const MAGIC_BYTES = utf8.encode(RAW_MAGIC);
+const SEGMENT_HEADER = 16;
+const SEGMENT_COUNT_BYTES = 4;
+/** flags u8, key length u32, raw f64, value f64, updatedAt f64, n u32 */
+const ENTRY_FIXED = 1 + 4 + 24 + 4;
+/** The key is the series' meta JSON, not just its id. */
+const F_META = 1;
+/** Forget this series' earlier points (its kind changed, or it was removed). */
+const F_RESET = 2;
+
+/** FNV-1a, 32 bits, over `bytes`, continuing from `hash`. */
+export function fnv1a(bytes: Uint8Array, hash = 0x811c9dc5): number {
+  let h = hash;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] ?? 0), 0x01000193);
+  return h >>> 0;
+}
+
+interface PointSource {
+  time(i: number): number;
+  value(i: number): number;
+}
+
+/** One series' part of a segment: rows [start, end) of `points`. */
+interface Entry {
+  readonly flags: number;
+  readonly key: Uint8Array;
+  readonly raw: number;
+  readonly val: number | null;
+  readonly at: number;
+  readonly points: PointSource;
+  readonly start: number;
+  readonly end: number;
+}
+
+function entryBytes(e: Entry): number {
+  return ENTRY_FIXED + e.key.byteLength + 16 * (e.end - e.start);
+}
+
+function ringPoints(ring: SeriesHistory['raw']): PointSource {
+  return { time: (i) => ring.get(0, i), value: (i) => ring.get(1, i) };
+}
+
+/**
+ * Entries as segments: "PLSR", u16 version, u16 0, u32 payload length, u32 FNV-1a of bytes 4–11
+ * and the payload; payload: u32 entry count, then per entry: u8 flags, u32 key length, key (meta
+ * JSON or series id, UTF-8), f64 raw, f64 value (NaN: none), f64 updatedAt, u32 n, n f64 times,
+ * n f64 values (all LE). A segment is closed at an entry boundary once SEGMENT_TARGET_BYTES is
+ * reached, so damage costs one segment, not the file.
+ */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** n little-endian f64 at `offset` (any alignment). */
+function writeF64(out: Uint8Array, offset: number, n: number, at: (i: number) => number): void {
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = at(i);
+  if (LITTLE_ENDIAN) out.set(new Uint8Array(values.buffer), offset);
+  else {
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    for (let i = 0; i < n; i++) view.setFloat64(offset + 8 * i, values[i] ?? NaN, true);
+  }
+}
 
 /** n little-endian f64 at `offset` (any alignment). */
 function readF64(bytes: Uint8Array, offset: number, n: number): Float64Array {
@@ -394,117 +395,532 @@ function readF64(bytes: Uint8Array, offset: number, n: number): Float64Array {
   return out;
 }
 
-function restoreRaw(store: MetricStore, raw: Uint8Array, now: number, limits: RestoreLimits, problems: Problems): number {
-  if (raw.byteLength === 0) return 0;
+function encodeSegments(entries: readonly Entry[]): Uint8Array {
+  const groups: Entry[][] = [];
+  let current: Entry[] = [];
+  let currentBytes = 0;
+  let total = 0;
+  for (const e of entries) {
+    current.push(e);
+    currentBytes += entryBytes(e);
+    if (currentBytes >= SEGMENT_TARGET_BYTES) {
+      groups.push(current);
+      total += SEGMENT_HEADER + SEGMENT_COUNT_BYTES + currentBytes;
+      current = [];
+      currentBytes = 0;
+    }
+  }
+  if (current.length > 0) {
+    groups.push(current);
+    total += SEGMENT_HEADER + SEGMENT_COUNT_BYTES + currentBytes;
+  }
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  let p = 0;
+  for (const group of groups) {
+    const at = p;
+    out.set(MAGIC_BYTES, p);
+    view.setUint16(p + 4, RAW_VERSION, true);
+    view.setUint16(p + 6, 0, true);
+    p += SEGMENT_HEADER;
+    view.setUint32(p, group.length, true);
+    p += SEGMENT_COUNT_BYTES;
+    for (const e of group) {
+      const n = e.end - e.start;
+      out[p] = e.flags;
+      view.setUint32(p + 1, e.key.byteLength, true);
+      out.set(e.key, p + 5);
+      p += 5 + e.key.byteLength;
+      view.setFloat64(p, e.raw, true);
+      view.setFloat64(p + 8, e.val ?? NaN, true);
+      view.setFloat64(p + 16, e.at, true);
+      view.setUint32(p + 24, n, true);
+      p += 28;
+      writeF64(out, p, n, (i) => e.points.time(e.start + i));
+      p += 8 * n;
+      writeF64(out, p, n, (i) => e.points.value(e.start + i));
+      p += 8 * n;
+    }
+    view.setUint32(at + 8, p - at - SEGMENT_HEADER, true);
+    view.setUint32(at + 12, fnv1a(out.subarray(at + SEGMENT_HEADER, p), fnv1a(out.subarray(at + 4, at + 12))), true);
+  }
+  return out;
+}
+
+/** A series' raw points as a snapshot candidate. */
+interface Run {
+  readonly entry: Entry;
+  /** Rows in `entry.points` (entry.start is 0). */
+  readonly n: number;
+  readonly lowerBound: (t: number) => number;
+}
+
+/**
+ * The runs' newest points that fit in `maxBytes` of segments: the oldest points go first (one
+ * cut-off time for all series), then the least recently updated series.
+ */
+function capRuns(runs: readonly Run[], maxBytes: number): Entry[] {
+  // Segments but the last hold ≥ SEGMENT_TARGET_BYTES, which bounds the number of headers.
+  const budget = maxBytes - (SEGMENT_HEADER + SEGMENT_COUNT_BYTES) * (Math.floor(maxBytes / SEGMENT_TARGET_BYTES) + 1);
+  let list = runs.filter((r) => r.n > 0);
+  if (list.length === 0 || budget <= 0) return [];
+  const fixed = (r: Run): number => ENTRY_FIXED + r.entry.key.byteLength;
+  const count = (r: Run, cut: number): number => r.n - r.lowerBound(cut);
+  const size = (cut: number, of: readonly Run[]): number => {
+    let total = 0;
+    for (const r of of) {
+      const n = count(r, cut);
+      if (n > 0) total += fixed(r) + 16 * n;
+    }
+    return total;
+  };
+  let minT = Infinity;
+  let maxT = -Infinity;
+  for (const r of list) {
+    minT = Math.min(minT, r.entry.points.time(0));
+    maxT = Math.max(maxT, r.entry.points.time(r.n - 1));
+  }
+  let cut = smallestFitting(minT, maxT, budget, (x) => size(x, list), false);
+  if (cut === undefined) {
+    const kept = list.filter((r) => r.entry.points.time(r.n - 1) >= maxT).sort((a, b) => a.entry.at - b.entry.at);
+    let total = size(maxT, kept);
+    while (kept.length > 0 && total > budget) {
+      const gone = kept.shift();
+      if (gone !== undefined) total -= fixed(gone) + 16 * count(gone, maxT);
+    }
+    list = kept;
+    cut = maxT;
+  }
+  const at = cut;
+  return list.filter((r) => count(r, at) > 0).map((r) => ({ ...r.entry, start: r.lowerBound(at), end: r.n }));
+}
+
+function metaKey(info: SeriesInfo): Uint8Array {
+  return utf8.encode(JSON.stringify(metaOf(info)));
+}
+
+/** The whole raw tier as segments of at most `maxBytes` bytes (none when nothing fits). */
+export function encodeRaw(store: MetricStore, maxBytes: number): Uint8Array {
+  const runs: Run[] = [];
+  for (const info of store.list()) {
+    const raw = store.history(info.id)?.raw;
+    if (raw === undefined || raw.size === 0) continue;
+    runs.push({ entry: { flags: F_META, key: metaKey(info), raw: info.raw, val: info.value, at: info.updatedAt, points: ringPoints(raw), start: 0, end: raw.size }, n: raw.size, lowerBound: (t) => raw.lowerBound(t) });
+  }
+  return encodeSegments(capRuns(runs, maxBytes));
+}
+
+/** What an append will write, and how to record that it was written. */
+export interface PendingAppend {
+  /** Empty when nothing is new. */
+  readonly bytes: Uint8Array;
+  readonly samples: number;
+  /** Call once the bytes are safely in the file: later appends start after them. */
+  commit(): void;
+}
+
+interface Mark {
+  /** Newest persisted time and its value (same-time, other value: persisted again, last wins). */
+  readonly t: number;
+  readonly v: number;
+  readonly kind: SeriesKind;
+  readonly shape: string;
+  meta: boolean;
+}
+
+function shapeOf(info: SeriesInfo): string {
+  return `${info.unit}|${info.role ?? ''}`;
+}
+
+/**
+ * Per-series high-water marks of what this writer has put in the raw log, so each append carries
+ * only newer samples. A series' first entry (and any after its unit or role changed, or after
+ * `forgetMeta`) carries its meta; the others only its id.
+ */
+export class RawLogWriter {
+  private readonly marks = new Map<string, Mark>();
+
+  /** After a restore: `persisted` (from `restore`) is what the file already holds. */
+  adopt(store: MetricStore, persisted: ReadonlyMap<string, { readonly t: number; readonly v: number }>): void {
+    this.marks.clear();
+    for (const info of store.list()) {
+      const p = persisted.get(info.id);
+      if (p !== undefined) this.marks.set(info.id, { t: p.t, v: p.v, kind: info.kind, shape: shapeOf(info), meta: false });
+    }
+  }
+
+  /** The file was replaced: metas written before may be gone, so the next entries carry them again. */
+  forgetMeta(): void {
+    for (const m of this.marks.values()) m.meta = false;
+  }
+
+  /** Everything in the store counts as unwritten (the file was emptied). */
+  reset(): void {
+    this.marks.clear();
+  }
+
+  /** The samples newer than the marks (and tombstones for removed series) as segments. */
+  delta(store: MetricStore): PendingAppend {
+    const entries: Entry[] = [];
+    const next: Array<readonly [string, Mark]> = [];
+    const seen = new Set<string>();
+    let samples = 0;
+    for (const info of store.list()) {
+      seen.add(info.id);
+      const raw = store.history(info.id)?.raw;
+      if (raw === undefined) continue;
+      const mark = this.marks.get(info.id);
+      const shape = shapeOf(info);
+      const reset = mark !== undefined && mark.kind !== info.kind;
+      let start = 0;
+      if (mark !== undefined && !reset) {
+        start = raw.lowerBound(mark.t);
+        if (start < raw.size && raw.get(0, start) === mark.t && Object.is(raw.get(1, start), mark.v)) start++;
+      }
+      const reshaped = mark !== undefined && mark.shape !== shape;
+      if (start >= raw.size && !reset && !reshaped) continue;
+      const withMeta = mark === undefined || !mark.meta || reset || reshaped;
+      entries.push({ flags: (withMeta ? F_META : 0) | (reset ? F_RESET : 0), key: withMeta ? metaKey(info) : utf8.encode(info.id), raw: info.raw, val: info.value, at: info.updatedAt, points: ringPoints(raw), start, end: raw.size });
+      samples += raw.size - start;
+      const last = raw.size - 1;
+      const newest = last >= start ? { t: raw.get(0, last), v: raw.get(1, last) } : { t: mark?.t ?? -Infinity, v: mark?.v ?? NaN };
+      next.push([info.id, { ...newest, kind: info.kind, shape, meta: true }]);
+    }
+    const removed: string[] = [];
+    for (const id of this.marks.keys()) {
+      if (seen.has(id)) continue;
+      removed.push(id);
+      entries.push({ flags: F_RESET, key: utf8.encode(id), raw: 0, val: null, at: 0, points: { time: () => 0, value: () => 0 }, start: 0, end: 0 });
+    }
+    return {
+      bytes: entries.length > 0 ? encodeSegments(entries) : new Uint8Array(0),
+      samples,
+      commit: () => {
+        for (const [id, mark] of next) this.marks.set(id, mark);
+        for (const id of removed) this.marks.delete(id);
+      },
+    };
+  }
+
+  /** About what a compacted file holding the store's raw tier takes (the compaction yardstick). */
+  static snapshotBytes(store: MetricStore): number {
+    let total = 0;
+    for (const info of store.list()) {
+      const n = store.history(info.id)?.raw.size ?? 0;
+      if (n > 0) total += ENTRY_FIXED + 2 * info.id.length + 100 + 16 * n;
+    }
+    return total + (SEGMENT_HEADER + SEGMENT_COUNT_BYTES) * (Math.floor(total / SEGMENT_TARGET_BYTES) + 1);
+  }
+}
+
+// ------------------------------------------------------------------ reading the log
+
+interface SegmentSpan {
+  /** Offset of the segment's header. */
+  readonly at: number;
+  /** Offset just past its payload. */
+  readonly end: number;
+}
+
+function magicAt(bytes: Uint8Array, p: number): boolean {
+  return bytes[p] === MAGIC_BYTES[0] && bytes[p + 1] === MAGIC_BYTES[1] && bytes[p + 2] === MAGIC_BYTES[2] && bytes[p + 3] === MAGIC_BYTES[3];
+}
+
+function nextMagic(bytes: Uint8Array, from: number): number {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(MAGIC_BYTES, from);
+}
+
+/**
+ * The intact segments of this version, in order. Whatever else is there (a torn or interleaved
+ * write, garbage, another version) is reported once per damaged stretch and skipped up to the
+ * next magic.
+ */
+function scanSegments(bytes: Uint8Array, maxSegment: number, problems: Problems | undefined): { spans: SegmentSpan[]; damaged: boolean } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const len = bytes.byteLength;
+  const spans: SegmentSpan[] = [];
+  const versions = new Set<number>();
+  let damaged = false;
+  let p = 0;
+  const skip = (problem: string | undefined): void => {
+    damaged = true;
+    if (problem !== undefined) problems?.add(problem);
+    const next = nextMagic(bytes, p + 1);
+    p = next < 0 ? len : next;
+  };
+  while (p < len) {
+    if (!magicAt(bytes, p)) {
+      const next = nextMagic(bytes, p + 1);
+      skip(`raw history has ${(next < 0 ? len : next) - p} unreadable bytes at offset ${p}; skipped`);
+      continue;
+    }
+    if (len - p < SEGMENT_HEADER) {
+      skip(`raw history ends with a truncated segment (${len - p} bytes); ignored`);
+      continue;
+    }
+    const version = view.getUint16(p + 4, true);
+    if (version !== RAW_VERSION) {
+      skip(versions.has(version) ? undefined : `raw history has version ${version}, expected ${RAW_VERSION}; skipped`);
+      versions.add(version);
+      continue;
+    }
+    const length = view.getUint32(p + 8, true);
+    const end = p + SEGMENT_HEADER + length;
+    if (length > maxSegment || end > len) {
+      skip(nextMagic(bytes, p + 1) < 0 ? `raw history ends with a truncated segment (${len - p} of ${SEGMENT_HEADER + length} bytes); ignored` : `raw history has a corrupt segment at offset ${p}; skipped`);
+      continue;
+    }
+    const sum = fnv1a(bytes.subarray(p + SEGMENT_HEADER, end), fnv1a(bytes.subarray(p + 4, p + 8 + 4)));
+    if (sum !== view.getUint32(p + 12, true)) {
+      skip(`raw history has a corrupt segment at offset ${p} (checksum mismatch); skipped`);
+      continue;
+    }
+    spans.push({ at: p, end });
+    p = end;
+  }
+  return { spans, damaged };
+}
+
+/** The intact segments of `bytes`, concatenated (what a compaction carries over from a racing append). */
+export function intactSegments(bytes: Uint8Array): Uint8Array {
+  const { spans } = scanSegments(bytes, bytes.byteLength, undefined);
+  const parts = spans.map((s) => bytes.subarray(s.at, s.end));
+  return parts.length === 1 && parts[0] !== undefined ? parts[0] : Uint8Array.from(Buffer.concat(parts));
+}
+
+/** One series as read back from the log: the newest entry's meta and state, its points in time order. */
+interface Acc {
+  readonly id: string;
+  info: Omit<SeriesInfo, 'restored'> | null;
+  raw: number;
+  val: number | null;
+  at: number;
+  t: number[];
+  v: number[];
+}
+
+/**
+ * Adds the entries of the segments in `spans` to `accs`. Points outside [from, to] are dropped, and
+ * so is a point older than the series' newest (a second window's stream, or a duplicate); one at
+ * the same time replaces it (last wins, as in the ring).
+ */
+function readSegments(bytes: Uint8Array, spans: readonly SegmentSpan[], accs: Map<string, Acc>, from: number, to: number, problems: Problems): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const span of spans) {
+    let p = span.at + SEGMENT_HEADER;
+    const end = span.end;
+    const bad = (why: string): void => problems.add(`raw history segment at offset ${span.at}: ${why}; skipped the rest of it`);
+    if (p + SEGMENT_COUNT_BYTES > end) {
+      bad('no entry count');
+      continue;
+    }
+    const entries = view.getUint32(p, true);
+    p += SEGMENT_COUNT_BYTES;
+    for (let e = 0; e < entries; e++) {
+      if (p + 5 > end) {
+        bad('truncated entry');
+        break;
+      }
+      const flags = bytes[p] ?? 0;
+      const keyLen = view.getUint32(p + 1, true);
+      if (p + 5 + keyLen + 28 > end) {
+        bad('truncated entry');
+        break;
+      }
+      let key: string;
+      try {
+        key = utf8Decoder.decode(bytes.subarray(p + 5, p + 5 + keyLen));
+      } catch {
+        bad('key is not UTF-8');
+        break;
+      }
+      p += 5 + keyLen;
+      const raw = view.getFloat64(p, true);
+      const val = view.getFloat64(p + 8, true);
+      const at = view.getFloat64(p + 16, true);
+      const n = view.getUint32(p + 24, true);
+      p += 28;
+      if (p + 16 * n > end) {
+        bad('truncated samples');
+        break;
+      }
+      const timesAt = p;
+      const valuesAt = p + 8 * n;
+      p += 16 * n;
+      let info: Omit<SeriesInfo, 'restored'> | null = null;
+      let id = key;
+      if ((flags & F_META) !== 0) {
+        let parsed: Omit<SeriesInfo, 'restored'> | string;
+        try {
+          parsed = parseMeta(JSON.parse(key) as unknown);
+        } catch {
+          parsed = 'series meta is not JSON';
+        }
+        if (typeof parsed === 'string') {
+          problems.add(`raw history: ${parsed}; skipped`);
+          continue;
+        }
+        info = parsed;
+        id = parsed.id;
+      }
+      if (!Number.isFinite(raw) || !Number.isFinite(at) || !(Number.isNaN(val) || Number.isFinite(val))) {
+        problems.add(`raw history of "${id.slice(0, 80)}" has an invalid state; skipped`);
+        continue;
+      }
+      let acc = accs.get(id);
+      if (acc === undefined) {
+        acc = { id, info: null, raw, val: null, at, t: [], v: [] };
+        accs.set(id, acc);
+      }
+      if ((flags & F_RESET) !== 0) {
+        acc.t = [];
+        acc.v = [];
+      }
+      if (info !== null) acc.info = info;
+      acc.raw = raw;
+      acc.val = Number.isNaN(val) ? null : val;
+      acc.at = at;
+      const times = readF64(bytes, timesAt, n);
+      const values = readF64(bytes, valuesAt, n);
+      let valid = true;
+      for (let i = 0; i < n && valid; i++) valid = Number.isFinite(times[i] ?? NaN) && Number.isFinite(values[i] ?? NaN);
+      if (!valid) {
+        problems.add(`raw history of "${id.slice(0, 80)}" has invalid samples; skipped`);
+        continue;
+      }
+      const { t, v } = acc;
+      let newest = t[t.length - 1] ?? -Infinity;
+      for (let i = 0; i < n; i++) {
+        const time = times[i] ?? NaN;
+        if (time < from || time > to || time < newest) continue;
+        const value = values[i] ?? NaN;
+        if (time === newest) v[v.length - 1] = value;
+        else {
+          t.push(time);
+          v.push(value);
+          newest = time;
+        }
+      }
+    }
+  }
+}
+
+function readLog(bytes: Uint8Array, accs: Map<string, Acc>, from: number, to: number, maxSegment: number, problems: Problems): boolean {
+  const { spans, damaged } = scanSegments(bytes, maxSegment, problems);
+  readSegments(bytes, spans, accs, from, to, problems);
+  return damaged;
+}
+
+function arrayRun(entry: Omit<Entry, 'points' | 'start' | 'end'>, t: readonly number[], v: readonly number[]): Run {
+  const lowerBound = (key: number): number => {
+    let lo = 0;
+    let hi = t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((t[mid] ?? Infinity) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return { entry: { ...entry, points: { time: (i) => t[i] ?? NaN, value: (i) => v[i] ?? NaN }, start: 0, end: t.length }, n: t.length, lowerBound };
+}
+
+/**
+ * Compaction: the log `file` followed by `pending` (this writer's unwritten samples), merged per
+ * series and rewritten as fresh segments of at most `maxBytes`, points older than the raw window
+ * dropped. Other writers' series are kept, removed series are not. Never throws.
+ */
+export function compactRaw(store: MetricStore, file: Uint8Array, pending: Uint8Array, now: number, maxBytes: number): { bytes: Uint8Array; problems: string[] } {
+  const problems = new Problems();
+  const accs = new Map<string, Acc>();
+  const from = now - store.config.rawWindowMs;
+  try {
+    readLog(file, accs, from, now, maxBytes, problems);
+    readLog(pending, accs, from, now, Infinity, problems);
+  } catch (e) {
+    problems.add(`raw history could not be read (${String(e)}); compacted what was read`);
+  }
+  const runs: Run[] = [];
+  for (const acc of accs.values()) {
+    if (acc.t.length === 0) continue;
+    const key = acc.info !== null ? utf8.encode(JSON.stringify(metaOf({ ...acc.info, raw: acc.raw, value: acc.val, updatedAt: acc.at }))) : utf8.encode(acc.id);
+    runs.push(arrayRun({ flags: acc.info !== null ? F_META : 0, key, raw: acc.raw, val: acc.val, at: acc.at }, acc.t, acc.v));
+  }
+  return { bytes: encodeSegments(capRuns(runs, maxBytes)), problems: problems.done() };
+}
+
+function restoreRaw(store: MetricStore, raw: Uint8Array, now: number, limits: RestoreLimits, problems: Problems, persisted: Map<string, { t: number; v: number }>): { restored: number; damaged: boolean } {
+  if (raw.byteLength === 0) return { restored: 0, damaged: false };
   if (raw.byteLength > limits.maxRawBytes) {
     problems.add(`raw history is oversized (${raw.byteLength} bytes, the limit is ${limits.maxRawBytes}); discarded`);
-    return 0;
+    return { restored: 0, damaged: true };
   }
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  if (raw.byteLength < 12 || String.fromCharCode(raw[0] ?? 0, raw[1] ?? 0, raw[2] ?? 0, raw[3] ?? 0) !== RAW_MAGIC) {
-    problems.add('raw history is not in a known format; discarded');
-    return 0;
-  }
-  const version = view.getUint16(4, true);
-  if (version !== RAW_VERSION) {
-    problems.add(`raw history has version ${version}, expected ${RAW_VERSION}; discarded`);
-    return 0;
-  }
-  const declared = view.getUint32(8, true);
-  const from = now - store.config.rawWindowMs;
-  let p = 12;
+  const accs = new Map<string, Acc>();
+  const damaged = readLog(raw, accs, now - store.config.rawWindowMs, now, limits.maxRawBytes, problems);
+  const bucketMs = store.config.bucketMs;
   let restored = 0;
-  let broken = false;
-  for (let s = 0; s < declared && !broken; s++) {
-    if (p + 4 > raw.byteLength) {
-      problems.add(`raw history is truncated after ${s} of ${declared} series; kept what was complete`);
-      broken = true;
-      break;
+  let orphans = 0;
+  for (const acc of accs.values()) {
+    const n = acc.t.length;
+    if (n === 0) continue;
+    const existing = store.history(acc.id);
+    let history = existing;
+    if (history === undefined) {
+      if (acc.info === null) {
+        orphans++;
+        continue;
+      }
+      history = store.restoreSeries({ ...acc.info, raw: acc.raw, value: acc.val, updatedAt: acc.at });
+      if (history === undefined) continue;
+    } else if (acc.info !== null && acc.info.kind !== history.kind) {
+      continue; // the downsampled tier is newer and says otherwise
     }
-    const metaLen = view.getUint32(p, true);
-    if (p + 4 + metaLen + 4 > raw.byteLength) {
-      problems.add(`raw history is truncated after ${s} of ${declared} series; kept what was complete`);
-      broken = true;
-      break;
-    }
-    let meta: unknown;
-    try {
-      meta = JSON.parse(utf8Decoder.decode(raw.subarray(p + 4, p + 4 + metaLen))) as unknown;
-    } catch {
-      problems.add(`raw history is corrupt at series ${s + 1}; kept the ${s} before`);
-      broken = true;
-      break;
-    }
-    p += 4 + metaLen;
-    const n = view.getUint32(p, true);
-    p += 4;
-    if (p + 16 * n > raw.byteLength) {
-      problems.add(`raw history is truncated after ${s} of ${declared} series; kept what was complete`);
-      broken = true;
-      break;
-    }
-    const timesAt = p;
-    const valuesAt = p + 8 * n;
-    p += 16 * n;
-    const info = parseMeta(meta);
-    if (typeof info === 'string') {
-      problems.add(`raw history: ${info}; skipped`);
-      continue;
-    }
-    const times = readF64(raw, timesAt, n);
-    const values = readF64(raw, valuesAt, n);
-    let ok = true;
-    for (let i = 0; i < n && ok; i++) {
-      const t = times[i] ?? NaN;
-      if (!Number.isFinite(t) || !Number.isFinite(values[i] ?? NaN) || (i > 0 && t < (times[i - 1] ?? NaN))) ok = false;
-    }
-    if (!ok) {
-      problems.add(`raw history of "${info.name.slice(0, 80)}" has invalid samples; skipped`);
-      continue;
-    }
-    let first = 0;
-    while (first < n && (times[first] ?? 0) < from) first++;
-    let last = n;
-    while (last > first && (times[last - 1] ?? 0) > now) last--;
-    if (last <= first) continue;
-    const existing = store.history(info.id);
-    const history = existing ?? store.restoreSeries(info);
-    if (history === undefined) continue;
     const newestRaw = history.newestTime();
-    for (let i = first; i < last; i++) {
-      const t = times[i] ?? 0;
-      const v = values[i] ?? 0;
-      if (Number.isFinite(newestRaw) && t <= newestRaw) continue;
+    const newestBucket = history.newestBucketIndex();
+    for (let i = 0; i < n; i++) {
+      const t = acc.t[i] ?? 0;
+      const v = acc.v[i] ?? 0;
+      if (t < newestRaw) continue;
       // Buckets restored from the compact tier already hold these samples.
-      const bucketed = Math.floor(t / store.config.bucketMs) <= history.newestBucketIndex();
-      if (bucketed) history.addRaw(t, v);
+      if (Math.floor(t / bucketMs) <= newestBucket) history.addRaw(t, v);
       else history.add(t, v);
     }
+    persisted.set(acc.id, { t: acc.t[n - 1] ?? 0, v: acc.v[n - 1] ?? 0 });
     if (existing === undefined) restored++;
   }
-  if (!broken && p < raw.byteLength) problems.add('raw history has trailing bytes; ignored');
-  return restored;
+  if (orphans > 0) problems.add(`raw history of ${orphans} series has no metadata left; skipped`);
+  return { restored, damaged };
+}
+
+export interface RestoreResult {
+  readonly restoredSeries: number;
+  readonly problems: string[];
+  /** The raw log had damage or another version: rewrite it whole at the next save. */
+  readonly rawDamaged: boolean;
+  /** Per series, the newest raw point the log holds (RawLogWriter.adopt). */
+  readonly persisted: ReadonlyMap<string, { readonly t: number; readonly v: number }>;
 }
 
 /** Restores what it can into `store` (best before any sample arrives). Never throws. */
-export function restore(
-  store: MetricStore,
-  compact: unknown,
-  raw: Uint8Array | undefined,
-  now: number,
-  limits: RestoreLimits = DEFAULT_RESTORE_LIMITS,
-): { restoredSeries: number; problems: string[] } {
+export function restore(store: MetricStore, compact: unknown, raw: Uint8Array | undefined, now: number, limits: RestoreLimits = DEFAULT_RESTORE_LIMITS): RestoreResult {
   const problems = new Problems();
+  const persisted = new Map<string, { t: number; v: number }>();
   let restoredSeries = 0;
+  let rawDamaged = false;
   try {
     if (compact !== undefined && compact !== null) restoredSeries += restoreCompact(store, compact, now, limits, problems);
   } catch (e) {
     problems.add(`downsampled history could not be read (${String(e)}); discarded`);
   }
   try {
-    if (raw !== undefined) restoredSeries += restoreRaw(store, raw, now, limits, problems);
+    if (raw !== undefined) {
+      const r = restoreRaw(store, raw, now, limits, problems, persisted);
+      restoredSeries += r.restored;
+      rawDamaged = r.damaged;
+    }
   } catch (e) {
     problems.add(`raw history could not be read (${String(e)}); discarded`);
+    rawDamaged = true;
   }
-  return { restoredSeries, problems: problems.done() };
+  return { restoredSeries, problems: problems.done(), rawDamaged, persisted };
 }

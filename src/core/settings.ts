@@ -71,18 +71,20 @@ function kindFromUrl(url: URL): SourceKind {
 
 /** Checks one URL. Returns the reason it can't be used, or undefined. */
 export function checkUrl(raw: string, kind: SourceKind): string | undefined {
+  // Problems are shown in a notification and the panel: never repeat a password from the URL.
+  const shown = show(raw.replace(/(\/\/)[^/?#@\s]*@/, '$1…@'));
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return `${show(raw)} is not a valid URL`;
+    return `${shown} is not a valid URL`;
   }
   const ws = url.protocol === 'ws:' || url.protocol === 'wss:';
   const http = url.protocol === 'http:' || url.protocol === 'https:';
-  if (!ws && !http) return `${show(raw)}: only ws://, wss://, http:// and https:// are supported`;
-  if (kind === 'ws' && !ws) return `${show(raw)}: kind "ws" needs a ws:// or wss:// URL`;
-  if (kind !== 'ws' && !http) return `${show(raw)}: kind "${kind}" needs an http:// or https:// URL`;
-  if (url.username || url.password) return `${show(raw)}: credentials in the URL are not allowed; use "Pulse: Set Source Token…"`;
+  if (!ws && !http) return `${shown}: only ws://, wss://, http:// and https:// are supported`;
+  if (kind === 'ws' && !ws) return `${shown}: kind "ws" needs a ws:// or wss:// URL`;
+  if (kind !== 'ws' && !http) return `${shown}: kind "${kind}" needs an http:// or https:// URL`;
+  if (url.username || url.password) return `${shown}: credentials in the URL are not allowed; use "Pulse: Set Source Token…"`;
   return undefined;
 }
 

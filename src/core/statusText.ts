@@ -112,9 +112,16 @@ function windowValue(metric: StatusMetric, v: number): string {
 /** Makes untrusted text inert in a Markdown tooltip: no links, no HTML, no table breaks, one line. */
 export function escapeMarkdown(text: string, max = 160): string {
   // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, ' ');
+  const oneLine = text.replace(/[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
   const cut = oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
   return cut.replace(/[\\`*_{}[\]()#+\-.!|<>&~:$]/g, (c) => `\\${c}`);
+}
+
+/** Untrusted text for the status bar's plain text (no Markdown there): no control or bidi characters. */
+function plainText(text: string, max = 64): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
 function stateWord(state: SourceState, now: number): string {
@@ -153,11 +160,11 @@ export function statusView(input: StatusInput): StatusView {
   else if (!anyOpen) {
     const reconnecting = input.sources.find((s) => s.state.phase === 'reconnecting');
     const first = reconnecting ?? input.sources[0];
-    body = first ? (input.sources.length === 1 ? stateWord(first.state, now) : `${first.name} ${stateWord(first.state, now)}`) : 'Pulse';
+    body = first ? (input.sources.length === 1 ? stateWord(first.state, now) : `${plainText(first.name)} ${stateWord(first.state, now)}`) : 'Pulse';
     if (parts.length > 0) body = `${body} · ${parts.join(' · ')}`;
   } else body = parts.length > 0 ? parts.join(' · ') : 'waiting for data';
   if (input.notice) body = `${body} · $(arrow-up) ${input.notice}`;
-  const prefix = input.label ? `${input.label}: ` : '';
+  const prefix = input.label ? `${plainText(input.label)}: ` : '';
   const critical = input.alerts.filter((a) => a.severity === 'critical').length;
   const warnings = input.alerts.filter((a) => a.severity === 'warning').length;
   const severity: StatusSeverity = critical > 0 ? 'critical' : warnings > 0 ? 'warning' : 'ok';

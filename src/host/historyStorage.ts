@@ -1,15 +1,20 @@
 // Keeps history, alert decisions and threshold overrides across reloads. VS Code rewrites an
 // extension's whole workspace-state object on every update (microsoft/vscode#163446), so only the
-// compact part goes there (capped); the raw tier goes to a file in the workspace storage folder.
-// Writes are debounced (at most every 5 s) and flushed on deactivate. No VS Code import.
+// compact part goes there (capped, and only when it changed); the raw tier goes to a log file in the
+// workspace storage folder that each save appends the new samples to (persist.ts has the format).
+// The log is compacted (merged, rewritten, renamed over) when it has grown well past what the raw
+// window needs, after damage or a version change was found, and on clear. Writes are debounced (at
+// most every 5 s) and flushed on deactivate. No VS Code import.
 
-import { mkdir, readFile, rename, writeFile, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, writeFile, appendFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Disposable, Logger } from '../core/model';
 import type { Pipeline } from '../core/pipeline';
 import type { AnnotationLog } from '../core/annotations';
 import { AlertBook } from '../core/alerts';
-import { encodeCompact, encodeRaw, restore } from '../core/persist';
+import { RawLogWriter, compactRaw, encodeCompact, intactSegments, restore } from '../core/persist';
+import type { PendingAppend } from '../core/persist';
 import { parseOverrides } from '../core/thresholds';
 
 /** The part of vscode.Memento used here. */
@@ -28,10 +33,23 @@ export const KEYS = {
 } as const;
 
 export const SAVE_INTERVAL_MS = 5000;
+/**
+ * The downsampled tier changes on every save while data flows, and VS Code rewrites the whole
+ * workspace-state object on each update; restore rebuilds recent buckets from the raw file anyway.
+ */
+export const COMPACT_INTERVAL_MS = 60_000;
 /** Workspace-state budget for the downsampled tier; the rest of Pulse's state is small and bounded. */
 export const COMPACT_BUDGET_BYTES = 200 * 1024;
 export const RAW_FILE = 'history-raw.bin';
+/** A load refuses a bigger raw file. */
 export const RAW_MAX_BYTES = 64 * 1024 * 1024;
+/** A compaction leaves at most this, so appends (this window's and others') have room below the cap. */
+export const RAW_COMPACTED_MAX_BYTES = RAW_MAX_BYTES / 2;
+/** The log is compacted once it would grow past this many times what the raw window needs… */
+export const RAW_GROWTH_FACTOR = 2;
+/** …but not while it is this small, and always before it reaches RAW_COMPACT_AT_MOST_BYTES. */
+export const RAW_COMPACT_FLOOR_BYTES = 256 * 1024;
+export const RAW_COMPACT_AT_MOST_BYTES = (RAW_MAX_BYTES * 3) / 4;
 
 export interface StorageDeps {
   readonly state: StateStore;
@@ -43,13 +61,45 @@ export interface StorageDeps {
   readonly now?: () => number;
 }
 
+/** What the last save wrote: workspace-state characters of the history, bytes appended to the raw log, bytes of a compaction. */
+export interface WriteStats {
+  readonly compact: number;
+  readonly raw: number;
+  readonly rewritten: number;
+}
+
+type Rewrite = 'merge' | 'fresh';
+
+function fileIdOf(s: { dev: number; ino: number }): string {
+  return `${s.dev}:${s.ino}`;
+}
+
+async function readFully(handle: FileHandle, into: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < into.byteLength) {
+    const { bytesRead } = await handle.read(into, done, into.byteLength - done, position + done);
+    if (bytesRead === 0) throw new Error(`${into.byteLength - done} bytes short of the expected size`);
+    done += bytesRead;
+  }
+}
+
 export class HistoryStorage implements Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastSave = 0;
   private saving: Promise<void> | undefined;
   private dirty = false;
+  private readonly writer = new RawLogWriter();
+  /** Device and inode of the raw log as last written or read; another value means another window replaced it. */
+  private fileId: string | undefined;
+  /** Size of the log after the last compaction this window saw. */
+  private compactedBytes = 0;
+  /** The next save rewrites the log: merging its intact segments, or from this window's store alone. */
+  private rewrite: Rewrite | undefined;
+  private lastCompact = -Infinity;
+  /** JSON of what each state key holds, so unchanged values are not written again. */
+  private readonly stateJson = new Map<string, string>();
   /** Bytes written by the last save (for the log and the persistence benchmark). */
-  lastWrite = { compact: 0, raw: 0 };
+  lastWrite: WriteStats = { compact: 0, raw: 0, rewritten: 0 };
 
   constructor(private readonly deps: StorageDeps) {}
 
@@ -66,8 +116,11 @@ export class HistoryStorage implements Disposable {
       const file = join(this.deps.folder, RAW_FILE);
       try {
         const info = await stat(file);
-        if (info.size > RAW_MAX_BYTES) problems.push(`Saved raw history is ${Math.round(info.size / 1048576)} MB, over the ${RAW_MAX_BYTES / 1048576} MB cap; discarded`);
-        else raw = new Uint8Array(await readFile(file));
+        this.fileId = fileIdOf(info);
+        if (info.size > RAW_MAX_BYTES) {
+          problems.push(`Saved raw history is ${Math.round(info.size / 1048576)} MB, over the ${RAW_MAX_BYTES / 1048576} MB cap; discarded`);
+          this.rewrite = 'fresh';
+        } else raw = new Uint8Array(await readFile(file));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`Could not read saved raw history: ${String(e)}`);
       }
@@ -76,9 +129,13 @@ export class HistoryStorage implements Disposable {
       const restored = restore(pipeline.store, state.get(KEYS.history), raw, this.now);
       problems.push(...restored.problems.map((p) => `Saved history: ${p}`));
       if (restored.restoredSeries > 0) log.info(`Restored history of ${restored.restoredSeries} series`);
+      this.writer.adopt(pipeline.store, restored.persisted);
+      if (restored.rawDamaged) this.rewrite ??= 'merge';
     } catch (e) {
       problems.push(`Saved history could not be restored and was discarded: ${String(e)}`);
+      this.rewrite = 'fresh';
     }
+    for (const key of [KEYS.history, KEYS.alerts, KEYS.overrides, KEYS.annotations]) this.stateJson.set(key, JSON.stringify(state.get(key)) ?? '');
     const alerts = AlertBook.restore(state.get(KEYS.alerts), this.now);
     problems.push(...alerts.problems.map((p) => `Saved alerts: ${p}`));
     pipeline.restoreAlerts(alerts.book);
@@ -118,40 +175,102 @@ export class HistoryStorage implements Disposable {
     if (!this.dirty && !force) return;
     this.dirty = false;
     this.lastSave = this.now;
-    this.saving = this.write().finally(() => {
+    const withCompact = force || this.now - this.lastCompact >= COMPACT_INTERVAL_MS;
+    if (withCompact) this.lastCompact = this.now;
+    this.saving = this.write(withCompact).finally(() => {
       this.saving = undefined;
     });
     await this.saving;
   }
 
-  private async write(): Promise<void> {
-    const { state, pipeline, log } = this.deps;
+  private async write(withCompact: boolean): Promise<void> {
+    const { pipeline, log } = this.deps;
     try {
-      const compact = encodeCompact(pipeline.store, COMPACT_BUDGET_BYTES);
-      await state.update(KEYS.history, compact);
-      await state.update(KEYS.alerts, pipeline.alerts.serialize());
-      await state.update(KEYS.overrides, Object.fromEntries(pipeline.overridesSnapshot()));
-      if (this.deps.annotations) await state.update(KEYS.annotations, this.deps.annotations.serialize());
-      let rawBytes = 0;
-      if (this.deps.folder) {
-        const raw = encodeRaw(pipeline.store, RAW_MAX_BYTES);
-        await mkdir(this.deps.folder, { recursive: true });
-        const file = join(this.deps.folder, RAW_FILE);
-        // Write-then-rename: a second window on the same workspace or a crash never leaves half a file.
-        const tmp = `${file}.${process.pid}.tmp`;
-        await writeFile(tmp, raw);
-        await rename(tmp, file);
-        rawBytes = raw.byteLength;
-      }
-      this.lastWrite = { compact: compact.length, raw: rawBytes };
+      const compact = withCompact ? await this.update(KEYS.history, encodeCompact(pipeline.store, COMPACT_BUDGET_BYTES)) : 0;
+      await this.update(KEYS.alerts, pipeline.alerts.serialize());
+      await this.update(KEYS.overrides, Object.fromEntries(pipeline.overridesSnapshot()));
+      if (this.deps.annotations) await this.update(KEYS.annotations, this.deps.annotations.serialize());
+      const raw = this.deps.folder ? await this.writeRaw(this.deps.folder) : { raw: 0, rewritten: 0 };
+      this.lastWrite = { compact, ...raw };
     } catch (e) {
       log.error(`Could not save history: ${String(e)}`);
     }
   }
 
-  /** Forgets everything saved (Clear History). */
+  /** Writes `value` unless the key already holds it; returns the characters written. */
+  private async update(key: string, value: unknown): Promise<number> {
+    const json = JSON.stringify(value) ?? '';
+    if (this.stateJson.get(key) === json) return 0;
+    await this.deps.state.update(key, value);
+    this.stateJson.set(key, json);
+    return typeof value === 'string' ? value.length : json.length;
+  }
+
+  private async writeRaw(folder: string): Promise<{ raw: number; rewritten: number }> {
+    const store = this.deps.pipeline.store;
+    await mkdir(folder, { recursive: true });
+    const file = join(folder, RAW_FILE);
+    if (this.rewrite === 'fresh') this.writer.reset();
+    // Appends go through one O_APPEND write each, so two windows' segments never interleave.
+    const handle = await open(file, 'a+');
+    try {
+      const before = await handle.stat();
+      const id = fileIdOf(before);
+      if (this.fileId !== undefined && id !== this.fileId) {
+        this.writer.forgetMeta();
+        this.compactedBytes = before.size;
+      }
+      const pending = this.writer.delta(store);
+      const needed = Math.max(RawLogWriter.snapshotBytes(store), this.compactedBytes);
+      const limit = Math.min(Math.max(RAW_GROWTH_FACTOR * needed, RAW_COMPACT_FLOOR_BYTES), RAW_COMPACT_AT_MOST_BYTES);
+      if (this.rewrite !== undefined || before.size + pending.bytes.byteLength > limit) return { raw: 0, rewritten: await this.compact(file, handle, before.size, pending) };
+      this.fileId = id;
+      if (pending.bytes.byteLength === 0) return { raw: 0, rewritten: 0 };
+      let done = 0;
+      while (done < pending.bytes.byteLength) done += (await handle.write(pending.bytes, done, pending.bytes.byteLength - done, null)).bytesWritten;
+      // Another window's compaction may have renamed a new log over this one meanwhile; then these
+      // samples went to the old file, and the next save sends them again.
+      const after = await stat(file).catch(() => undefined);
+      if (after !== undefined && fileIdOf(after) === id) pending.commit();
+      return { raw: pending.bytes.byteLength, rewritten: 0 };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Rewrites the log (write-then-rename) from its intact segments plus `pending`; returns the bytes written. */
+  private async compact(file: string, handle: FileHandle, size: number, pending: PendingAppend): Promise<number> {
+    const { pipeline, log } = this.deps;
+    const old = new Uint8Array(this.rewrite === 'fresh' ? 0 : size);
+    await readFully(handle, old, 0);
+    const merged = compactRaw(pipeline.store, old, pending.bytes, this.now, RAW_COMPACTED_MAX_BYTES);
+    for (const p of merged.problems) log.debug(`Compacting raw history: ${p}`);
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, merged.bytes);
+    await rename(tmp, file);
+    // Appends that reached the old file while it was merged are carried over (the handle still reads it).
+    const grown = (await handle.stat()).size;
+    let carried = 0;
+    if (grown > size) {
+      const tail = new Uint8Array(grown - size);
+      await readFully(handle, tail, size);
+      const intact = intactSegments(tail);
+      if (intact.byteLength > 0) await appendFile(file, intact);
+      carried = intact.byteLength;
+    }
+    pending.commit();
+    // A series whose meta was lost from the log gets it again with its next samples.
+    this.writer.forgetMeta();
+    this.fileId = fileIdOf(await stat(file));
+    this.compactedBytes = merged.bytes.byteLength + carried;
+    this.rewrite = undefined;
+    return merged.bytes.byteLength + carried;
+  }
+
+  /** Forgets everything saved (Clear History): the log is rewritten from the (cleared) store. */
   async clear(): Promise<void> {
     this.dirty = true;
+    this.rewrite = 'fresh';
     await this.flush();
   }
 

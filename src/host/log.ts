@@ -21,7 +21,7 @@ export function redact(message: string): string {
       .replace(/(authorization|cookie|x-api-key|token)(["']?\s*[:=]\s*["']?)(?!bearer\s)[^\s"',}]+/gi, '$1$2[redacted]')
       .replace(/\/\/[^/@\s]+:[^/@\s]+@/g, '//[redacted]@')
       // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '?')
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?')
   );
 }
 

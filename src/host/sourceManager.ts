@@ -84,7 +84,12 @@ export class SourceManager implements Disposable {
       return;
     }
     if (config.scope === 'workspace' && !isLoopbackUrl(config.url)) {
-      const ok = await this.deps.confirmRemote(config);
+      let ok = false;
+      try {
+        ok = await this.deps.confirmRemote(config);
+      } catch (e) {
+        log.warn(`[${config.name}] could not ask whether to connect: ${String(e)}`);
+      }
       if (generation !== this.generation) return;
       if (!ok) {
         pipeline.setState(config.id, { phase: 'failed', reason: `Not connecting to ${config.url}: it is not on this machine and was not confirmed. Run "Pulse: Connect" to be asked again.` });
