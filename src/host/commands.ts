@@ -154,7 +154,7 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
     }),
     register('pulse.dismissAllAlerts', () => {
       const n = pipeline.alerts.firing().length;
-      pipeline.dismissAll();
+      host.decide(() => pipeline.dismissAll());
       void vscode.window.showInformationMessage(n > 0 ? `Pulse: dismissed ${n} alert${n === 1 ? '' : 's'}.` : 'Pulse: no alerts to dismiss.');
     }),
     register('pulse.snoozeAlerts', async () => {
@@ -167,7 +167,7 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
         { title: 'Snooze Pulse alerts for' },
       );
       if (!pick) return;
-      pipeline.snoozeAll(pick.duration, Date.now());
+      host.decide(() => pipeline.snoozeAll(pick.duration, Date.now()));
       void vscode.window.showInformationMessage(`Pulse: alerts snoozed (${pick.label.toLowerCase()}).`);
     }),
     register('pulse.compareSinceLastSave', () => host.codeAware.compareSinceLastSave()),

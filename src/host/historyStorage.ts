@@ -161,6 +161,19 @@ export class HistoryStorage implements Disposable {
     }, wait);
   }
 
+  /**
+   * The user's decisions (dismiss, acknowledge, snooze, threshold overrides) are written at once: they
+   * are small, and a reload right after a click must not lose them.
+   */
+  async saveDecisions(): Promise<void> {
+    try {
+      await this.update(KEYS.alerts, this.deps.pipeline.alerts.serialize());
+      await this.update(KEYS.overrides, Object.fromEntries(this.deps.pipeline.overridesSnapshot()));
+    } catch (e) {
+      this.deps.log.error(`Could not save alert and threshold decisions: ${String(e)}`);
+    }
+  }
+
   /** Saves now (deactivate, clear history). */
   async flush(): Promise<void> {
     if (this.timer) {

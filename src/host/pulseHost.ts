@@ -56,7 +56,7 @@ export class PulseHost implements vscode.Disposable {
     this.notifier = new CriticalNotifier({
       show: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
       openPanel: () => this.openPanel(),
-      snooze: (id) => this.pipeline.snooze(id, '15m', Date.now()),
+      snooze: (id) => this.decide(() => this.pipeline.snooze(id, '15m', Date.now())),
       enabled: () => this.settings.notifyCritical,
     });
 
@@ -153,11 +153,11 @@ export class PulseHost implements vscode.Disposable {
         reconnect: (id) => void this.sources.reconnect(id === null ? undefined : [id]),
         addSource: () => void this.addSource(),
         openSettings: () => void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`),
-        acknowledgeAlert: (id) => this.pipeline.acknowledge(id),
-        dismissAlert: (id) => this.pipeline.dismiss(id),
-        snoozeAlert: (id, d) => this.pipeline.snooze(id, d, Date.now()),
-        setThreshold: (ruleId, patch: ThresholdPatch) => this.pipeline.setOverride(ruleId, patch),
-        resetThreshold: (ruleId) => this.pipeline.resetOverride(ruleId),
+        acknowledgeAlert: (id) => this.decide(() => this.pipeline.acknowledge(id)),
+        dismissAlert: (id) => this.decide(() => this.pipeline.dismiss(id)),
+        snoozeAlert: (id, d) => this.decide(() => this.pipeline.snooze(id, d, Date.now())),
+        setThreshold: (ruleId, patch: ThresholdPatch) => this.decide(() => this.pipeline.setOverride(ruleId, patch)),
+        resetThreshold: (ruleId) => this.decide(() => this.pipeline.resetOverride(ruleId)),
         saveThresholdToSettings: (ruleId) => void this.saveThresholdToSettings(ruleId),
         hasAlert: (id) => this.pipeline.alerts.has(id),
         hasRule: (id) => this.pipeline.rulesView().some((r) => r.id === id),
@@ -167,6 +167,13 @@ export class PulseHost implements vscode.Disposable {
         compare: (annotationId) => this.codeAware.compare(annotationId),
       },
     };
+  }
+
+  /** Runs a user decision and saves it at once. */
+  decide<T>(run: () => T): T {
+    const result = run();
+    void this.storage.saveDecisions();
+    return result;
   }
 
   openPanel(): void {

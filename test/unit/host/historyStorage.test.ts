@@ -299,3 +299,15 @@ describe('HistoryStorage: append-only raw log', () => {
     assert.ok(w.state.map.has(KEYS.history));
   });
 });
+
+describe('HistoryStorage: user decisions', () => {
+  it('saveDecisions writes overrides and alert decisions at once, without waiting for the debounce', async () => {
+    const w = openWindow('', 'a', 0);
+    w.pipeline.setThresholdSettings([{ id: 'conn', metric: 'x.conn', warning: 10, critical: 20, for: 0 }], false);
+    assert.equal(w.pipeline.setOverride('conn', { warning: 12 }), undefined);
+    await w.storage.saveDecisions();
+    assert.deepEqual(w.state.get(KEYS.overrides), { conn: { warning: 12 } });
+    assert.ok(w.state.get(KEYS.alerts) !== undefined);
+    assert.equal(w.state.get(KEYS.history), undefined, 'the history itself waits for its timer');
+  });
+});
