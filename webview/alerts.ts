@@ -3,7 +3,7 @@ import type { AlertView, RuleView, SnoozeDuration } from '../src/protocol';
 import { formatValue } from '../src/core/format';
 import type { PanelState } from './state';
 import type { VsCodeApi } from './vscodeApi';
-import { button, el, setText } from './dom';
+import { button, el, setHidden, setText } from './dom';
 import { icon } from './icons';
 import { agoText, safeText } from './text';
 import { handlerTargetOfSeries } from './handlerTarget';
@@ -122,8 +122,8 @@ export function createAlerts(api: VsCodeApi): Alerts {
     if (src && state.sources.length > 1) status.push(src.name);
     setText(n.status, status.join(' · '));
     const active = isActive(a);
-    n.ack.hidden = !active || a.acknowledged;
-    n.snooze.hidden = !active;
+    setHidden(n.ack, !active || a.acknowledged);
+    setHidden(n.snooze, !active);
     if (!active) n.menu.hidden = true;
   }
 
@@ -157,10 +157,10 @@ export function createAlerts(api: VsCodeApi): Alerts {
           nodes.delete(id);
         }
       }
-      allClear.hidden = active.length > 0;
-      activeList.hidden = active.length === 0;
-      recentHeading.hidden = recent.length === 0;
-      recentList.hidden = recent.length === 0;
+      setHidden(allClear, active.length > 0);
+      setHidden(activeList, active.length === 0);
+      setHidden(recentHeading, recent.length === 0);
+      setHidden(recentList, recent.length === 0);
       return active.length;
     },
   };

@@ -2,7 +2,7 @@
 // Hovering or focusing an entry highlights its marker on the charts, which makes the markers keyboard reachable.
 import type { AnnotationView } from '../src/protocol';
 import { KINDS } from './annotationKinds';
-import { el, setText } from './dom';
+import { el, setHidden, setText } from './dom';
 import { icon } from './icons';
 import { relativeTime, safeText } from './text';
 
@@ -96,9 +96,9 @@ export function createAnnotationList(onCompare: (a: AnnotationView) => void, onH
         update(n, a, hostNow);
         if (ul.children[i] !== n.li) ul.insertBefore(n.li, ul.children[i] ?? null);
       });
-      empty.hidden = shown.length > 0;
-      ul.hidden = shown.length === 0;
-      more.hidden = list.length <= MAX_SHOWN;
+      setHidden(empty, shown.length > 0);
+      setHidden(ul, shown.length === 0);
+      setHidden(more, list.length <= MAX_SHOWN);
       if (list.length > MAX_SHOWN) more.textContent = `${MAX_SHOWN} most recent of ${list.length}`;
       return shown.length;
     },

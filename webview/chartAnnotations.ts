@@ -49,7 +49,7 @@ export function drawMarkers(u: uPlot, visible: readonly AnnotationView[], t: Cha
     const family = KINDS[a.kind].family;
     const color = t.annotations[family];
     const strong = a.id === highlightId;
-    const x = Math.round(u.valToPos(a.at / 1000, 'x', true)) + (strong ? 0 : 0.5);
+    const x = Math.round(u.valToPos(a.at, 'x', true)) + (strong ? 0 : 0.5);
     ctx.globalAlpha = strong ? 1 : 0.7;
     ctx.strokeStyle = color;
     ctx.lineWidth = (strong ? 2 : 1) * pr;

@@ -7,7 +7,7 @@ export interface Buffer {
   v: (number | null)[];
 }
 
-/** uPlot's aligned data: x in seconds, then one y array per line. */
+/** uPlot's aligned data: x in ms since epoch (the charts' time scale is in ms), then one y array per line. */
 export type Aligned = [number[], ...(number | null)[][]];
 
 export interface HistoryRequest {
@@ -109,48 +109,68 @@ export function trimBuffer(buf: Buffer, minT: number): void {
   }
 }
 
-/** Per-second rate of a cumulative counter; a drop (restart) gives a gap rather than a negative rate. */
+/** Per-second rate of a cumulative counter; a drop (restart) gives a gap rather than a negative rate. Shares `buf.t`. */
 export function toRate(buf: Buffer): Buffer {
-  const out: Buffer = { t: [...buf.t], v: [] };
-  for (let i = 0; i < buf.t.length; i++) {
+  const n = buf.t.length;
+  const v = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) {
     const t0 = buf.t[i - 1];
     const v0 = buf.v[i - 1];
     const t1 = buf.t[i];
     const v1 = buf.v[i];
-    if (t0 === undefined || t1 === undefined || v0 == null || v1 == null || t1 <= t0 || v1 < v0) out.v.push(null);
-    else out.v.push(((v1 - v0) * 1000) / (t1 - t0));
+    v[i] = t0 === undefined || t1 === undefined || v0 == null || v1 == null || t1 <= t0 || v1 < v0 ? null : ((v1 - v0) * 1000) / (t1 - t0);
   }
-  return out;
+  return { t: buf.t, v };
 }
 
-/** Lines on one x axis (the union of their times); a line has null where it has no point. */
+/**
+ * Lines on one x axis (the union of their times, ms); a line has null where it has no point. Every buffer's
+ * times are ascending, so this is a linear merge. One line is returned as is (its own arrays, not copies):
+ * callers must not change them.
+ */
 export function align(bufs: readonly Buffer[]): Aligned {
-  const times = [...new Set(bufs.flatMap((b) => b.t))].sort((a, b) => a - b);
-  const index = new Map(times.map((t, i) => [t, i]));
-  const ys = bufs.map((b) => {
-    const y: (number | null)[] = new Array<number | null>(times.length).fill(null);
-    b.t.forEach((t, i) => {
-      const at = index.get(t);
-      if (at !== undefined) y[at] = b.v[i] ?? null;
-    });
-    return y;
-  });
-  return [times.map((t) => t / 1000), ...ys];
+  const only = bufs.length === 1 ? bufs[0] : undefined;
+  if (only) return [only.t, only.v];
+  const k = bufs.length;
+  const heads = new Array<number>(k).fill(0);
+  const times: number[] = [];
+  const ys: (number | null)[][] = bufs.map(() => []);
+  for (;;) {
+    let next = Infinity;
+    for (let j = 0; j < k; j++) {
+      const t = bufs[j]?.t[heads[j] ?? 0];
+      if (t !== undefined && t < next) next = t;
+    }
+    if (next === Infinity) break;
+    times.push(next);
+    for (let j = 0; j < k; j++) {
+      const b = bufs[j];
+      const y = ys[j];
+      const h = heads[j] ?? 0;
+      if (!b || !y) continue;
+      if (b.t[h] === next) {
+        y.push(b.v[h] ?? null);
+        heads[j] = h + 1;
+      } else y.push(null);
+    }
+  }
+  return [times, ...ys];
 }
 
 /** One line: the sum of the lines, each carrying its last value forward between its own points. */
 export function sumLines(bufs: readonly Buffer[]): Aligned {
   const [x, ...ys] = align(bufs);
   const last: (number | null)[] = ys.map(() => null);
-  const sum = x.map((_, i) => {
+  const sum = new Array<number | null>(x.length);
+  for (let i = 0; i < x.length; i++) {
     let total: number | null = null;
-    ys.forEach((y, j) => {
-      const v = y[i];
+    for (let j = 0; j < ys.length; j++) {
+      const v = ys[j]?.[i];
       if (v != null) last[j] = v;
       const carried = last[j];
       if (carried != null) total = (total ?? 0) + carried;
-    });
-    return total;
-  });
+    }
+    sum[i] = total;
+  }
   return [x, sum];
 }

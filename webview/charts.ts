@@ -5,7 +5,6 @@ import 'uplot/dist/uPlot.min.css';
 import type { AnnotationView, HostMessage, RuleView, SeriesView, ValueMode, WindowId } from '../src/protocol';
 import type { Unit } from '../src/core/model';
 import { WINDOWS } from '../src/protocol';
-import { formatValue } from '../src/core/format';
 import type { Aligned, Buffer } from './chartData';
 import { align, HistoryStore, sumLines, toRate } from './chartData';
 import type { ChartGrouping, Prefs } from './prefs';
@@ -15,14 +14,21 @@ import type { ChartTheme } from './theme';
 import { chartTheme } from './theme';
 import type { VsCodeApi } from './vscodeApi';
 import { ruleForSeries } from './rules';
-import { button, clear, el, setText } from './dom';
+import { button, clear, el, setText, setTextIfChanged } from './dom';
 import { labelsText, safeText } from './text';
 import { createSegmented } from './segmented';
 import type { MarkerTip } from './chartAnnotations';
 import { createMarkerTip, drawMarkers } from './chartAnnotations';
 import { inRange, nearest } from './markerRange';
+import { sameSeriesShape } from './seriesShape';
+import type { ChartLegend } from './chartLegend';
+import { createChartLegend, formatter, shownUnit } from './chartLegend';
+import type { OnScreen } from './onScreen';
+import { watchOnScreen } from './onScreen';
 
 const HEIGHT = 170;
+/** Most canvases redrawn in one frame; the rest follow in the next frames (10 updates/s leave ~6 frames each). */
+const MAX_DRAWS_PER_FRAME = 4;
 const MAX_LINES = 12;
 
 type LoadHistory = Extract<HostMessage, { type: 'didLoadHistory' }>;
@@ -50,15 +56,20 @@ interface ChartView {
   readonly subtitle: HTMLElement;
   readonly controls: HTMLElement;
   readonly plotBox: HTMLElement;
-  readonly legend: HTMLElement;
+  readonly legend: ChartLegend;
   readonly note: HTMLElement;
   readonly resize: ResizeObserver;
+  readonly onScreen: OnScreen;
   plot: uPlot | null;
+  /** Data not yet given to the plot because the chart was out of view. */
+  unshown: Aligned | null;
+  /** Markers changed while the chart was out of view. */
+  markersStale: boolean;
   spec: ChartSpec | null;
   signature: string;
   dirty: boolean;
-  legendValues: HTMLElement[];
-  legendTime: HTMLElement | null;
+  /** Everything that made it dirty was live points (which a chart out of view can leave for later). */
+  liveOnly: boolean;
   readonly tip: MarkerTip;
   /** The annotations inside the x range at the last draw, and their x positions (CSS px). */
   markers: AnnotationView[];
@@ -70,9 +81,11 @@ interface ChartView {
 export interface Charts {
   readonly root: HTMLElement;
   readonly toolbar: HTMLElement;
-  render(state: PanelState, prefs: Prefs): void;
+  /** Returns whether some charts are left to draw in a later frame. */
+  render(state: PanelState, prefs: Prefs): boolean;
   loadHistory(msg: LoadHistory): boolean;
   appendPoints(points: NonNullable<Extract<HostMessage, { type: 'didUpdate' }>['delta']['points']>, hostNow: number): boolean;
+  /** Rebuilds every plot with the new colours at the next render. */
   themeChanged(): void;
   /** The dev-loop annotations to mark on every chart (oldest first). */
   setAnnotations(list: readonly AnnotationView[]): void;
@@ -82,18 +95,6 @@ export interface Charts {
 
 const WINDOW_OPTIONS: readonly { value: WindowId; text: string }[] = (Object.keys(WINDOWS) as WindowId[]).map((w) => ({ value: w, text: w }));
 
-/** The unit a chart's values are in: a counter shown as a rate is per second. */
-function shownUnit(unit: Unit, counter: boolean, mode: ValueMode): { unit: Unit; perSecond: boolean } {
-  if (!counter || mode === 'raw') return { unit, perSecond: false };
-  if (unit === 'count' || unit === 'none') return { unit: 'per_second', perSecond: false };
-  return { unit, perSecond: true };
-}
-
-function formatter(unit: Unit, counter: boolean, mode: ValueMode): (v: number | null) => string {
-  const s = shownUnit(unit, counter, mode);
-  return (v) => (v == null ? '–' : s.perSecond ? `${formatValue(v, s.unit)}/s` : formatValue(v, s.unit));
-}
-
 export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Prefs) => void): Charts {
   const store = new HistoryStore();
   const views = new Map<string, ChartView>();
@@ -102,6 +103,8 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
   let lastPrefs: Prefs | null = null;
   let annotations: readonly AnnotationView[] = [];
   let highlighted: string | null = null;
+  /** Where the next frame's drawing starts, so charts take turns when there are more than a frame draws. */
+  let drawTurn = 0;
 
   const windowPicker = createSegmented('Chart window', WINDOW_OPTIONS, 'window', '5m' as WindowId, (w) => updatePrefs((p) => ({ ...p, window: w })));
   const toolbar = el('div', { class: 'chart-toolbar' }, windowPicker.root);
@@ -145,25 +148,52 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
     const subtitle = el('div', { class: 'chart-subtitle' });
     const controls = el('div', { class: 'chart-controls' });
     const plotBox = el('div', { class: 'chart-plot' });
-    const legend = el('div', { class: 'chart-legend', 'aria-live': 'off' });
+    const legend = createChartLegend();
     const note = el('div', { class: 'chart-note muted' });
     const tip = createMarkerTip();
     const unpin = button('Unpin', { class: 'btn icon-btn', 'data-action': 'unpin', 'aria-label': 'Unpin chart', title: 'Unpin' }, () => updatePrefs((p) => ({ ...p, pinned: p.pinned.filter((x) => x !== id) })));
     const card = el('article', { class: 'chart', 'data-series-id': id, 'data-annotations': 0 },
-      el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), el('div', { class: 'chart-plot-wrap' }, plotBox, tip.root), note, legend);
-    const view: ChartView = { card, title, subtitle, controls, plotBox, legend, note, plot: null, spec: null, signature: '', dirty: true, legendValues: [], legendTime: null, tip, markers: [], markerX: [], hovered: null,
+      el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), el('div', { class: 'chart-plot-wrap' }, plotBox, tip.root), note, legend.root);
+    const view: ChartView = { card, title, subtitle, controls, plotBox, legend, note, plot: null, unshown: null, markersStale: false, spec: null, signature: '', dirty: true, liveOnly: false, tip, markers: [], markerX: [], hovered: null,
       resize: new ResizeObserver((entries) => {
         const w = Math.floor(entries[0]?.contentRect.width ?? 0);
         if (view.plot && w > 0 && Math.abs(view.plot.width - w) > 1) view.plot.setSize({ width: w, height: HEIGHT });
-      }) };
+      }),
+      onScreen: watchOnScreen(card, () => catchUp(view)) };
     view.resize.observe(plotBox);
     return view;
   }
 
+  function markDirty(view: ChartView, liveOnly = false): void {
+    view.liveOnly = (view.dirty ? view.liveOnly : true) && liveOnly;
+    view.dirty = true;
+  }
+
+  /** Draws what arrived while the chart was out of view. */
+  function catchUp(view: ChartView): void {
+    const data = view.unshown;
+    const markers = view.markersStale;
+    view.unshown = null;
+    view.markersStale = false;
+    if (!view.plot) return;
+    if (data) view.plot.setData(data);
+    else if (markers) view.plot.redraw(false, false);
+  }
+
+  /** Redraws a plot's overlays (markers), now or when it scrolls into view. */
+  function redraw(view: ChartView): void {
+    if (!view.plot) return;
+    view.markersStale = true;
+    if (view.onScreen.visible) catchUp(view);
+    else markersInView(view, view.plot);
+  }
+
   function destroy(view: ChartView): void {
     view.resize.disconnect();
+    view.onScreen.stop();
     view.plot?.destroy();
     view.plot = null;
+    view.unshown = null;
     view.card.remove();
   }
 
@@ -181,44 +211,6 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
         { value: 'split', text: 'Split', title: 'One line per label set' },
         { value: 'sum', text: 'Sum', title: 'Sum of all label sets' },
       ], 'group', spec.group, (group) => setChart({ group })).root);
-    }
-  }
-
-  function buildLegend(view: ChartView, spec: ChartSpec, colors: readonly string[]): void {
-    clear(view.legend);
-    view.legendTime = el('span', { class: 'legend-time' });
-    view.legend.appendChild(view.legendTime);
-    const names = spec.group === 'sum' ? ['sum'] : spec.lines.map((l) => l.label);
-    view.legendValues = names.map((name, i) => {
-      const swatch = el('span', { class: 'swatch' });
-      swatch.style.backgroundColor = colors[i % colors.length] ?? '';
-      const value = el('span', { class: 'legend-value' });
-      const label = el('span', { class: 'legend-label' });
-      setText(label, name, 60);
-      view.legend.appendChild(el('span', { class: 'legend-item' }, swatch, label, value));
-      return value;
-    });
-  }
-
-  function updateLegend(view: ChartView, u: uPlot): void {
-    const spec = view.spec;
-    if (!spec) return;
-    const fmt = formatter(spec.unit, spec.counter, spec.mode);
-    const idx = u.cursor.idx;
-    const xs = u.data[0];
-    view.legendValues.forEach((node, i) => {
-      const ys = u.data[i + 1];
-      let v: number | null | undefined = null;
-      if (ys) {
-        if (idx != null) v = ys[idx];
-        else for (let j = ys.length - 1; j >= 0 && v == null; j--) v = ys[j];
-      }
-      const text = fmt(v ?? null);
-      if (node.textContent !== text) node.textContent = text;
-    });
-    if (view.legendTime) {
-      const t = idx != null ? xs[idx] : undefined;
-      view.legendTime.textContent = t != null ? new Date(t * 1000).toLocaleTimeString() : 'latest';
     }
   }
 
@@ -241,13 +233,21 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
     }
   }
 
-  function drawAnnotations(view: ChartView, u: uPlot, t: ChartTheme): void {
-    const markers = inRange(annotations, u.scales.x?.min, u.scales.x?.max);
-    view.markers = markers;
-    view.markerX = markers.map((a) => u.valToPos(a.at / 1000, 'x'));
-    drawMarkers(u, markers, t, view.hovered ?? highlighted);
+  /** The annotations inside the plot's x range (ms); records how many on the card. */
+  function markersInView(view: ChartView, u: uPlot): AnnotationView[] {
+    const min = u.scales.x?.min;
+    const max = u.scales.x?.max;
+    const markers = inRange(annotations, min == null ? min : min / 1000, max == null ? max : max / 1000);
     const count = String(markers.length);
     if (view.card.dataset.annotations !== count) view.card.dataset.annotations = count;
+    return markers;
+  }
+
+  function drawAnnotations(view: ChartView, u: uPlot, t: ChartTheme): void {
+    const markers = markersInView(view, u);
+    view.markers = markers;
+    view.markerX = markers.map((a) => u.valToPos(a.at, 'x'));
+    drawMarkers(u, markers, t, view.hovered ?? highlighted);
     updateTip(view, u);
   }
 
@@ -282,6 +282,8 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
       width: Math.max(200, Math.floor(view.plotBox.clientWidth) || 400),
       height: HEIGHT,
       padding: [10, 12, 0, 0],
+      // Times stay in ms, as the buffers hold them, so a line's arrays go to uPlot without copying.
+      ms: 1,
       legend: { show: false },
       cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 7 } },
       scales: {
@@ -316,13 +318,13 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
       ],
       hooks: {
         draw: [(u) => rule && drawThresholds(u, rule, t), (u) => drawAnnotations(view, u, t)],
-        setCursor: [(u) => updateLegend(view, u), (u) => updateTip(view, u)],
-        setData: [(u) => updateLegend(view, u)],
+        setCursor: [(u) => view.legend.update(u), (u) => updateTip(view, u)],
+        setData: [(u) => view.legend.update(u)],
       },
     };
-    buildLegend(view, spec, colors);
+    view.legend.build(spec.group === 'sum' ? ['sum'] : spec.lines.map((l) => l.label), colors, fmt);
     const plot = new uPlot(opts, data, view.plotBox);
-    updateLegend(view, plot);
+    view.legend.update(plot);
     return plot;
   }
 
@@ -359,7 +361,7 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
       const req = store.plan(w.ids, prefs.window, w.mode);
       if (req) {
         api.post({ type: 'requestHistory', requestId: req.requestId, ids: req.ids, window: req.window, mode: req.mode });
-        for (const v of views.values()) v.dirty = true;
+        for (const v of views.values()) markDirty(v);
       }
     }
     specs.forEach((spec, i) => {
@@ -377,48 +379,80 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
         buildControls(view, spec);
         view.plot?.destroy();
         view.plot = null;
-        view.dirty = true;
+        markDirty(view);
       }
     });
     empty.hidden = prefs.pinned.length > 0;
     windowPicker.set(prefs.window);
   }
 
-  function drawData(): void {
-    for (const view of views.values()) {
-      const spec = view.spec;
-      if (!view.dirty || !spec) continue;
-      view.dirty = false;
-      if (!spec.series) {
-        view.plot?.destroy();
-        view.plot = null;
-        clear(view.plotBox);
-        view.markers = [];
-        view.tip.hide();
-        view.card.dataset.annotations = '0';
-        continue;
+  /**
+   * Draws dirty charts, at most MAX_DRAWS_PER_FRAME canvases (taking turns), so one frame never carries
+   * every chart's redraw. Returns whether some are left for the next frame.
+   */
+  function drawData(): boolean {
+    const list = [...views.values()];
+    const start = drawTurn;
+    let draws = 0;
+    let behind = false;
+    for (let k = 0; k < list.length; k++) {
+      const at = (start + k) % list.length;
+      const view = list[at];
+      if (!view?.dirty || !view.spec) continue;
+      const drawsCanvas = view.spec.series !== undefined && (!view.plot || view.onScreen.visible || !view.liveOnly);
+      if (drawsCanvas) {
+        if (draws >= MAX_DRAWS_PER_FRAME) {
+          behind = true;
+          continue;
+        }
+        draws++;
+        drawTurn = at + 1;
       }
-      const data = chartData(spec);
-      const points = data[0].length;
-      view.card.dataset.points = String(points);
-      view.note.textContent = store.loaded ? (points === 0 ? 'No points in this window yet.' : '') : 'Loading history…';
-      if (!view.plot) view.plot = createPlot(view, spec, data);
-      else view.plot.setData(data);
+      drawView(view, view.spec);
     }
+    return behind;
+  }
+
+  function drawView(view: ChartView, spec: ChartSpec): void {
+    view.dirty = false;
+    const liveOnly = view.liveOnly;
+    if (!spec.series) {
+      view.plot?.destroy();
+      view.plot = null;
+      clear(view.plotBox);
+      view.markers = [];
+      view.tip.hide();
+      view.card.dataset.annotations = '0';
+      return;
+    }
+    const data = chartData(spec);
+    const points = String(data[0].length);
+    if (view.card.dataset.points !== points) view.card.dataset.points = points;
+    setTextIfChanged(view.note, store.loaded ? (points === '0' ? 'No points in this window yet.' : '') : 'Loading history…');
+    // A chart out of view keeps its data for when it scrolls in: its canvas is the costliest part of a frame.
+    if (!view.plot) {
+      view.unshown = null;
+      view.plot = createPlot(view, spec, data);
+    } else if (view.onScreen.visible || !liveOnly) {
+      view.unshown = null;
+      view.plot.setData(data);
+    } else view.unshown = data;
   }
 
   return {
     root,
     toolbar,
     render(state, prefs) {
+      // Value-only updates (the common case at 10/s) change no chart's description: only draw new points.
+      const described = lastState !== null && prefs === lastPrefs && state.loaded === lastState.loaded && state.rules === lastState.rules && sameSeriesShape(lastState.series, state.series);
       lastState = state;
       lastPrefs = prefs;
-      syncCharts(state, prefs);
-      drawData();
+      if (!described) syncCharts(state, prefs);
+      return drawData();
     },
     loadHistory(msg) {
       if (!store.load(msg.requestId, msg.series)) return false;
-      for (const v of views.values()) v.dirty = true;
+      for (const v of views.values()) markDirty(v);
       return true;
     },
     appendPoints(points, hostNow) {
@@ -428,7 +462,7 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
       let any = false;
       for (const v of views.values()) {
         if (v.spec?.lines.some((l) => changed.has(l.id))) {
-          v.dirty = true;
+          markDirty(v, true);
           any = true;
         }
       }
@@ -439,18 +473,17 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
       for (const v of views.values()) {
         v.plot?.destroy();
         v.plot = null;
-        v.dirty = true;
+        markDirty(v);
       }
-      if (lastState && lastPrefs) drawData();
     },
     setAnnotations(list) {
       annotations = list;
-      for (const v of views.values()) v.plot?.redraw(false, false);
+      for (const v of views.values()) redraw(v);
     },
     highlightAnnotation(id) {
       if (highlighted === id) return;
       highlighted = id;
-      for (const v of views.values()) v.plot?.redraw(false, false);
+      for (const v of views.values()) redraw(v);
     },
   };
 }

@@ -11,8 +11,13 @@ function setAttrs(node: Element, attrs: Attrs): void {
   for (const [name, value] of Object.entries(attrs)) {
     // Event handlers and inline styles never come from attributes (CSP forbids the latter anyway).
     if (/^on/i.test(name) || name === 'style') throw new Error(`el(): attribute ${name} is not allowed`);
-    if (value == null || value === false) node.removeAttribute(name);
-    else node.setAttribute(name, value === true ? '' : String(value));
+    if (value == null || value === false) {
+      if (node.hasAttribute(name)) node.removeAttribute(name);
+    } else {
+      // Rewriting an attribute with the value it has still invalidates style (and an SVG path's geometry).
+      const text = value === true ? '' : String(value);
+      if (node.getAttribute(name) !== text) node.setAttribute(name, text);
+    }
   }
 }
 
@@ -61,11 +66,27 @@ export function clear(node: Node): void {
 export function setText(node: Element, value: unknown, max = TABLE_MAX): void {
   const raw = typeof value === 'string' ? value : value == null ? '' : String(value);
   const shown = safeText(raw, max);
-  if (node.textContent !== shown) node.textContent = shown;
+  setTextIfChanged(node, shown);
   const title = raw.length > max || shown.endsWith('…') ? safeText(raw, TITLE_MAX) : null;
   if (title == null) {
     if (node.hasAttribute('title')) node.removeAttribute('title');
   } else if (node.getAttribute('title') !== title) node.setAttribute('title', title);
+}
+
+/**
+ * Sets trusted, already formatted text, touching the DOM only when it differs from what is shown. A lone
+ * text child is changed in place: replacing it (as textContent does) re-creates its layout object.
+ */
+export function setTextIfChanged(node: Node, text: string): void {
+  const only = node.firstChild;
+  if (text !== '' && only instanceof Text && only === node.lastChild) {
+    if (only.data !== text) only.data = text;
+  } else if (node.textContent !== text) node.textContent = text;
+}
+
+/** Shows or hides an element; leaves it alone when it already is (re-setting `hidden` still invalidates style). */
+export function setHidden(node: HTMLElement, hidden: boolean): void {
+  if (node.hidden !== hidden) node.hidden = hidden;
 }
 
 /** A real <button type="button"> with a click handler. */

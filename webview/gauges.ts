@@ -5,7 +5,7 @@ import { formatValue } from '../src/core/format';
 import type { PanelState } from './state';
 import type { Level } from './rules';
 import { levelOf, ruleForRole } from './rules';
-import { el, setAttr, svg } from './dom';
+import { el, setAttr, setTextIfChanged, svg } from './dom';
 
 export type GaugeMetric = 'requestRate' | 'latency' | 'errorRate' | 'connections' | 'pending' | 'subscribers' | 'heap' | 'cpu';
 
@@ -89,6 +89,8 @@ interface GaugeNodes {
   readonly value: HTMLElement;
   readonly sub: HTMLElement;
   scaleMax: number;
+  /** What the gauge was last drawn from; the same inputs draw the same gauge. */
+  drawn: { readonly v: number; readonly rules: readonly RuleView[]; readonly total: number | null } | null;
 }
 
 export interface Gauges {
@@ -110,10 +112,14 @@ export function createGauges(): Gauges {
     const sub = el('div', { class: 'gauge-sub' });
     const root = el('div', { class: 'gauge', role: 'meter', 'data-metric': def.metric, 'aria-label': def.label, tabindex: 0 },
       el('div', { class: 'gauge-dial' }, graphic, value), el('div', { class: 'gauge-label' }, def.label), sub);
-    return { root, fill, bandWarn, bandCrit, value, sub, scaleMax: 0 };
+    return { root, fill, bandWarn, bandCrit, value, sub, scaleMax: 0, drawn: null };
   }
 
   function update(n: GaugeNodes, def: GaugeDef, v: number, summary: SummaryView, rules: readonly RuleView[]): void {
+    const total = summary.heapTotalBytes;
+    const d = n.drawn;
+    if (d && d.v === v && d.rules === rules && d.total === total) return;
+    n.drawn = { v, rules, total };
     const bounds = boundsFor(def, ruleForRole(rules, def.role), summary);
     const level: Level = levelOf(v, bounds);
     const fixed = def.fullScale?.(summary, v) ?? null;
@@ -137,8 +143,8 @@ export function createGauges(): Gauges {
       setAttr(n.bandCrit, 'd', c != null ? arcPath(frac(c), 1, R + 8) || null : null);
     }
     const text = formatValue(v, def.unit);
-    if (n.value.textContent !== text) n.value.textContent = text;
-    n.root.dataset.level = level;
+    setTextIfChanged(n.value, text);
+    if (n.root.dataset.level !== level) n.root.dataset.level = level;
     setAttr(n.root, 'aria-valuenow', v);
     setAttr(n.root, 'aria-valuemin', 0);
     setAttr(n.root, 'aria-valuemax', max);
@@ -149,7 +155,7 @@ export function createGauges(): Gauges {
     if (c != null) subParts.push(`crit ${formatValue(c, def.unit)}`);
     // Non-breaking inside each part, so lines only wrap between parts.
     const sub = subParts.map((part) => part.replace(/ /g, '\u00a0')).join(' · ');
-    if (n.sub.textContent !== sub) n.sub.textContent = sub;
+    setTextIfChanged(n.sub, sub);
   }
 
   return {
@@ -171,7 +177,7 @@ export function createGauges(): Gauges {
         if (root.children[shown] !== n.root) root.insertBefore(n.root, root.children[shown] ?? null);
         shown++;
       }
-      root.hidden = shown === 0;
+      if (root.hidden !== (shown === 0)) root.hidden = shown === 0;
     },
   };
 }

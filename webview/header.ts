@@ -6,7 +6,7 @@ import type { PanelState } from './state';
 import type { VsCodeApi } from './vscodeApi';
 import type { IconName } from './icons';
 import { icon } from './icons';
-import { button, clear, el, setAttr, setText } from './dom';
+import { button, clear, el, setAttr, setHidden, setText } from './dom';
 import { agoText, safeText, TITLE_MAX } from './text';
 
 interface SourceRow {
@@ -74,7 +74,7 @@ export function createHeader(api: VsCodeApi): Header {
 
   function update(row: SourceRow, s: SourceView, hostNow: number): void {
     const d = describeState(s, hostNow);
-    row.root.dataset.state = s.state.phase;
+    if (row.root.dataset.state !== s.state.phase) row.root.dataset.state = s.state.phase;
     if (row.iconName !== d.icon) {
       clear(row.iconBox);
       row.iconBox.appendChild(icon(d.icon));
@@ -89,7 +89,7 @@ export function createHeader(api: VsCodeApi): Header {
     if (s.droppedSeries > 0) parts.push(`${formatCount(s.droppedSeries)} series dropped`);
     setText(row.meta, parts.join(' · '));
     row.meta.classList.toggle('has-dropped', s.droppedSeries > 0);
-    row.reconnect.setAttribute('aria-label', `Reconnect ${s.name.slice(0, 64)}`);
+    setAttr(row.reconnect, 'aria-label', `Reconnect ${s.name.slice(0, 64)}`);
     const label = s.state.phase === 'reconnecting' ? 'Retry now' : s.state.phase === 'open' ? 'Reconnect' : 'Connect';
     if (row.reconnect.textContent !== label) row.reconnect.textContent = label;
   }
@@ -115,7 +115,7 @@ export function createHeader(api: VsCodeApi): Header {
           rows.delete(id);
         }
       }
-      root.hidden = !state.loaded;
+      setHidden(root, !state.loaded);
     },
   };
 }

@@ -125,7 +125,8 @@ function render(): void {
   if (has('summary', 'rules')) guarded('gauges', () => gauges.render(state));
   if (has('alerts', 'rules', 'sources') || clockDirty) guarded('alerts', () => sections.alerts.setCount(alerts.render(state, now) || null));
   if (has('annotations')) guarded('chart annotations', () => charts.setAnnotations(state.annotations));
-  if (has('series', 'rules') || chartsDirty) guarded('charts', () => charts.render(state, prefs));
+  let chartsBehind = false;
+  if (has('series', 'rules') || chartsDirty) guarded('charts', () => (chartsBehind = charts.render(state, prefs)));
   if (has('annotations') || clockDirty) guarded('dev loop', () => sections.annotations.setCount(devLoop.render(state, now) || null));
   if (has('series', 'sources')) guarded('series', () => sections.series.setCount(seriesList.render(state, prefs)));
   if (has('endpoints', 'sources')) guarded('endpoints', () => {
@@ -145,8 +146,10 @@ function render(): void {
   });
   if (has('rules')) guarded('thresholds', () => sections.thresholds.setCount(thresholds.render(state)));
   state = markClean(state);
-  chartsDirty = false;
+  // Charts not drawn in this frame (each frame draws a few) are drawn in the next.
+  chartsDirty = chartsBehind;
   clockDirty = false;
+  if (chartsBehind) schedule();
 }
 
 function receive(msg: HostMessage): void {
@@ -188,7 +191,11 @@ setInterval(() => {
   schedule();
 }, 1000);
 
-onThemeChange(() => charts.themeChanged());
+onThemeChange(() => {
+  charts.themeChanged();
+  chartsDirty = true;
+  schedule();
+});
 
 api.post({ type: 'ready' });
 schedule();

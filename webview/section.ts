@@ -32,12 +32,12 @@ export function createSection(id: string, title: string, collapsed: boolean, onT
     body,
     actions,
     setCount(n) {
-      badge.hidden = n == null;
+      if (badge.hidden !== (n == null)) badge.hidden = n == null;
       const text = n == null ? '' : String(n);
       if (badge.textContent !== text) badge.textContent = text;
     },
     setVisible(visible) {
-      root.hidden = !visible;
+      if (root.hidden === visible) root.hidden = !visible;
     },
   };
 }

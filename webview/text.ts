@@ -45,10 +45,13 @@ function formatAge(s: number): string {
   return `${s}s`;
 }
 
+// One formatter, made once: toLocaleString with options builds a new one on every call.
+const EXACT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
+
 /** A number with all its digits (grouped), for "exact" values. */
 export function exactNumber(n: number | null | undefined): string {
   if (n == null || !Number.isFinite(n)) return '–';
-  return n.toLocaleString('en-US', { maximumFractionDigits: 6 });
+  return EXACT.format(n);
 }
 
 /** "just now", "45 s ago", "2 min ago", "3 h ago", "2 d ago": coarse, for event lists (a time in the future reads "just now"). */

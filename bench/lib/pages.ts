@@ -65,7 +65,7 @@ export function initScript(data: RenderData, withApi: boolean, chartWindow = '1h
     const b = window.__bench, at = b.now + k * 100;
     return { type: 'didUpdate', delta: {
       now: at,
-      values: b.seriesIds.map((id, i) => [id, 100 + i + Math.sin(k / 10 + i), 100 + i, at]),
+      values: b.seriesIds.map((id, i) => [i + 1, 100 + i + Math.sin(k / 10 + i), 100 + i, 0]),
       summary: { requestRate: 420 + (k % 17), latencyMs: 40 + (k % 9), errorRatePct: 1.2, connections: 12, pending: 3, subscribers: 9, heapBytes: 41943040 + k * 1024, heapTotalBytes: 67108864, rssBytes: 104857600, cpuPct: 12.5, uptimeSeconds: 1234 + k / 10 },
       points: b.pinned.map((id, i) => ({ id, t: [at], v: [Math.round((100 + i * 10 + 5 * Math.sin(k / 20 + i)) * 100) / 100] })),
     } };

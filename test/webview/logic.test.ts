@@ -5,6 +5,7 @@ import { ALL_SECTIONS, initialState, markClean, reduce, touch } from '../../webv
 import { DEFAULT_PREFS, parsePrefs, togglePinned } from '../../webview/prefs';
 import { agoText, safeText } from '../../webview/text';
 import { align, HistoryStore, sumLines, toRate, trimBuffer } from '../../webview/chartData';
+import { sameSeriesShape } from '../../webview/seriesShape';
 import { globMatch, levelOf, ruleForRole, ruleForSeries } from '../../webview/rules';
 import { contentSecurityPolicy, escapeHtml, makeNonce, renderPanelHtml } from '../../src/host/panelHtml';
 import { NOW, rule, rules, series, snapshot } from './fixtures/snapshot';
@@ -123,8 +124,31 @@ describe('chart data', () => {
     assert.deepEqual(buf.t, [3000, 4000]);
     const a = { t: [1000, 3000], v: [1, 3] };
     const b = { t: [2000, 3000], v: [10, 30] };
-    assert.deepEqual(align([a, b]), [[1, 2, 3], [1, null, 3], [null, 10, 30]]);
-    assert.deepEqual(sumLines([a, b]), [[1, 2, 3], [1, 11, 33]]);
+    assert.deepEqual(align([a, b]), [[1000, 2000, 3000], [1, null, 3], [null, 10, 30]]);
+    assert.deepEqual(sumLines([a, b]), [[1000, 2000, 3000], [1, 11, 33]]);
+  });
+  it('merges lines of different lengths in time order, and hands one line over as is', () => {
+    const a = { t: [1000, 4000, 5000], v: [1, 4, 5] as (number | null)[] };
+    const b = { t: [2000, 4000], v: [20, null] as (number | null)[] };
+    const c = { t: [], v: [] };
+    assert.deepEqual(align([a, b, c]), [[1000, 2000, 4000, 5000], [1, null, 4, 5], [null, 20, null, null], [null, null, null, null]]);
+    const [x, y] = align([a]);
+    assert.equal(x, a.t, 'no copy of a single line');
+    assert.equal(y, a.v);
+    assert.deepEqual(align([]), [[]]);
+  });
+  it('tells value-only series updates from changed descriptions', () => {
+    const s0 = reduce(initialState, { type: 'didSnapshot', snapshot: snapshot() }, NOW);
+    const latency = s0.series.get('api:http.latency');
+    assert.ok(latency);
+    const s1 = reduce(s0, { type: 'didUpdate', delta: { now: NOW + 100, values: [[latency.handle, 5, null, 0]] } }, NOW + 100);
+    assert.notEqual(s1.series, s0.series);
+    assert.equal(sameSeriesShape(s0.series, s1.series), true);
+    const s2 = reduce(s1, { type: 'didUpdate', delta: { now: NOW + 200, series: [{ ...latency, unit: 'seconds' }] } }, NOW + 200);
+    assert.equal(sameSeriesShape(s1.series, s2.series), false);
+    const s3 = reduce(s1, { type: 'didUpdate', delta: { now: NOW + 200, removedSeries: ['api:http.latency'] } }, NOW + 200);
+    assert.equal(sameSeriesShape(s1.series, s3.series), false);
+    assert.equal(sameSeriesShape(null, s1.series), false);
   });
 });
 
