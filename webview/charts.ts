@@ -2,7 +2,7 @@
 // threshold lines from the matching rule, a crosshair legend, live points appended as they arrive.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { AnnotationView, HostMessage, RuleView, SeriesView, ValueMode, WindowId } from '../src/protocol';
+import type { AnnotationView, HostMessage, PointsView, RuleView, SeriesValue, SeriesView, ValueMode, WindowId } from '../src/protocol';
 import type { Unit } from '../src/core/model';
 import { WINDOWS } from '../src/protocol';
 import type { Aligned, Buffer } from './chartData';
@@ -85,6 +85,8 @@ export interface Charts {
   render(state: PanelState, prefs: Prefs): boolean;
   loadHistory(msg: LoadHistory): boolean;
   appendPoints(points: NonNullable<Extract<HostMessage, { type: 'didUpdate' }>['delta']['points']>, hostNow: number): boolean;
+  /** Live points of the charted series, taken from a delta's value updates (the host sends no separate points). */
+  appendValues(values: readonly SeriesValue[], state: PanelState): boolean;
   /** Rebuilds every plot with the new colours at the next render. */
   themeChanged(): void;
   /** The dev-loop annotations to mark on every chart (oldest first). */
@@ -454,6 +456,20 @@ export function createCharts(api: VsCodeApi, updatePrefs: (f: (p: Prefs) => Pref
       if (!store.load(msg.requestId, msg.series)) return false;
       for (const v of views.values()) markDirty(v);
       return true;
+    },
+    appendValues(values, state) {
+      const req = store.request;
+      if (!req || req.ids.length === 0 || values.length === 0) return false;
+      const watched = new Set(req.ids);
+      const byHandle = new Map<number, string>();
+      for (const s of state.series.values()) if (watched.has(s.id)) byHandle.set(s.handle, s.id);
+      const points: PointsView[] = [];
+      for (const [handle, value, raw, ageMs] of values) {
+        const id = byHandle.get(handle);
+        if (id === undefined) continue;
+        points.push({ id, t: [state.hostNow - ageMs], v: [req.mode === 'raw' ? (raw ?? value) : value] });
+      }
+      return points.length > 0 && this.appendPoints(points, state.hostNow);
     },
     appendPoints(points, hostNow) {
       const changed = store.append(points);

@@ -161,6 +161,7 @@ function receive(msg: HostMessage): void {
     case 'didUpdate':
       state = reduce(state, msg, Date.now());
       if (msg.delta.points && state.loaded && charts.appendPoints(clean.points(msg.delta.points), state.hostNow)) chartsDirty = true;
+      if (msg.delta.values && state.loaded && charts.appendValues(clean.values(msg.delta.values), state)) chartsDirty = true;
       break;
     case 'didLoadHistory':
       if (charts.loadHistory({ ...msg, series: clean.points(msg.series) })) chartsDirty = true;

@@ -83,10 +83,6 @@ export function topicRows(series: readonly SeriesInfo[]): TopicRow[] {
   return out;
 }
 
-interface Watch {
-  readonly mode: ValueMode;
-  sentUntil: number;
-}
 
 export class PanelFeed {
   private dirtySeries = new Set<string>();
@@ -99,7 +95,6 @@ export class PanelFeed {
   private lastSummary = '';
   private lastEndpoints = '';
   private lastTopics = '';
-  private readonly watched = new Map<string, Watch>();
   /** Ids the webview knows, so a full list can say which ones went away. */
   private sent = new Set<string>();
   private readonly handles = new Map<string, number>();
@@ -268,8 +263,6 @@ export class PanelFeed {
         this.lastTopics = topicsKey;
         d.topics = topics;
       }
-      const points = this.livePoints(now);
-      if (points.length > 0) d.points = points;
     }
     if (this.dirtySources) d.sources = this.sourceViews();
     if (this.dirtyAlerts) d.alerts = this.pipeline.alerts.views(now);
@@ -294,28 +287,20 @@ export class PanelFeed {
     this.removed = false;
   }
 
-  /** Answers a history request and makes those series the watched ones for live points. */
+  /**
+   * Answers a history request. Live points then come from the value updates of those series: the
+   * webview appends them itself, so no point is sent twice.
+   */
   history(ids: readonly string[], window: WindowId, mode: ValueMode, now: number): PointsView[] {
-    this.watched.clear();
     const from = now - WINDOWS[window];
     const out: PointsView[] = [];
     for (const id of ids) {
       if (!this.pipeline.store.get(id)) continue;
       const { t, v } = this.pipeline.store.points(id, from, now, mode, MAX_POINTS);
       out.push({ id, t, v });
-      this.watched.set(id, { mode, sentUntil: now });
     }
     return out;
   }
 
-  private livePoints(now: number): PointsView[] {
-    const out: PointsView[] = [];
-    for (const [id, w] of this.watched) {
-      if (!this.dirtySeries.has(id)) continue;
-      const { t, v } = this.pipeline.store.points(id, w.sentUntil + 1, now, w.mode);
-      if (t.length > 0) out.push({ id, t, v });
-      w.sentUntil = now;
-    }
-    return out;
-  }
+
 }

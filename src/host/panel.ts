@@ -11,8 +11,8 @@ import type { PanelActions } from './panelController';
 import { PanelController } from './panelController';
 import { makeNonce, renderPanelHtml } from './panelHtml';
 
-/** Posts to the webview at most this often, whatever the input rate. */
-export const MIN_POST_INTERVAL_MS = 100;
+/** Posts to the webview at most this often (8 a second), whatever the input rate. */
+export const MIN_POST_INTERVAL_MS = 125;
 
 export interface PanelDeps {
   readonly extensionUri: vscode.Uri;

@@ -102,18 +102,20 @@ test('the panel feed sends a snapshot, then only what changed, compactly', () =>
   assert.ok(cleared?.removedSeries && cleared.removedSeries.length === snap.series.length);
 });
 
-test('history requests return points and make those series watched for live points', () => {
+test('history requests return points; live points then travel as value updates only', () => {
   const { p } = make();
   const feed = new PanelFeed(p, () => []);
   p.onDidChange((c) => feed.note(c));
   for (let i = 1; i <= 5; i++) p.handle('api', bun(i * 1000, i * 10, 50e6 + i), i * 1000);
   const heap = p.store.list().find((s) => s.name === 'memory.heapUsed');
   assert.ok(heap);
-  feed.snapshot(5000);
+  const snap = feed.snapshot(5000);
   const points = feed.history([heap.id, 'unknown|x'], '5m', 'raw', 5000);
   assert.equal(points.length, 1);
   assert.deepEqual(points[0]?.v, [50e6 + 1, 50e6 + 2, 50e6 + 3, 50e6 + 4, 50e6 + 5]);
   p.handle('api', bun(6000, 60, 50e6 + 6), 6000);
   const d = feed.delta(6000);
-  assert.deepEqual(d?.points?.[0]?.v, [50e6 + 6]);
+  assert.equal(d?.points, undefined);
+  const handle = snap.series.find((s) => s.id === heap.id)?.handle;
+  assert.deepEqual(d?.values?.find(([h]) => h === handle), [handle, 50e6 + 6, null, 0]);
 });

@@ -62,7 +62,7 @@ describe('live charts', () => {
     let lastValue = 0;
     for (let n = 1; n <= 10; n++) {
       const msg = delta(n, PINNED);
-      lastValue = msg.type === 'didUpdate' ? (msg.delta.points?.[0]?.v[0] ?? 0) : 0;
+      lastValue = msg.type === 'didUpdate' ? (msg.delta.values?.[0]?.[1] ?? 0) : 0;
       await p.page.evaluate(`window.postMessage(${JSON.stringify(msg)}, '*')`);
     }
     await p.settle();
