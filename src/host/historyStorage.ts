@@ -30,9 +30,15 @@ export const KEYS = {
   annotations: 'pulse.annotations',
   disabled: 'pulse.disabledSources',
   confirmed: 'pulse.confirmedRemoteUrls',
+  decisionsAt: 'pulse.decisionsSavedAt',
 } as const;
 
 export const SAVE_INTERVAL_MS = 5000;
+/**
+ * Alert decisions and threshold overrides are also kept in a file next to the raw history: a window
+ * reloaded right after a click may not have flushed its workspace state yet, the file is written at once.
+ */
+export const DECISIONS_FILE = 'decisions.json';
 /**
  * The downsampled tier changes on every save while data flows, and VS Code rewrites the whole
  * workspace-state object on each update; restore rebuilds recent buckets from the raw file anyway.
@@ -96,6 +102,7 @@ export class HistoryStorage implements Disposable {
   /** The next save rewrites the log: merging its intact segments, or from this window's store alone. */
   private rewrite: Rewrite | undefined;
   private lastCompact = -Infinity;
+  private tmpCounter = 0;
   /** JSON of what each state key holds, so unchanged values are not written again. */
   private readonly stateJson = new Map<string, string>();
   /** Bytes written by the last save (for the log and the persistence benchmark). */
@@ -136,10 +143,14 @@ export class HistoryStorage implements Disposable {
       this.rewrite = 'fresh';
     }
     for (const key of [KEYS.history, KEYS.alerts, KEYS.overrides, KEYS.annotations]) this.stateJson.set(key, JSON.stringify(state.get(key)) ?? '');
-    const alerts = AlertBook.restore(state.get(KEYS.alerts), this.now);
+    let decisions: { alerts: unknown; overrides: unknown } = { alerts: state.get(KEYS.alerts), overrides: state.get(KEYS.overrides) };
+    const fromFile = await this.readDecisions(problems);
+    const stateAt = state.get(KEYS.decisionsAt);
+    if (fromFile && fromFile.savedAt > (typeof stateAt === 'number' ? stateAt : -Infinity)) decisions = fromFile;
+    const alerts = AlertBook.restore(decisions.alerts, this.now);
     problems.push(...alerts.problems.map((p) => `Saved alerts: ${p}`));
     pipeline.restoreAlerts(alerts.book);
-    const overrides = parseOverrides(state.get(KEYS.overrides));
+    const overrides = parseOverrides(decisions.overrides);
     problems.push(...overrides.problems.map((p) => `Saved threshold overrides: ${p}`));
     pipeline.setOverrides(overrides.overrides);
     if (this.deps.annotations) {
@@ -167,10 +178,51 @@ export class HistoryStorage implements Disposable {
    */
   async saveDecisions(): Promise<void> {
     try {
-      await this.update(KEYS.alerts, this.deps.pipeline.alerts.serialize());
-      await this.update(KEYS.overrides, Object.fromEntries(this.deps.pipeline.overridesSnapshot()));
+      const alerts = this.deps.pipeline.alerts.serialize();
+      const overrides = Object.fromEntries(this.deps.pipeline.overridesSnapshot());
+      const savedAt = this.now;
+      await this.writeDecisionsFile({ version: 1, savedAt, alerts, overrides });
+      await this.update(KEYS.alerts, alerts);
+      await this.update(KEYS.overrides, overrides);
+      await this.deps.state.update(KEYS.decisionsAt, savedAt);
     } catch (e) {
       this.deps.log.error(`Could not save alert and threshold decisions: ${String(e)}`);
+    }
+  }
+
+  private async writeDecisionsFile(content: { version: 1; savedAt: number; alerts: unknown; overrides: unknown }): Promise<void> {
+    const folder = this.deps.folder;
+    if (!folder) return;
+    await mkdir(folder, { recursive: true });
+    const file = join(folder, DECISIONS_FILE);
+    const tmp = `${file}.${process.pid}.${++this.tmpCounter}.tmp`;
+    await writeFile(tmp, JSON.stringify(content));
+    await rename(tmp, file);
+  }
+
+  private async readDecisions(problems: string[]): Promise<{ savedAt: number; alerts: unknown; overrides: unknown } | undefined> {
+    if (!this.deps.folder) return undefined;
+    let text: string;
+    try {
+      const file = join(this.deps.folder, DECISIONS_FILE);
+      if ((await stat(file)).size > 4 * 1024 * 1024) {
+        problems.push('Saved alert decisions file is over 4 MB; ignored');
+        return undefined;
+      }
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`Could not read saved alert decisions: ${String(e)}`);
+      return undefined;
+    }
+    try {
+      const value: unknown = JSON.parse(text);
+      if (typeof value !== 'object' || value === null || (value as { version?: unknown }).version !== 1) throw new Error('unknown version');
+      const v = value as { savedAt?: unknown; alerts?: unknown; overrides?: unknown };
+      if (typeof v.savedAt !== 'number') throw new Error('no save time');
+      return { savedAt: v.savedAt, alerts: v.alerts, overrides: v.overrides };
+    } catch (e) {
+      problems.push(`Saved alert decisions file is corrupt and was ignored: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
     }
   }
 
@@ -200,8 +252,14 @@ export class HistoryStorage implements Disposable {
     const { pipeline, log } = this.deps;
     try {
       const compact = withCompact ? await this.update(KEYS.history, encodeCompact(pipeline.store, COMPACT_BUDGET_BYTES)) : 0;
-      await this.update(KEYS.alerts, pipeline.alerts.serialize());
-      await this.update(KEYS.overrides, Object.fromEntries(pipeline.overridesSnapshot()));
+      const alerts = pipeline.alerts.serialize();
+      const overrides = Object.fromEntries(pipeline.overridesSnapshot());
+      const decided = (await this.update(KEYS.alerts, alerts)) + (await this.update(KEYS.overrides, overrides));
+      if (decided > 0) {
+        const savedAt = this.now;
+        await this.writeDecisionsFile({ version: 1, savedAt, alerts, overrides });
+        await this.deps.state.update(KEYS.decisionsAt, savedAt);
+      }
       if (this.deps.annotations) await this.update(KEYS.annotations, this.deps.annotations.serialize());
       const raw = this.deps.folder ? await this.writeRaw(this.deps.folder) : { raw: 0, rewritten: 0 };
       this.lastWrite = { compact, ...raw };

@@ -311,3 +311,33 @@ describe('HistoryStorage: user decisions', () => {
     assert.equal(w.state.get(KEYS.history), undefined, 'the history itself waits for its timer');
   });
 });
+
+describe('HistoryStorage: decisions survive a reload whose workspace state was not flushed', () => {
+  let folder = '';
+  beforeEach(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'pulse-decisions-'));
+  });
+  afterEach(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('the decisions file, newer than the workspace state, is what a reload restores', async () => {
+    const w = openWindow(folder, 'a', 0);
+    w.pipeline.setThresholdSettings([{ id: 'conn', metric: 'x.conn', warning: 10, critical: 20, for: 0 }], false);
+    const before = new MemoryState();
+    for (const [k, v] of w.state.map) before.map.set(k, v);
+    assert.equal(w.pipeline.setOverride('conn', { warning: 15 }), undefined);
+    w.clock.t += 1000;
+    await w.storage.saveDecisions();
+    // The reloaded window sees the workspace state as it was before the click (not flushed in time).
+    const reloaded = openWindow(folder, 'a', 0, { state: before, clock: w.clock });
+    reloaded.pipeline.setThresholdSettings([{ id: 'conn', metric: 'x.conn', warning: 10, critical: 20, for: 0 }], false);
+    const problems = await reloaded.storage.load();
+    assert.deepEqual(problems, []);
+    assert.deepEqual(Object.fromEntries(reloaded.pipeline.overridesSnapshot()), { conn: { warning: 15 } });
+    await writeFile(join(folder, 'decisions.json'), '{"version":1,"savedAt":');
+    const third = openWindow(folder, 'a', 0, { state: before, clock: w.clock });
+    const p3 = await third.storage.load();
+    assert.ok(p3.some((p) => p.includes('decisions file is corrupt')), p3.join('\n'));
+  });
+});
