@@ -124,6 +124,7 @@ export class AnnotationWatcher<U extends UriLike> implements Disposable {
   private onSave(uri: U): void {
     if (this.api.workspace.getWorkspaceFolder(uri) === undefined) return; // user settings, files outside the workspace
     if (/(^|\/)\.git\//.test(uri.path)) return; // COMMIT_EDITMSG and friends
+    if (/(^|\/)\.vscode\//.test(uri.path)) return; // settings edits (also Pulse's own) are not code changes
     this.add({ kind: 'save', label: `Saved ${this.api.workspace.asRelativePath(uri)}` });
   }
 

@@ -27,7 +27,7 @@ export interface GoToHandlerApi<U, R> {
     asRelativePath(pathOrUri: U, includeWorkspaceFolder?: boolean): string;
   };
   readonly window: {
-    showTextDocument(uri: U, options?: { readonly selection?: R; readonly preview?: boolean }): PromiseLike<unknown>;
+    showTextDocument(uri: U, options?: { readonly selection?: R; readonly preview?: boolean; readonly viewColumn?: number }): PromiseLike<unknown>;
     showQuickPick<T extends PickItem>(items: readonly T[], options?: PickOptions): PromiseLike<T | undefined>;
     showInformationMessage(message: string): PromiseLike<unknown>;
   };
@@ -70,7 +70,8 @@ export async function goToHandler<U, R>(api: GoToHandlerApi<U, R>, target: Route
   }
   if (choice === undefined) return 'cancelled';
   const { line, column } = choice.match;
-  await api.window.showTextDocument(choice.file, { selection: new api.Range(line, column, line, column), preview: true });
+  // The first editor group: the metrics panel usually sits beside it and stays visible.
+  await api.window.showTextDocument(choice.file, { selection: new api.Range(line, column, line, column), preview: true, viewColumn: 1 });
   return 'opened';
 }
 

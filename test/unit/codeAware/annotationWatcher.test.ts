@@ -47,12 +47,13 @@ function setup(options: { git?: 'none' | 'active' | 'inactive'; repositories?: F
 }
 
 describe('AnnotationWatcher', () => {
-  it('records workspace saves with the relative path, not files outside or in .git', async () => {
+  it('records workspace saves with the relative path, not files outside, in .git or in .vscode', async () => {
     const { log, watcher, saved } = setup();
     await watcher.ready;
     saved.fire({ uri: uri('/ws/src/server.ts') });
     saved.fire({ uri: uri('/home/me/.config/Code/User/settings.json') });
     saved.fire({ uri: uri('/ws/.git/COMMIT_EDITMSG') });
+    saved.fire({ uri: uri('/ws/.vscode/settings.json') });
     assert.deepEqual(log.list().map((a) => [a.kind, a.label]), [['save', 'Saved src/server.ts']]);
     assert.equal(log.list()[0]?.at, 6_000);
   });

@@ -1,0 +1,368 @@
+// Issue 5: every "Pulse: …" command is in the palette and runs, in a sensible scenario, without an
+// error notification. The status bar is checked against what the reference server sent.
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { repoRoot } from './helpers/env';
+import { editSettingsJson, outputChannel, runCommand, shot, waitFor, waitForOutput } from './helpers/workbench';
+import {
+  Rig, ServerSampler, activeTabTitle, clearToasts, closeBottomPanel, closeModalEditor, countInPanel, cursorLineText, errorToasts,
+  fillQuickInput, panel, pickQuickItem, pulseStatus, quickInputText, quickItems, severityOf, tidyLayout, waitForGaugeMatchingServer,
+  waitForHandlerOpened, waitForPulseStatus, waitForQuickInput, waitForSourceState, waitForStatusMatchingServer, waitForStatusSeverity, waitForToast,
+} from './helpers/pulse';
+
+interface Contributed {
+  command: string;
+  title: string;
+  category?: string;
+}
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { commands: Contributed[] } };
+const COMMANDS = manifest.contributes.commands;
+
+const TOKEN = `e2e-token-${Math.random().toString(36).slice(2)}`;
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+}
+
+async function paletteOffers(page: Page, title: string): Promise<boolean> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const row = page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: exact }).first();
+  const found = await row.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+  await page.keyboard.press('Escape');
+  return found;
+}
+
+async function seriesRows(page: Page): Promise<number> {
+  return countInPanel(page, 'table[data-table=series] tr[data-series-id]');
+}
+
+async function firingCount(page: Page): Promise<number> {
+  return countInPanel(page, '.alert[data-state="firing"]');
+}
+
+async function firingTexts(page: Page): Promise<string[]> {
+  const frame = await panel(page, '.alerts');
+  return (await frame.locator('.alert[data-state="firing"]').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+}
+
+/** Waits until the panel lists the same firing alerts on a few polls in a row, and returns them. */
+async function settledFiring(page: Page): Promise<string[]> {
+  let last = '';
+  let same = 0;
+  return waitFor('the firing alerts to settle', async () => {
+    const now = await firingTexts(page);
+    const key = now.map((t) => t.replace(/since .*? ago|since just now/, '')).sort().join('\n');
+    same = key === last && now.length > 0 ? same + 1 : 0;
+    last = key;
+    return same >= 8 ? now : undefined;
+  }, 45_000);
+}
+
+describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
+  const rig = new Rig();
+  const sampler = new ServerSampler(() => rig.dev);
+
+  before(async () => {
+    await rig.install();
+  }, { timeout: 12 * 60_000 });
+
+  before(async () => {
+    await rig.start({ sources: (port, defaults) => defaults(port).filter((s) => s.name === 'bun') });
+    sampler.start();
+    await rig.dev.control('connections', { count: 4 });
+    await tidyLayout(rig.page);
+  }, { timeout: 4 * 60_000 });
+
+  afterEach(async () => {
+    // Whatever a test did, no command may have failed with an error notification.
+    const errors = await errorToasts(rig.page);
+    if (errors.length > 0) await shot(rig.page, 'commands-error-notification');
+    assert.deepEqual(errors, [], 'error notifications');
+    await clearToasts(rig.page);
+  });
+
+  after(async () => {
+    sampler.stop();
+    await rig.stop('commands');
+  });
+
+  it('lists every contributed command in the palette as "Pulse: <title>"', async () => {
+    assert.ok(COMMANDS.length >= 15);
+    const missing: string[] = [];
+    for (const c of COMMANDS) {
+      assert.equal(c.category, 'Pulse', `${c.command} is in the Pulse category`);
+      if (!(await paletteOffers(rig.page, `Pulse: ${c.title}`))) missing.push(`Pulse: ${c.title}`);
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('Open Metrics Panel: gauges and status bar show what the server sent, in the normal colour', async () => {
+    const { page } = rig;
+    await runCommand(page, 'Pulse: Open Metrics Panel');
+    await waitForSourceState(page, 'bun', 'open');
+    await waitForGaugeMatchingServer(page, sampler, 'connections', { level: 'ok' });
+    await waitForGaugeMatchingServer(page, sampler, 'heap');
+    const status = await waitForStatusMatchingServer(page, sampler);
+    assert.equal(severityOf(status), 'ok');
+    assert.ok(!status.icons.includes('bell-dot'));
+    await shot(page, 'commands-open-panel');
+  });
+
+  it('Show Log: the Pulse output channel shows the connection', async () => {
+    const { page } = rig;
+    await runCommand(page, 'Pulse: Show Log');
+    assert.equal(await outputChannel(page), 'Pulse');
+    const out = await waitForOutput(page, /\[bun\] connected to ws:\/\/127\.0\.0\.1:\d+\/api\/dev\/server-metrics\/live/);
+    assert.match(out, /\[info\] Pulse activated/);
+    await shot(page, 'commands-show-log');
+    await closeBottomPanel(page);
+  });
+
+  it('Disconnect / Connect / Reconnect', async () => {
+    const { page } = rig;
+    await runCommand(page, 'Pulse: Disconnect');
+    await waitForToast(page, 'disconnected "bun"');
+    await waitForSourceState(page, 'bun', 'closed');
+    const off = await waitForPulseStatus(page, 'disconnected', (e) => e.text.includes('disconnected'));
+    assert.ok(off.icons.includes('debug-disconnect'), `icons: ${off.icons.join(',')}`);
+    await shot(page, 'commands-disconnected');
+
+    await runCommand(page, 'Pulse: Connect');
+    await waitForSourceState(page, 'bun', 'open');
+    await waitForStatusMatchingServer(page, sampler);
+
+    await runCommand(page, 'Pulse: Reconnect');
+    await waitForSourceState(page, 'bun', 'open');
+    await waitForStatusMatchingServer(page, sampler);
+  });
+
+  it('Set Source Token…: the server accepts the token; it is in neither settings nor the log', async (t) => {
+    const { page } = rig;
+    assert.ok(rig.profile);
+    await rig.dev.control('unauthorized', { token: TOKEN });
+    t.after(() => rig.dev.control('unauthorized', { off: true }).then(() => undefined));
+    await runCommand(page, 'Pulse: Reconnect');
+    await waitFor('the source to be refused', async () => {
+      const s = await panel(page, 'li.source').then((f) => f.locator('li.source').first().getAttribute('data-state'));
+      return s === 'reconnecting' || s === 'failed' ? s : undefined;
+    }, 30_000);
+    await runCommand(page, 'Pulse: Set Source Token…');
+    await waitForQuickInput(page, 'Token for "bun"');
+    await fillQuickInput(page, TOKEN);
+    await shot(page, 'commands-set-token');
+    await page.keyboard.press('Enter');
+    await waitForToast(page, 'token for "bun" saved');
+    await waitForSourceState(page, 'bun', 'open', 60_000);
+    await waitForStatusMatchingServer(page, sampler);
+
+    for (const file of [rig.profile.workspaceSettingsFile, rig.profile.userSettingsFile]) {
+      assert.ok(!readFileSync(file, 'utf8').includes(TOKEN), `token written to ${file}`);
+    }
+    await runCommand(page, 'Pulse: Show Log');
+    const out = await waitForOutput(page, 'token updated');
+    assert.ok(!out.includes(TOKEN), 'token in the Pulse output channel');
+    const logs = filesUnder(join(rig.profile.userDataDir, 'logs')).filter((f) => readFileSync(f, 'utf8').includes(TOKEN));
+    assert.deepEqual(logs, [], 'token in log files');
+    await closeBottomPanel(page);
+  });
+
+  it('Add Source…: probes a Go-style /stats URL, saves it to the workspace, the panel lists it', async () => {
+    const { page } = rig;
+    assert.ok(rig.profile);
+    const url = rig.dev.url('/stats');
+    await runCommand(page, 'Pulse: Add Source…');
+    await waitForQuickInput(page, 'Add Pulse Source (1/3)');
+    await fillQuickInput(page, url);
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'Add Pulse Source (2/3)');
+    const prompt = await quickInputText(page);
+    assert.match(prompt, /Detected http-json with go-stats format/);
+    await fillQuickInput(page, 'go-stats');
+    await shot(page, 'commands-add-source-name');
+    await page.keyboard.press('Enter');
+    await waitForQuickInput(page, 'Add Pulse Source (3/3)');
+    await pickQuickItem(page, 'Workspace settings');
+    await waitForToast(page, 'added source "go-stats"');
+    const settings = JSON.parse(readFileSync(rig.profile.workspaceSettingsFile, 'utf8')) as { 'pulse.sources': { name: string; url: string; kind: string; format?: string }[] };
+    const added = settings['pulse.sources'].find((s) => s.name === 'go-stats');
+    assert.deepEqual(added && { url: added.url, kind: added.kind, format: added.format }, { url, kind: 'http-json', format: 'go-stats' });
+    await waitForSourceState(page, 'go-stats', 'open', 60_000);
+    await shot(page, 'commands-add-source-listed');
+  });
+
+  it('Switch or Toggle Sources…: unticking a source disconnects it, ticking connects it', async () => {
+    const { page } = rig;
+    await runCommand(page, 'Pulse: Switch or Toggle Sources…');
+    await waitForQuickInput(page, 'which sources are connected');
+    const items = await quickItems(page);
+    assert.equal(items.length, 2, items.join(' | '));
+    assert.ok(items.some((i) => i.startsWith('bun')) && items.some((i) => i.startsWith('go-stats')), items.join(' | '));
+    await pickQuickItem(page, 'go-stats');
+    await shot(page, 'commands-toggle-sources');
+    await page.keyboard.press('Enter');
+    await waitForSourceState(page, 'go-stats', 'closed');
+    await waitForSourceState(page, 'bun', 'open');
+
+    await runCommand(page, 'Pulse: Switch or Toggle Sources…');
+    await waitForQuickInput(page, 'which sources are connected');
+    await pickQuickItem(page, 'go-stats');
+    await page.keyboard.press('Enter');
+    await waitForSourceState(page, 'go-stats', 'open', 60_000);
+    await waitForSourceState(page, 'bun', 'open');
+  });
+
+  it('Clear History…: after the confirmation the series table empties, then refills', async () => {
+    const { page } = rig;
+    await waitFor('series in the table', async () => ((await seriesRows(page)) > 0 ? true : undefined));
+    // Sources paused so the emptied table is not refilled before it can be seen.
+    await runCommand(page, 'Pulse: Disconnect');
+    await waitForQuickInput(page, 'Disconnect which source?');
+    await pickQuickItem(page, 'All sources');
+    await waitForSourceState(page, 'bun', 'closed');
+    await waitForSourceState(page, 'go-stats', 'closed');
+
+    await runCommand(page, 'Pulse: Clear History…');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await dialog.innerText(), /Clear all Pulse history for this workspace\?/);
+    await shot(page, 'commands-clear-history-confirm');
+    await dialog.locator('.monaco-button', { hasText: 'Clear History' }).first().click();
+    await waitForToast(page, 'history cleared');
+    await waitFor('the series table to be empty', async () => ((await seriesRows(page)) === 0 ? true : undefined));
+    await shot(page, 'commands-history-cleared');
+
+    await runCommand(page, 'Pulse: Connect');
+    await waitForQuickInput(page, 'Connect which source?');
+    await pickQuickItem(page, 'All sources');
+    await waitForSourceState(page, 'bun', 'open', 60_000);
+    await waitFor('the series table to refill', async () => ((await seriesRows(page)) > 5 ? true : undefined), 30_000);
+  });
+
+  it('Export History…: CSV through the save dialog, written in the workspace', async () => {
+    const { page } = rig;
+    assert.ok(rig.profile);
+    const target = join(rig.profile.workspace, 'pulse-export.csv');
+    await runCommand(page, 'Pulse: Export History…');
+    await waitForQuickInput(page, 'Export Pulse history as');
+    await pickQuickItem(page, 'CSV');
+    // code-server's save dialog is a quick input with a path box.
+    await waitForQuickInput(page, 'Export Pulse History');
+    await fillQuickInput(page, target);
+    await shot(page, 'commands-export-save-dialog');
+    await page.keyboard.press('Enter');
+    await waitForToast(page, /exported \d+ series to pulse-export\.csv/);
+    await waitFor('the exported file', async () => (existsSync(target) ? true : undefined), 15_000);
+    const lines = readFileSync(target, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'source,series,kind,unit,time_iso,time_ms,value');
+    assert.ok(lines.length > 10, `rows: ${lines.length}`);
+    assert.ok(lines.some((l) => l.includes('"memory.heapUsed"')), 'the heap series is exported');
+    const row = lines.find((l) => l.includes('"memory.heapUsed"')) ?? '';
+    assert.match(row, /,\d{4}-\d\d-\d\dT[\d:.]+Z,\d+,\d+(\.\d+)?$/);
+  });
+
+  it('Dismiss All Alerts and Snooze Alerts… silence firing alerts (panel and status bar)', async (t) => {
+    const { page } = rig;
+    assert.ok(rig.profile);
+    editSettingsJson(rig.profile.workspaceSettingsFile, {
+      'pulse.thresholds': [{ id: 'connections', metric: 'role:connections', warning: 5, critical: 100000, for: 0 }],
+    });
+    await rig.dev.control('connections', { count: 10 });
+    t.after(() => rig.dev.control('connections', { off: true }).then(() => undefined));
+    // Both sources report connections (bun's WebSocket count and go-stats' active_connections).
+    t.diagnostic(`firing before Dismiss All: ${(await settledFiring(page)).join(' | ')}`);
+    const firing = await waitForStatusSeverity(page, 'warning');
+    assert.ok(firing.icons.includes('bell-dot'));
+    await shot(page, 'commands-alerts-firing');
+
+    await runCommand(page, 'Pulse: Dismiss All Alerts');
+    await waitForToast(page, /dismissed \d+ alerts?/);
+    await waitForStatusSeverity(page, 'ok');
+    await waitFor('no firing alert in the panel', async () => ((await firingCount(page)) === 0 ? true : undefined)).catch(async (e: unknown) => {
+      await shot(page, 'commands-FAILED-dismiss-all');
+      throw new Error(`${(e as Error).message}: still firing: ${(await firingTexts(page)).join(' | ')}`, { cause: e });
+    });
+
+    // A new episode: back below the clear level, then past warning again.
+    await rig.dev.control('connections', { count: 0 });
+    await waitForPulseStatus(page, 'connections back to 0', (e) => /(^|\s)0 conn/.test(e.text));
+    await rig.dev.control('connections', { count: 10 });
+    await waitForStatusSeverity(page, 'warning');
+    await waitFor('a firing alert in the panel', async () => ((await firingCount(page)) > 0 ? true : undefined), 45_000);
+
+    await runCommand(page, 'Pulse: Snooze Alerts…');
+    await waitForQuickInput(page, 'Snooze Pulse alerts for');
+    await pickQuickItem(page, '15 minutes');
+    await waitForToast(page, 'alerts snoozed (15 minutes)');
+    const quiet = await waitForStatusSeverity(page, 'ok');
+    assert.ok(!quiet.icons.includes('bell-dot'));
+    const frame = await panel(page, '.alert');
+    await frame.locator('.alert .alert-status', { hasText: /snoozed until/ }).first().waitFor({ timeout: 15_000 });
+    await shot(page, 'commands-alerts-snoozed');
+  });
+
+  it('Open Threshold Settings: the Settings editor filtered to Pulse\'s thresholds', async () => {
+    const { page } = rig;
+    await runCommand(page, 'Pulse: Open Threshold Settings');
+    const item = page.locator('.settings-editor .setting-item-contents').filter({ hasText: 'Threshold rules, added to' }).first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await item.innerText(), /Pulse: Thresholds/);
+    const query = await page.locator('.settings-editor .settings-header .monaco-editor .view-lines').first().innerText();
+    assert.match(query.replace(/\u00a0/g, ' '), /pulse\.thresholds/);
+    await shot(page, 'commands-threshold-settings');
+    await closeModalEditor(page);
+  });
+
+  it('Compare Since Last Save: after saving server.ts it answers (quick pick or "not enough data yet")', async () => {
+    const { page } = rig;
+    await runCommand(page, 'Go to File...');
+    await fillQuickInput(page, 'server.ts');
+    await pickQuickItem(page, 'server.ts');
+    await waitFor('server.ts to be the active editor', async () => ((await activeTabTitle(page)) === 'server.ts' ? true : undefined));
+    await page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n// touched by the commands e2e test\n');
+    await page.keyboard.press('Control+S');
+    await waitFor('the save to finish', async () => ((await page.locator('.part.editor .tab.active.dirty').count()) === 0 ? true : undefined));
+
+    await runCommand(page, 'Pulse: Compare Since Last Save');
+    const answer = await waitFor('an answer', async () => {
+      const toast = (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).find((m) => /last save/.test(m));
+      if (toast) return `toast: ${toast}`;
+      const title = await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '');
+      return /^Since last save: Saved server\.ts/.test(title) ? `pick: ${title}` : undefined;
+    });
+    assert.doesNotMatch(answer, /No file save recorded/, 'the save was recorded');
+    assert.match(answer, /Saved server\.ts|server\.ts/);
+    await shot(page, 'commands-compare-since-last-save');
+    await page.keyboard.press('Escape');
+  });
+
+  it('Go to Handler…: a typed route opens the registration in server.ts', async () => {
+    const { page } = rig;
+    assert.ok(rig.profile);
+    const source = readFileSync(join(rig.profile.workspace, 'server.ts'), 'utf8').split('\n');
+    const line = source.findIndex((l) => l.includes('router.get("/api/orders"')) + 1;
+    assert.ok(line > 0);
+    await runCommand(page, 'Pulse: Go to Handler…');
+    await waitForQuickInput(page, 'Go to the handler of which endpoint?');
+    await pickQuickItem(page, /Type a route/);
+    await waitForQuickInput(page, 'Route');
+    await fillQuickInput(page, 'GET /api/orders');
+    await page.keyboard.press('Enter');
+    // Several registrations may score alike (server.ts and go/main.go): then a pick list.
+    await waitForHandlerOpened(page, 'server.ts', line);
+    const text = await cursorLineText(page);
+    assert.match(text ?? '', /router\.get\("\/api\/orders"/);
+    await shot(page, 'commands-go-to-handler');
+    assert.ok(await pulseStatus(page));
+  });
+});
