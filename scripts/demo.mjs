@@ -104,9 +104,9 @@ async function takeScreenshot(url, folder, file) {
     const row = frame.locator('table[data-table=series] tr[data-series-id]', { hasText: name }).first();
     await row.locator('[data-action=pin]').click({ timeout: 15_000 }).catch(() => console.warn(`Could not pin ${name}`));
   }
-  await frame.evaluate(() => window.scrollTo(0, 0));
+  await frame.evaluate("window.scrollTo(0, 0)");
   await bench.page.waitForTimeout(20_000);
-  await frame.evaluate(() => window.scrollTo(0, 0));
+  await frame.evaluate("window.scrollTo(0, 0)");
   await bench.page.screenshot({ path: file });
   console.log(`Screenshot written to ${file}`);
   const notes = await wb.notifications(bench.page);
