@@ -2,11 +2,9 @@
 // (or the server's `retry:` within bounds) whenever it drops.
 import http from 'node:http';
 import https from 'node:https';
-import { Emitter } from '../core/events';
-import type { SourceConfig, SourceState } from '../core/model';
-import { Backoff, wasHealthy } from './backoff';
 import { displayUrl, errorMessage, formatMiB, headerNames, httpStatusReason, isFatalStatus, isHtml, mediaType, requestHeaders } from './httpGet';
-import type { Received, Transport, TransportDeps } from './transport';
+import type { SourceState } from '../core/model';
+import { StreamTransport, seconds } from './streamTransport';
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
@@ -143,73 +141,16 @@ interface Stream {
   timer?: NodeJS.Timeout;
 }
 
-export class SseSource implements Transport {
-  private readonly stateEmitter = new Emitter<SourceState>();
-  private readonly receiveEmitter = new Emitter<Received>();
-  private readonly warnEmitter = new Emitter<string>();
-  readonly onDidChangeState = this.stateEmitter.event;
-  readonly onDidReceive = this.receiveEmitter.event;
-  readonly onDidWarn = this.warnEmitter.event;
-
-  private current: SourceState = { phase: 'idle' };
+export class SseSource extends StreamTransport {
   private stream: Stream | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   private serverRetryMs: number | undefined;
   private lastEventId: string | undefined;
-  private readonly backoff: Backoff;
-  private readonly now: () => number;
-  private disposed = false;
 
-  constructor(
-    private readonly config: SourceConfig,
-    private readonly deps: TransportDeps,
-  ) {
-    this.backoff = new Backoff(deps.random);
-    this.now = deps.now ?? Date.now;
-  }
-
-  get state(): SourceState {
-    return this.current;
-  }
-
-  start(): void {
-    const phase = this.current.phase;
-    if (this.disposed || (phase !== 'idle' && phase !== 'closed' && phase !== 'failed')) return;
-    this.backoff.reset();
-    this.connect();
-  }
-
-  stop(): void {
-    this.cancelRetry();
+  protected override drop(): void {
     this.dropStream();
-    if (this.current.phase !== 'closed' && this.current.phase !== 'idle') {
-      this.log('info', 'disconnected by the user');
-      this.setState({ phase: 'closed' });
-    }
   }
 
-  reconnect(): void {
-    if (this.disposed) return;
-    this.cancelRetry();
-    this.dropStream();
-    this.backoff.reset();
-    this.connect();
-  }
-
-  send(): boolean {
-    return false;
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.stop();
-    this.disposed = true;
-    this.stateEmitter.dispose();
-    this.receiveEmitter.dispose();
-    this.warnEmitter.dispose();
-  }
-
-  private connect(): void {
+  protected connect(): void {
     const shown = displayUrl(this.config.url);
     let url: URL;
     try {
@@ -232,7 +173,7 @@ export class SseSource implements Transport {
     const connecting: SourceState = { phase: 'connecting', attempt };
     this.setState(connecting);
     // A state listener may have stopped or disposed us.
-    if (this.current !== connecting) return;
+    if (this.state !== connecting) return;
 
     let request: http.ClientRequest;
     try {
@@ -333,25 +274,7 @@ export class SseSource implements Transport {
     const stream = this.stream;
     // Gone already: a warning listener stopped or reconnected us.
     if (!stream) return;
-    const endedAt = this.now();
-    this.dropStream();
-    if (wasHealthy(stream.openedAt, endedAt, stream.received)) this.backoff.reset();
-    const step = this.backoff.next();
-    const delayMs = Math.max(step.delayMs, this.serverRetryMs ?? 0);
-    this.log('info', `${reason}; retrying in ${seconds(delayMs)}`);
-    // Armed before the state is announced, so a listener that calls stop() can cancel it.
-    this.cancelRetry();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.connect();
-    }, delayMs);
-    this.setState({ phase: 'reconnecting', retryAt: endedAt + delayMs, attempt: step.attempt, reason });
-  }
-
-  private fail(reason: string): void {
-    this.cancelRetry();
-    this.log('warn', reason);
-    this.setState({ phase: 'failed', reason });
+    this.retryAfterLoss(reason, stream.openedAt, stream.received, this.serverRetryMs ?? 0);
   }
 
   private dropStream(): void {
@@ -363,25 +286,6 @@ export class SseSource implements Transport {
     stream.request.on('error', () => undefined);
     stream.request.destroy();
   }
-
-  private cancelRetry(): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-  }
-
-  private setState(state: SourceState): void {
-    this.current = state;
-    this.stateEmitter.fire(state);
-  }
-
-  private warn(message: string): void {
-    this.log('warn', message);
-    this.warnEmitter.fire(message);
-  }
-
-  private log(level: 'debug' | 'info' | 'warn', message: string): void {
-    this.deps.log[level](`[${this.config.name}] ${message}`);
-  }
 }
 
 function describeError(error: Error & { code?: string }): string {
@@ -390,6 +294,3 @@ function describeError(error: Error & { code?: string }): string {
   return error.message || 'connection error';
 }
 
-function seconds(ms: number): string {
-  return `${+(ms / 1000).toFixed(1)} s`;
-}

@@ -3,11 +3,9 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { RawData } from 'ws';
-import { Emitter } from '../core/events';
-import type { SourceConfig, SourceState } from '../core/model';
-import { Backoff, wasHealthy } from './backoff';
 import { displayUrl, errorMessage, formatMiB, headerNames, httpStatusReason, isFatalStatus, printable, requestHeaders } from './httpGet';
-import type { Received, Transport, TransportDeps } from './transport';
+import type { SourceState } from '../core/model';
+import { StreamTransport, seconds } from './streamTransport';
 
 const SUBSCRIBE_MESSAGE = JSON.stringify({ type: 'subscribe' });
 /** With `subscribe` unset, a server that stays silent this long after the handshake is asked to subscribe. */
@@ -26,58 +24,10 @@ interface Connection {
 
 const noop = (): void => undefined;
 
-export class WsSource implements Transport {
-  private readonly stateEmitter = new Emitter<SourceState>();
-  private readonly receiveEmitter = new Emitter<Received>();
-  private readonly warnEmitter = new Emitter<string>();
-  readonly onDidChangeState = this.stateEmitter.event;
-  readonly onDidReceive = this.receiveEmitter.event;
-  readonly onDidWarn = this.warnEmitter.event;
-
-  private current: SourceState = { phase: 'idle' };
+export class WsSource extends StreamTransport {
   private connection: Connection | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private readonly backoff: Backoff;
-  private readonly now: () => number;
-  private disposed = false;
 
-  constructor(
-    private readonly config: SourceConfig,
-    private readonly deps: TransportDeps,
-  ) {
-    this.backoff = new Backoff(deps.random);
-    this.now = deps.now ?? Date.now;
-  }
-
-  get state(): SourceState {
-    return this.current;
-  }
-
-  start(): void {
-    const phase = this.current.phase;
-    if (this.disposed || (phase !== 'idle' && phase !== 'closed' && phase !== 'failed')) return;
-    this.backoff.reset();
-    this.connect();
-  }
-
-  stop(): void {
-    this.cancelRetry();
-    this.dropConnection(true);
-    if (this.current.phase !== 'closed' && this.current.phase !== 'idle') {
-      this.log('info', 'disconnected by the user');
-      this.setState({ phase: 'closed' });
-    }
-  }
-
-  reconnect(): void {
-    if (this.disposed) return;
-    this.cancelRetry();
-    this.dropConnection(false);
-    this.backoff.reset();
-    this.connect();
-  }
-
-  send(text: string): boolean {
+  override send(text: string): boolean {
     const socket = this.connection?.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     socket.send(text, (error) => {
@@ -86,16 +36,11 @@ export class WsSource implements Transport {
     return true;
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.stop();
-    this.disposed = true;
-    this.stateEmitter.dispose();
-    this.receiveEmitter.dispose();
-    this.warnEmitter.dispose();
+  protected override drop(graceful: boolean): void {
+    this.dropConnection(graceful);
   }
 
-  private connect(): void {
+  protected connect(): void {
     const shown = displayUrl(this.config.url);
     let url: URL;
     try {
@@ -114,7 +59,7 @@ export class WsSource implements Transport {
     const connecting: SourceState = { phase: 'connecting', attempt };
     this.setState(connecting);
     // A state listener may have stopped or disposed us.
-    if (this.current !== connecting) return;
+    if (this.state !== connecting) return;
 
     let socket: WebSocket;
     try {
@@ -231,25 +176,7 @@ export class WsSource implements Transport {
     const connection = this.connection;
     // Gone already: a warning listener stopped or reconnected us.
     if (!connection) return;
-    const endedAt = this.now();
-    this.dropConnection(false);
-    if (wasHealthy(connection.openedAt, endedAt, connection.received)) this.backoff.reset();
-    const step = this.backoff.next();
-    const retryAt = endedAt + step.delayMs;
-    this.log('info', `${reason}; retrying in ${seconds(step.delayMs)}`);
-    // Armed before the state is announced, so a listener that calls stop() can cancel it.
-    this.cancelRetry();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.connect();
-    }, step.delayMs);
-    this.setState({ phase: 'reconnecting', retryAt, attempt: step.attempt, reason });
-  }
-
-  private fail(reason: string): void {
-    this.cancelRetry();
-    this.log('warn', reason);
-    this.setState({ phase: 'failed', reason });
+    this.retryAfterLoss(reason, connection.openedAt, connection.received);
   }
 
   /** Forget the current socket: no more events from it; closes gracefully (1000) when asked. */
@@ -270,25 +197,6 @@ export class WsSource implements Transport {
     } else if (socket.readyState !== WebSocket.CLOSED) {
       socket.terminate();
     }
-  }
-
-  private cancelRetry(): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-  }
-
-  private setState(state: SourceState): void {
-    this.current = state;
-    this.stateEmitter.fire(state);
-  }
-
-  private warn(message: string): void {
-    this.log('warn', message);
-    this.warnEmitter.fire(message);
-  }
-
-  private log(level: 'debug' | 'info' | 'warn', message: string): void {
-    this.deps.log[level](`[${this.config.name}] ${message}`);
   }
 }
 
@@ -315,6 +223,3 @@ function sanitize(text: string): string {
   return shown.length > 120 ? `${shown.slice(0, 119)}…` : shown;
 }
 
-function seconds(ms: number): string {
-  return `${+(ms / 1000).toFixed(1)} s`;
-}
