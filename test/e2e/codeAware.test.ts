@@ -77,6 +77,8 @@ describe('Code-aware metrics (issue 10)', { timeout: 10 * 60_000 }, () => {
     const frame = await panel(page, 'section[data-section=annotations]');
     const saved = frame.locator('section[data-section=annotations] li.annotation', { hasText: /Saved server\.ts/ }).first();
     await saved.waitFor({ timeout: 30_000 });
+    // Charts out of view skip live redraws (they catch up when scrolled in), so bring it into view.
+    await frame.locator(chartSelector(latencyChart)).scrollIntoViewIfNeeded();
     await waitFor('a marker on the pinned latency chart', async () => {
       const f = await panel(page, chartSelector(latencyChart));
       const n = Number(await f.locator(chartSelector(latencyChart)).getAttribute('data-annotations'));
