@@ -205,7 +205,10 @@ export interface PanelDelta {
   readonly configProblems?: readonly string[];
   /** New annotations since the last post (upserted by id). */
   readonly annotations?: readonly AnnotationView[];
-  /** New points for the series the webview watches (those of its last requestHistory). */
+  /**
+   * Extra points for charted series. The extension sends live points as `values` (the webview appends
+   * them to charted series itself); a sender may add points here, e.g. several per series per post.
+   */
   readonly points?: readonly PointsView[];
 }
 
