@@ -2,45 +2,25 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger, SourceConfig, SourceKind, SourceState } from '../../../src/core/model';
-import { createTransport } from '../../../src/sources/transport';
+import type { Logger, SourceKind } from '../../../src/core/model';
 import type { Received, Transport, TransportDeps } from '../../../src/sources/transport';
+import { sleep, until, watchTransport } from '../../helpers/transports';
+import type { Watched } from '../../helpers/transports';
 import { startDevServer } from '../../helpers/devserver';
 import type { DevServer } from '../../helpers/devserver';
 
 const noop = (): void => undefined;
 const log: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
-interface Watched {
-  readonly transport: Transport;
-  readonly states: SourceState[];
-  readonly received: Received[];
-  readonly warnings: string[];
-}
 
 const open: Transport[] = [];
 function watch(url: string, kind: SourceKind, pollIntervalMs: number, deps: Partial<TransportDeps> = {}): Watched {
-  const config: SourceConfig = { id: 'poll', name: 'poll', url, kind, format: 'auto', pollIntervalMs, headers: {}, scope: 'user' };
-  const transport = createTransport(config, { maxPayloadBytes: 4 * 1024 * 1024, log, random: () => 0.2, ...deps });
-  open.push(transport);
-  const w: Watched = { transport, states: [], received: [], warnings: [] };
-  transport.onDidChangeState((s) => w.states.push(s));
-  transport.onDidReceive((r) => w.received.push(r));
-  transport.onDidWarn((m) => w.warnings.push(m));
+  const w = watchTransport({ id: 'poll', name: 'poll', url, kind, format: 'auto', pollIntervalMs, headers: {}, scope: 'user' }, { log, ...deps });
+  open.push(w.transport);
   return w;
 }
 
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function inlineServer(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(handler);

@@ -2,45 +2,26 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger, SourceConfig, SourceState } from '../../../src/core/model';
+import type { Logger } from '../../../src/core/model';
 import { SseParser } from '../../../src/sources/sseSource';
 import type { SseEvent } from '../../../src/sources/sseSource';
-import { createTransport } from '../../../src/sources/transport';
-import type { Received, Transport, TransportDeps } from '../../../src/sources/transport';
+import { until, watchTransport } from '../../helpers/transports';
+import type { Watched } from '../../helpers/transports';
+import type { Transport, TransportDeps } from '../../../src/sources/transport';
 import { startDevServer } from '../../helpers/devserver';
 import type { DevServer } from '../../helpers/devserver';
 
 const noop = (): void => undefined;
 const log: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
-interface Watched {
-  readonly transport: Transport;
-  readonly states: SourceState[];
-  readonly received: Received[];
-  readonly warnings: string[];
-}
 
 const open: Transport[] = [];
 function watch(url: string, deps: Partial<TransportDeps> = {}): Watched {
-  const config: SourceConfig = { id: 'sse', name: 'sse', url, kind: 'sse', format: 'auto', pollIntervalMs: 1000, headers: {}, scope: 'user' };
-  const transport = createTransport(config, { maxPayloadBytes: 4 * 1024 * 1024, log, random: () => 0.2, ...deps });
-  open.push(transport);
-  const w: Watched = { transport, states: [], received: [], warnings: [] };
-  transport.onDidChangeState((s) => w.states.push(s));
-  transport.onDidReceive((r) => w.received.push(r));
-  transport.onDidWarn((m) => w.warnings.push(m));
+  const w = watchTransport({ id: 'sse', name: 'sse', url, kind: 'sse', format: 'auto', pollIntervalMs: 1000, headers: {}, scope: 'user' }, { log, ...deps });
+  open.push(w.transport);
   return w;
 }
 
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function parseAll(chunks: readonly string[], maxBytes = 1024): { events: SseEvent[]; retries: number[]; oversized: number } {
   const out = { events: [] as SseEvent[], retries: [] as number[], oversized: 0 };

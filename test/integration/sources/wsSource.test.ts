@@ -4,8 +4,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
-import type { Logger, SourceConfig, SourceState } from '../../../src/core/model';
-import { createTransport } from '../../../src/sources/transport';
+import type { Logger, SourceConfig } from '../../../src/core/model';
+import { sleep, until, watchTransport } from '../../helpers/transports';
+import type { Watched } from '../../helpers/transports';
 import type { Received, Transport, TransportDeps } from '../../../src/sources/transport';
 import { startDevServer } from '../../helpers/devserver';
 import type { DevServer } from '../../helpers/devserver';
@@ -24,35 +25,15 @@ function wsConfig(url: string, extra: Partial<SourceConfig> = {}): SourceConfig 
   return { id: 'test', name: 'test', url, kind: 'ws', format: 'auto', pollIntervalMs: 1000, headers: {}, scope: 'user', ...extra };
 }
 
-interface Watched {
-  readonly transport: Transport;
-  readonly states: SourceState[];
-  readonly received: Received[];
-  readonly warnings: string[];
-}
 
 const open: Transport[] = [];
 function watch(config: SourceConfig, deps: Partial<TransportDeps> = {}): Watched {
-  const transport = createTransport(config, { maxPayloadBytes: 4 * 1024 * 1024, log, random: () => 0.2, ...deps });
-  open.push(transport);
-  const w: Watched = { transport, states: [], received: [], warnings: [] };
-  transport.onDidChangeState((s) => w.states.push(s));
-  transport.onDidReceive((r) => w.received.push(r));
-  transport.onDidWarn((m) => w.warnings.push(m));
+  const w = watchTransport(config, { log, ...deps });
+  open.push(w.transport);
   return w;
 }
 
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const parse = (r: Received): { type?: string } => JSON.parse(r.payload) as { type?: string };
 
 /** A loopback HTTP server with a ws server on it; closes everything in `close()`. */
