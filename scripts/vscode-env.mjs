@@ -1,9 +1,10 @@
-// A real VS Code (code-server) for the end-to-end tests and `npm run demo`. See
-// docs: /work/shared/docs/real-vscode-here.md. code-server needs Node 24, so a private Node 24
-// and code-server live in a cache outside the repo (~/.cache/pulse-e2e, or $PULSE_E2E_CACHE).
+// A real VS Code (code-server) for the end-to-end tests and `npm run demo` (how and why: docs/e2e.md).
+// code-server needs Node 24, so a private Node 24 and code-server live in a cache outside the repo
+// (~/.cache/pulse-e2e, or $PULSE_E2E_CACHE).
 import { spawn, spawnSync } from 'node:child_process';
 import {
-  cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync,
+  closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync,
+  writeFileSync, writeSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -38,6 +39,36 @@ function run(cmd, args, opts = {}) {
       else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? signal}`));
     });
   });
+}
+
+/** Runs a command with its output appended to `logFile`; on failure the error names the log and quotes its telling line. */
+function runLogged(cmd, args, logFile, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const fd = openSync(logFile, 'a');
+    writeSync(fd, `\n$ ${cmd} ${args.join(' ')}\n`);
+    const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], ...opts });
+    child.on('error', (err) => {
+      closeSync(fd);
+      reject(err);
+    });
+    child.on('exit', (code, signal) => {
+      closeSync(fd);
+      if (code === 0) resolve();
+      else reject(new Error(`${cmd} ${args.slice(0, 2).join(' ')} exited with ${code ?? signal}: ${tellingLine(logFile)}`));
+    });
+  });
+}
+
+/** The first line of a log that looks like the cause (npm ERR!, ERROR:, gyp ERR!, error:), else its last line. */
+export function tellingLine(logFile) {
+  let lines = [];
+  try {
+    lines = readFileSync(logFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  } catch {
+    return '(no log)';
+  }
+  const cause = lines.find((l) => /^(ERROR:|npm (ERR!|error)|gyp ERR!|error:|fatal error)/i.test(l) || /error: .*\.h: No such file/.test(l));
+  return (cause ?? lines.at(-1) ?? '(empty log)').slice(0, 300);
 }
 
 function capture(cmd, args, opts = {}) {
@@ -105,7 +136,7 @@ async function ensureNode24(cache) {
   rmSync(dir, { recursive: true, force: true });
   const work = mkdtempSync(join(cache, 'node24-tmp-'));
   try {
-    const tgz = capture('npm', ['pack', NODE_PACKAGE, '--pack-destination', work, '--silent'], { cwd: work }).split('\n').pop();
+    const tgz = capture('npm', ['pack', NODE_PACKAGE, '--pack-destination', work, '--silent'], { cwd: work, env: withoutOuterNpm() }).split('\n').pop();
     await run('tar', ['-xzf', join(work, tgz), '-C', work]);
     renameSync(join(work, 'package'), dir);
   } finally {
@@ -131,12 +162,24 @@ function nativeModulesBuilt(pkgDir) {
   });
 }
 
+/**
+ * The environment without what a surrounding `npm test` / `npm run` exported about itself.
+ * Under npm, `npm_config_user_agent` names the outer Node (20); code-server's postinstall reads
+ * its Node major from there and refuses, whatever PATH says. Every other `npm_*` variable
+ * (npm_execpath, npm_node_execpath, npm_config_*) describes the outer npm too.
+ */
+export function withoutOuterNpm(env = process.env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (!/^npm_/i.test(k)) out[k] = v;
+  return out;
+}
+
 function npmEnv(node) {
   return {
-    ...process.env,
+    ...withoutOuterNpm(),
     PATH: `${join(node.dir, 'bin')}:${process.env.PATH}`,
-    // The global npmrc's nodedir=/usr would build against Node 20's headers. Env vars reach
-    // the nested `npm install` that code-server's postinstall runs, CLI flags would not.
+    // A user or global npmrc may say nodedir=/usr (Node 20's headers). Env vars reach the nested
+    // `npm install` that code-server's postinstall runs, CLI flags would not.
     npm_config_nodedir: node.dir,
     npm_config_ignore_scripts: 'false',
     npm_config_foreground_scripts: 'true',
@@ -148,14 +191,14 @@ function npmEnv(node) {
   };
 }
 
-async function installCodeServer(node, dir) {
+async function installCodeServer(node, dir, logFile) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pulse-e2e-code-server', private: true }, null, 2));
-  await run('npm', [
+  await runLogged('npm', [
     'install', `code-server@${CODE_SERVER_VERSION}`, '--no-save', '--no-package-lock',
     `--nodedir=${node.dir}`, '--foreground-scripts', '--ignore-scripts=false', '--loglevel=warn',
-  ], { cwd: dir, env: npmEnv(node) });
+  ], logFile, { cwd: dir, env: npmEnv(node) });
 }
 
 /**
@@ -178,10 +221,12 @@ export async function ensureCodeServer() {
 
     ensureDebPackages(BUILD_DEPS);
     const started = Date.now();
-    say(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (first run only, takes 2–3 minutes)…`);
+    const logFile = join(cache, 'code-server-install.log');
+    writeFileSync(logFile, `code-server ${CODE_SERVER_VERSION} with ${nodeVersion}, ${new Date().toISOString()}\n`);
+    say(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (first run only, takes 2–3 minutes; log: ${logFile})…`);
     for (let attempt = 1; ; attempt++) {
       try {
-        await installCodeServer(node, dir);
+        await installCodeServer(node, dir, logFile);
         if (!existsSync(entry)) throw new Error(`${entry} missing after npm install`);
         if (!nativeModulesBuilt(pkgDir)) {
           throw new Error('code-server native modules (lib/vscode/node_modules: @vscode/spdlog, @vscode/sqlite3, kerberos) were not built; its postinstall did not run');
@@ -189,7 +234,9 @@ export async function ensureCodeServer() {
         break;
       } catch (err) {
         rmSync(dir, { recursive: true, force: true });
-        if (attempt >= 2) throw err;
+        if (attempt >= 2) {
+          throw new Error(`code-server ${CODE_SERVER_VERSION} could not be installed (${err.message}). Full log: ${logFile}. Fix the cause it names, then run again (the cache ${cache} may be deleted safely).`);
+        }
         say(`install failed (${err.message}); cleaning up and retrying once…`);
       }
     }
