@@ -61,7 +61,7 @@ function runLogged(cmd, args, logFile, opts = {}) {
 
 /** The first line of a log that looks like the cause (npm ERR!, ERROR:, gyp ERR!, error:), else its last line. */
 export function tellingLine(logFile) {
-  let lines = [];
+  let lines;
   try {
     lines = readFileSync(logFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
   } catch {
@@ -235,7 +235,7 @@ export async function ensureCodeServer() {
       } catch (err) {
         rmSync(dir, { recursive: true, force: true });
         if (attempt >= 2) {
-          throw new Error(`code-server ${CODE_SERVER_VERSION} could not be installed (${err.message}). Full log: ${logFile}. Fix the cause it names, then run again (the cache ${cache} may be deleted safely).`);
+          throw new Error(`code-server ${CODE_SERVER_VERSION} could not be installed (${err.message}). Full log: ${logFile}. Fix the cause it names, then run again (the cache ${cache} may be deleted safely).`, { cause: err });
         }
         say(`install failed (${err.message}); cleaning up and retrying once…`);
       }
