@@ -32,9 +32,22 @@ const common = {
   plugins: watch ? [problemMatcher] : [],
 };
 
+/**
+ * The OTLP receiver (with protobufjs) is its own bundle, dist/otlp.js, which src/sources/transport.ts
+ * requires only when an `otlp` source is configured: keep that require as it is in the host bundle.
+ * @type {import('esbuild').Plugin}
+ */
+const lazyOtlp = {
+  name: 'lazy-otlp',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/otlp\.js$/ }, (args) => (args.importer.endsWith('transport.ts') ? { path: './otlp.js', external: true } : undefined));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const host = {
   ...common,
+  plugins: [...common.plugins, lazyOtlp],
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
   platform: 'node',
@@ -45,6 +58,16 @@ const host = {
   // so the bundle keeps that try/require and nothing native ships.
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
   define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
+};
+
+/** @type {import('esbuild').BuildOptions} */
+const otlp = {
+  ...common,
+  entryPoints: { otlp: 'src/sources/otlp.ts' },
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
 };
 
 /** @type {import('esbuild').BuildOptions} */
@@ -59,8 +82,8 @@ const webview = {
 };
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(host), esbuild.context(webview)]);
+  const contexts = await Promise.all([esbuild.context(host), esbuild.context(otlp), esbuild.context(webview)]);
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all([esbuild.build(host), esbuild.build(webview)]);
+  await Promise.all([esbuild.build(host), esbuild.build(otlp), esbuild.build(webview)]);
 }

@@ -29,7 +29,7 @@ function walk(seed: number, n: number, base: number): number[] {
 }
 
 function summary(k: number): SummaryView {
-  return { requestRate: 420 + (k % 17), latencyMs: 40 + (k % 9), errorRatePct: 1.2, connections: 12, pending: 3, subscribers: 9, heapBytes: 41_943_040 + k * 1024, heapTotalBytes: 67_108_864, rssBytes: 104_857_600, cpuPct: 12.5, uptimeSeconds: 1234 + k / 10 };
+  return { requestRate: 420 + (k % 17), latencyMs: 40 + (k % 9), errorRatePct: 1.2, connections: 12, pending: 3, subscribers: 9, heapBytes: 41_943_040 + k * 1024, heapTotalBytes: 67_108_864, rssBytes: 104_857_600, cpuPct: 12.5, uptimeSeconds: 1234 + k / 10, goroutines: null, jobRate: null };
 }
 
 export function renderData(now: number): RenderData {
@@ -42,8 +42,9 @@ export function renderData(now: number): RenderData {
   const pinned = series.slice(0, 12).map((s) => s.id);
   const snapshot: PanelSnapshot = {
     now,
-    sources: [{ id: SOURCE, name: 'dev', url: 'ws://127.0.0.1:3000/ws/metrics', kind: 'ws', state: { phase: 'open', since: now - 3_600_000 }, lastMessageAt: now, messagesPerSecond: 10, droppedSeries: 0, lastError: null }],
+    sources: [{ id: SOURCE, name: 'dev', url: 'ws://127.0.0.1:3334/metrics', kind: 'ws', state: { phase: 'open', since: now - 3_600_000 }, lastMessageAt: now, messagesPerSecond: 10, droppedSeries: 0, lastError: null, errorCount: 0, lastErrorAt: null }],
     series,
+    seriesTotal: series.length,
     summary: summary(0),
     alerts: [],
     rules: [],

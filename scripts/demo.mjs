@@ -153,7 +153,7 @@ async function main() {
          the Pulse item in the status bar   (live numbers; click it for the panel)
          F1 → "Pulse: Switch or Toggle Sources…", "Pulse: Show Log"
 ${dev ? `
-  Dev server ${devUrl} (bun, snapshot and daemon WebSockets, /metrics, /stats), drive it:
+  Dev server ${devUrl} (the five seed formats: Bun, snapshot, Prometheus, Go stats, daemon), drive it:
          curl ${devUrl}/__control/state
          curl -X POST ${devUrl}/__control/mode -H 'content-type: application/json' -d '{"mode":"latency","ms":400}'
          curl -X POST ${devUrl}/__control/mode -H 'content-type: application/json' -d '{"mode":"errors","rate":0.2}'

@@ -41,6 +41,18 @@ export function ensureDebPackages(packages) {
   run(asRoot[0] ?? 'apt-get', [...asRoot.slice(1), ...(asRoot.length ? ['apt-get'] : []), 'install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
 }
 
+/**
+ * Debian's Prometheus server, started by the promql integration tests on a free port. The package
+ * starts a system service on :9090 where an init system runs it; the tests need none, so it is
+ * stopped and disabled right after a fresh install.
+ */
+export function ensurePrometheus() {
+  const fresh = spawnSync('dpkg', ['-s', 'prometheus'], { stdio: 'ignore' }).status !== 0;
+  ensureDebPackages(['prometheus']);
+  if (fresh && hasCommand('systemctl')) spawnSync('sh', ['-c', `${process.getuid?.() === 0 ? '' : 'sudo '}systemctl disable --now prometheus`], { stdio: 'ignore' });
+  return '/usr/bin/prometheus';
+}
+
 /** Debian's Chromium, driven by playwright-core in the webview and end-to-end tests. */
 export function ensureChromium() {
   ensureDebPackages(['chromium', 'fonts-dejavu-core']);

@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ensureChromium, ensureNodeModules, root } from './setup.mjs';
+import { ensureChromium, ensureNodeModules, ensurePrometheus, root } from './setup.mjs';
+import { ensureCodeServer } from './vscode-env.mjs';
 
 const only = process.argv[2];
 const groups = {
@@ -43,6 +44,20 @@ function findTests(dir) {
 
 ensureNodeModules();
 if (selected.some((g) => g === 'webview' || g === 'e2e')) ensureChromium();
+if (selected.includes('unit')) ensurePrometheus();
+if (selected.includes('e2e')) {
+  // Before the tests, not inside one: the first run installs Node 24 and code-server (minutes), and a
+  // failure should read as one line about the installer, not as every e2e test timing out.
+  console.log('\n▶ real VS Code (code-server)');
+  const started = Date.now();
+  try {
+    await ensureCodeServer();
+  } catch (err) {
+    console.error(`✘ ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  console.log(`  ready in ${Math.round((Date.now() - started) / 1000)} s`);
+}
 
 step('build', 'node', ['esbuild.mjs']);
 if (!only) {
@@ -56,4 +71,4 @@ if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
-step(`tests (${files.length} files)`, 'node', ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]);
+step(`tests (${files.length} files)`, 'node', ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=900000', ...files]);

@@ -294,8 +294,9 @@ export async function packageVsix(out = join(root, 'test-output', 'vsix', `pulse
 }
 
 /**
- * `pulse.sources` for the reference dev server (docs/formats.md) on a port: Bun WebSocket,
- * snapshot WebSocket and Prometheus; `all` adds the daemon WebSocket and the Go-style /stats.
+ * `pulse.sources` for the reference dev server on a port, at the seeds' paths: seed 000's Bun
+ * WebSocket, seed 001's snapshot WebSocket and seed 002's Prometheus text; `all` adds seed 004's
+ * daemon WebSocket and seed 003's /metrics/enhanced (with its connections table).
  * @param {number} port
  * @param {{ all?: boolean }} [opts]
  */
@@ -303,13 +304,13 @@ export function pulseSources(port, { all = false } = {}) {
   const host = `127.0.0.1:${port}`;
   const sources = [
     { name: 'bun', url: `ws://${host}/api/dev/server-metrics/live`, kind: 'ws', format: 'bun' },
-    { name: 'api', url: `ws://${host}/ws/metrics`, kind: 'ws', format: 'snapshot', subscribe: true },
+    { name: 'api', url: `ws://${host}/metrics`, kind: 'ws', format: 'snapshot', subscribe: true },
     { name: 'prometheus', url: `http://${host}/metrics`, kind: 'prometheus', pollIntervalMs: 2000 },
   ];
   if (all) {
     sources.push(
-      { name: 'daemon', url: `ws://${host}/daemon`, kind: 'ws', format: 'daemon' },
-      { name: 'stats', url: `http://${host}/stats`, kind: 'http-json', format: 'go-stats', pollIntervalMs: 2000 },
+      { name: 'daemon', url: `ws://${host}/ws`, kind: 'ws', format: 'daemon' },
+      { name: 'stats', url: `http://${host}/metrics/enhanced`, kind: 'http-json', format: 'go-stats', pollIntervalMs: 2000 },
     );
   }
   return sources;

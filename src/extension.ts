@@ -4,6 +4,7 @@ import { createLogger } from './host/log';
 import { PulseHost } from './host/pulseHost';
 import { registerCommands } from './host/commands';
 import { MetricsPanel } from './host/panel';
+import { PulseViews } from './host/views/views';
 
 let host: PulseHost | undefined;
 
@@ -13,8 +14,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLogger(channel);
   const pulse = new PulseHost(context, log);
   host = pulse;
+  const views = new PulseViews(pulse);
   context.subscriptions.push(
     pulse,
+    views,
     ...registerCommands(pulse, () => channel.show()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
@@ -23,7 +26,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   log.info(`Pulse activated (v${String(context.extension.packageJSON.version)})`);
-  void pulse.start().catch((e: unknown) => log.error(`Pulse could not start: ${String(e)}`));
+  void pulse
+    .start()
+    .then(() => views.offerDetection())
+    .catch((e: unknown) => log.error(`Pulse could not start: ${String(e)}`));
 }
 
 export async function deactivate(): Promise<void> {

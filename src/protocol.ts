@@ -29,8 +29,15 @@ export interface SourceView {
   readonly messagesPerSecond: number;
   /** Series refused by the cardinality bound so far. */
   readonly droppedSeries: number;
-  /** Last decode error or server `error` message, if any. */
+  /**
+   * The last error the source reported (decode failure, server `error` message, refused payload or
+   * other transport warning), kept after it recovers; null when there has been none.
+   */
   readonly lastError: string | null;
+  /** How many such errors so far. */
+  readonly errorCount: number;
+  /** When the last one happened (host clock, ms since epoch). */
+  readonly lastErrorAt: number | null;
 }
 
 export interface SeriesView {
@@ -168,12 +175,17 @@ export interface SummaryView {
   readonly rssBytes: number | null;
   readonly cpuPct: number | null;
   readonly uptimeSeconds: number | null;
+  readonly goroutines: number | null;
+  /** Completed jobs per second (rate of a `jobs` counter). */
+  readonly jobRate: number | null;
 }
 
 export interface PanelSnapshot {
   readonly now: number;
   readonly sources: readonly SourceView[];
   readonly series: readonly SeriesView[];
+  /** Series in the store; more than `series.length` when the panel holds only a fair share of them. */
+  readonly seriesTotal: number;
   readonly summary: SummaryView;
   readonly alerts: readonly AlertView[];
   readonly rules: readonly RuleView[];
@@ -196,6 +208,7 @@ export interface PanelDelta {
   readonly values?: readonly SeriesValue[];
   /** Ids of series that no longer exist (history cleared). */
   readonly removedSeries?: readonly string[];
+  readonly seriesTotal?: number;
   readonly summary?: SummaryView;
   readonly alerts?: readonly AlertView[];
   readonly rules?: readonly RuleView[];
@@ -235,6 +248,8 @@ export type WebviewMessage =
   | { readonly type: 'resetThreshold'; readonly ruleId: string }
   | { readonly type: 'saveThresholdToSettings'; readonly ruleId: string }
   | { readonly type: 'goToHandler'; readonly method: string | null; readonly path: string }
+  /** The series filter's text: the host adds the series it matches beyond those the panel holds. */
+  | { readonly type: 'searchSeries'; readonly query: string }
   /** Before/after comparison around an annotation, or around the last save. */
   | { readonly type: 'compare'; readonly requestId: number; readonly annotationId: string };
 
@@ -249,6 +264,7 @@ export interface ThresholdPatch {
 
 const MAX_ID = 512;
 const MAX_IDS = 200;
+const MAX_QUERY = 200;
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -279,6 +295,7 @@ const WEBVIEW_KEYS: Readonly<Record<WebviewMessage['type'], readonly string[]>> 
   saveThresholdToSettings: ['ruleId'],
   goToHandler: ['method', 'path'],
   compare: ['requestId', 'annotationId'],
+  searchSeries: ['query'],
 };
 
 /** Validates what the webview sent. Anything not exactly one of WebviewMessage is refused (undefined). */
@@ -336,6 +353,10 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
       if (typeof path !== 'string' || path.length > 2048 || !path.startsWith('/') || /[\u0000-\u001f]/.test(path)) return undefined;
       return { type: 'goToHandler', method, path };
     }
+    case 'searchSeries':
+      // eslint-disable-next-line no-control-regex
+      if (typeof x.query !== 'string' || x.query.length > MAX_QUERY || /[\u0000-\u001f]/.test(x.query)) return undefined;
+      return { type: 'searchSeries', query: x.query };
     case 'compare':
       if (typeof x.requestId !== 'number' || !Number.isSafeInteger(x.requestId) || !isId(x.annotationId)) return undefined;
       return { type: 'compare', requestId: x.requestId, annotationId: x.annotationId };
@@ -363,7 +384,7 @@ export function parseHostMessage(x: unknown): HostMessage | undefined {
       if (!isRecord(d) || typeof d.now !== 'number') return undefined;
       for (const [k, v] of Object.entries(d)) {
         if (k === 'now') continue;
-        if (k === 'summary' ? !isRecord(v) : !Array.isArray(v)) return undefined;
+        if (k === 'summary' ? !isRecord(v) : k === 'seriesTotal' ? typeof v !== 'number' : !Array.isArray(v)) return undefined;
       }
       return x as unknown as HostMessage;
     }

@@ -7,7 +7,7 @@ import type { Level } from './rules';
 import { levelOf, ruleForRole } from './rules';
 import { el, setAttr, setTextIfChanged, svg } from './dom';
 
-export type GaugeMetric = 'requestRate' | 'latency' | 'errorRate' | 'connections' | 'pending' | 'subscribers' | 'heap' | 'cpu';
+export type GaugeMetric = 'requestRate' | 'latency' | 'errorRate' | 'connections' | 'pending' | 'subscribers' | 'heap' | 'cpu' | 'goroutines' | 'jobs';
 
 interface GaugeDef {
   readonly metric: GaugeMetric;
@@ -28,6 +28,8 @@ export const GAUGES: readonly GaugeDef[] = [
   { metric: 'subscribers', label: 'Subscribers', role: 'subscribers', unit: 'count', value: (s) => s.subscribers },
   { metric: 'heap', label: 'Heap', role: 'heap', unit: 'bytes', value: (s) => s.heapBytes, fullScale: (s) => (s.heapTotalBytes != null && s.heapTotalBytes > 0 ? s.heapTotalBytes : null) },
   { metric: 'cpu', label: 'CPU', role: 'cpu', unit: 'percent', value: (s) => s.cpuPct, fullScale: (_s, v) => (v <= 100 ? 100 : null) },
+  { metric: 'goroutines', label: 'Goroutines', role: 'goroutines', unit: 'count', value: (s) => s.goroutines },
+  { metric: 'jobs', label: 'Jobs completed', role: 'jobs', unit: 'per_second', value: (s) => s.jobRate },
 ];
 
 /** A rule's levels in the gauge's unit (e.g. a heap rule in percent of heapTotal → bytes). */

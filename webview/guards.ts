@@ -51,7 +51,8 @@ function isSourceState(x: unknown): boolean {
 }
 
 const isSource = (x: unknown): x is SourceView =>
-  isRec(x) && str(x.id) && str(x.name) && str(x.url) && str(x.kind) && isSourceState(x.state) && numOrNull(x.lastMessageAt) && num(x.messagesPerSecond) && num(x.droppedSeries);
+  isRec(x) && str(x.id) && str(x.name) && str(x.url) && str(x.kind) && isSourceState(x.state) && numOrNull(x.lastMessageAt) && num(x.messagesPerSecond) && num(x.droppedSeries) &&
+  (x.lastError === null || str(x.lastError)) && num(x.errorCount) && numOrNull(x.lastErrorAt);
 
 const isSeries = (x: unknown): x is SeriesView =>
   isRec(x) && str(x.id) && num(x.handle) && str(x.sourceId) && str(x.name) && isLabels(x.labels) && (x.kind === 'counter' || x.kind === 'gauge') && str(x.unit) && numOrNull(x.value) && num(x.raw);
@@ -94,7 +95,7 @@ export function cleanAnnotation(x: unknown): AnnotationView | null {
 }
 
 const SUMMARY_KEYS: readonly (keyof SummaryView)[] = [
-  'requestRate', 'latencyMs', 'errorRatePct', 'connections', 'pending', 'subscribers', 'heapBytes', 'heapTotalBytes', 'rssBytes', 'cpuPct', 'uptimeSeconds',
+  'requestRate', 'latencyMs', 'errorRatePct', 'connections', 'pending', 'subscribers', 'heapBytes', 'heapTotalBytes', 'rssBytes', 'cpuPct', 'uptimeSeconds', 'goroutines', 'jobRate',
 ];
 
 /** Missing or odd summary fields read as null ("no source provides it"). */

@@ -1,4 +1,5 @@
-// The header: one row per source with its connection state, freshness, rate and a reconnect button.
+// The header: one row per source with its connection state, freshness, rate, its last reported
+// error (count, when, what) and a reconnect button.
 import type { SourceView } from '../src/protocol';
 import { assertNever } from '../src/core/assert';
 import { formatCount } from '../src/core/format';
@@ -8,12 +9,14 @@ import type { IconName } from './icons';
 import { icon } from './icons';
 import { button, clear, el, setAttr, setHidden, setText } from './dom';
 import { agoText, safeText, TITLE_MAX } from './text';
+import { ERROR_LINE_MAX, sourceErrorText } from './sourceError';
 
 interface SourceRow {
   readonly root: HTMLElement;
   readonly iconBox: HTMLElement;
   readonly name: HTMLElement;
   readonly stateText: HTMLElement;
+  readonly errorText: HTMLElement;
   readonly textBox: HTMLElement;
   readonly meta: HTMLElement;
   readonly reconnect: HTMLButtonElement;
@@ -64,12 +67,13 @@ export function createHeader(api: VsCodeApi): Header {
     const iconBox = el('span', { class: 'source-icon' });
     const name = el('span', { class: 'source-name' });
     const stateText = el('span', { class: 'source-state' });
+    const errorText = el('span', { class: 'source-error', hidden: true });
     const meta = el('span', { class: 'source-meta' });
     const id = s.id;
     const reconnect = button('Reconnect', { class: 'btn secondary small', 'data-action': 'reconnect' }, () => api.post({ type: 'reconnect', sourceId: id }));
-    const textBox = el('span', { class: 'source-text' }, name, stateText);
+    const textBox = el('span', { class: 'source-text' }, name, stateText, errorText);
     const root = el('li', { class: 'source', 'data-source-id': s.id }, iconBox, textBox, meta, reconnect);
-    return { root, iconBox, name, stateText, textBox, meta, reconnect, iconName: null };
+    return { root, iconBox, name, stateText, errorText, textBox, meta, reconnect, iconName: null };
   }
 
   function update(row: SourceRow, s: SourceView, hostNow: number): void {
@@ -83,6 +87,11 @@ export function createHeader(api: VsCodeApi): Header {
     setText(row.name, s.name, 64);
     setText(row.stateText, d.text, 120);
     setAttr(row.textBox, 'title', d.detail == null ? null : safeText(d.detail, TITLE_MAX));
+    const err = sourceErrorText(s, hostNow);
+    setHidden(row.errorText, err === null);
+    setText(row.errorText, err?.line ?? '', ERROR_LINE_MAX);
+    setAttr(row.errorText, 'title', err?.title ?? null);
+    setAttr(row.errorText, 'data-error-count', err === null ? null : String(s.errorCount));
     const parts: string[] = [];
     parts.push(s.lastMessageAt == null ? 'no data yet' : `updated ${agoText(hostNow - s.lastMessageAt)}`);
     if (s.state.phase === 'open' || s.messagesPerSecond > 0) parts.push(`${formatCount(s.messagesPerSecond)} msg/s`);

@@ -52,6 +52,13 @@ function section(id: string, title: string) {
   return createSection(id, title, prefs.collapsed.includes(id), onToggleSection);
 }
 
+let searchTimer = 0;
+/** The host holds more series than it sends when a source floods; the filter searches them all there. */
+function searchOnHost(filter: string): void {
+  clearTimeout(searchTimer);
+  searchTimer = window.setTimeout(() => api.post({ type: 'searchSeries', query: filter.trim().slice(0, 200) }), 250);
+}
+
 const sourceNames = new Map<string, string>();
 const sourceName = (id: string) => sourceNames.get(id) ?? id;
 
@@ -68,7 +75,10 @@ const seriesList = createSeriesList(
     updatePrefs((p) => togglePinned(p, id), 'series');
     chartsDirty = true;
   },
-  (filter) => setTablePrefs('series', { filter }, 'series'),
+  (filter) => {
+    setTablePrefs('series', { filter }, 'series');
+    searchOnHost(filter);
+  },
   tablePrefs(prefs, 'series').filter,
 );
 const devLoop = createDevLoop(api, (id) => charts.highlightAnnotation(id));
@@ -199,4 +209,5 @@ onThemeChange(() => {
 });
 
 api.post({ type: 'ready' });
+if (tablePrefs(prefs, 'series').filter.trim() !== '') searchOnHost(tablePrefs(prefs, 'series').filter);
 schedule();

@@ -94,6 +94,7 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
   let lastSeries: ReadonlyMap<string, SeriesView> | null = null;
   let lastSources: PanelState['sources'] | null = null;
   let lastNeedle: string | null = null;
+  let lastTotal = -1;
   let lastPinned: Prefs['pinned'] | null = null;
   let visibleIds: string[] = [];
 
@@ -125,8 +126,12 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
     });
     visibleIds = visible.map((s) => s.id);
     const hidden = shown.length - visible.length;
-    more.hidden = hidden <= 0;
-    if (hidden > 0) more.textContent = `${hidden} more — refine the filter`;
+    const notHeld = state.seriesTotal - all.length;
+    const notes: string[] = [];
+    if (hidden > 0) notes.push(`${hidden} more — refine the filter`);
+    if (notHeld > 0) notes.push(`${notHeld} of ${state.seriesTotal} series not shown — the filter searches all of them`);
+    more.hidden = notes.length === 0;
+    more.textContent = notes.join(' · ');
     none.hidden = shown.length > 0 || all.length === 0;
     table.hidden = visible.length === 0;
   }
@@ -155,7 +160,7 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
     filter,
     render(state, prefs) {
       const needle = tablePrefs(prefs, 'series').filter.trim().toLowerCase();
-      if (needle !== lastNeedle || state.sources !== lastSources || !sameSeriesShape(lastSeries, state.series)) {
+      if (needle !== lastNeedle || state.sources !== lastSources || state.seriesTotal !== lastTotal || !sameSeriesShape(lastSeries, state.series)) {
         layout(state, prefs, needle);
         lastPinned = prefs.pinned;
         behind = null;
@@ -164,6 +169,7 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
       lastNeedle = needle;
       lastSources = state.sources;
       lastSeries = state.series;
+      lastTotal = state.seriesTotal;
       return state.series.size;
     },
   };

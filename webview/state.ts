@@ -34,6 +34,8 @@ export interface PanelState {
   readonly sources: readonly SourceView[];
   readonly summary: SummaryView;
   readonly series: ReadonlyMap<string, SeriesView>;
+  /** Series the host has; more than `series.size` when the panel holds a fair share of them. */
+  readonly seriesTotal: number;
   readonly alerts: readonly AlertView[];
   readonly rules: readonly RuleView[];
   readonly endpoints: readonly EndpointRow[];
@@ -54,6 +56,7 @@ export const initialState: PanelState = {
   sources: [],
   summary: cleanSummary({}),
   series: new Map(),
+  seriesTotal: 0,
   alerts: [],
   rules: [],
   endpoints: [],
@@ -72,6 +75,7 @@ function fromSnapshot(s: PanelSnapshot, localNow: number): PanelState {
     sources: clean.sources(s.sources),
     summary: cleanSummary(s.summary),
     series: new Map(clean.series(s.series).map((x) => [x.id, x])),
+    seriesTotal: cleanCount(s.seriesTotal),
     alerts: clean.alerts(s.alerts),
     rules: clean.rules(s.rules),
     endpoints: clean.endpoints(s.endpoints),
@@ -93,6 +97,10 @@ function applyDelta(state: PanelState, d: PanelDelta, localNow: number): PanelSt
   if (d.summary) {
     next.summary = cleanSummary(d.summary);
     dirty.add('summary');
+  }
+  if (d.seriesTotal !== undefined) {
+    next.seriesTotal = cleanCount(d.seriesTotal);
+    dirty.add('series');
   }
   const upserts = d.series ? clean.series(d.series) : [];
   const removed = d.removedSeries ? clean.strings(d.removedSeries) : [];
@@ -145,6 +153,10 @@ function applyDelta(state: PanelState, d: PanelDelta, localNow: number): PanelSt
   }
   next.dirty = dirty;
   return next;
+}
+
+function cleanCount(n: unknown): number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0;
 }
 
 /** `current` with `upserts` replacing same-id entries or added; sorted by time (stable), the newest MAX_ANNOTATIONS kept. */

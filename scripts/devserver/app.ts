@@ -1,15 +1,19 @@
 // The dev server: one Node http server, WebSocket upgrades routed by path (noServer), every
-// format of docs/formats.md on its own path, the demo API, synthetic traffic and /__control.
+// seed format (/work/shared/seeds 000–004) on the seed's own path, the demo API, synthetic
+// traffic and /__control.
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BUN_HEADERS, bunHttpMetrics, bunStatus } from './bunFormat';
 import type { Context, DevServerOptions, Published } from './context';
 import { Modes } from './control';
 import { DemoApi, demoRoute, readBody, send } from './demoApi';
-import { bunMessage, enhancedMetrics, goStats, systemMetrics } from './formats';
-import type { FormatInputs } from './formats';
+import { EncoreMetrics } from './encore';
+import { GoCollector } from './goFormat';
 import { cardinalityPrometheus, evilPrometheus, padded, withNested } from './hostile';
-import { PromMetrics } from './prometheus';
+import { Jobs } from './jobs';
+import type { FormatInputs } from './measures';
+import { metricsSnapshot } from './snapshotFormat';
 import { Stats } from './stats';
 import { Streams, authorized } from './streams';
 import { Traffic } from './traffic';
@@ -23,36 +27,44 @@ export interface RunningDevServer {
 interface Body {
   readonly contentType: string;
   readonly text: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_PAGE = '<!doctype html>\n<html><head><title>Sign in</title></head><body><h1>Please sign in</h1><script>location.href="/login"</script></body></html>\n';
-const INDEX = `Pulse dev server
+const INDEX = `Pulse dev server: the formats of the five seed documents
 
-GET  /api/dev/server-metrics          bun JSON
-WS   /api/dev/server-metrics/live     bun, pushed
-WS   /ws/metrics                      snapshot/update/error (send {"type":"subscribe"})
-WS   /daemon                          daemon messages
-GET  /events                          server-sent events (bun)
-GET  /stats, /metrics/enhanced, /metrics/system   Go-style JSON
-GET  /metrics                         Prometheus text (OpenMetrics on Accept)
-GET  /api/users, /api/orders, /api/search; POST /api/orders   demo API
-GET  /__control/state; POST /__control/mode | /__control/restart | /__control/traffic
+seed 000  GET  /api/dev/server-metrics        Bun native metrics
+          WS   /api/dev/server-metrics/live   the same, pushed every 500 ms (also /ws/server-metrics/live)
+          GET  /api/dev/status                vector.sessions.websocketSubscribers
+seed 001  WS   /metrics                       snapshot on open, update every 5 s, error
+          GET  /api/metrics                   MetricsSnapshot
+          GET  /sse                           MetricsSnapshot as server-sent events, every 1 s
+seed 002  GET  /metrics                       Prometheus text of Encore metrics, collected every 60 s
+seed 003  GET  /stats, /metrics/enhanced, /metrics/system   Go WebSocket server stats, updated every 5 s
+seed 004  WS   /ws                            hypervisord daemon: metrics every 2 s among other messages
+demo API  GET  /api/users, /api/orders, /api/search; POST /api/orders; WS /ws/topics?topic=chat
+control   GET  /__control/state; POST /__control/mode | /__control/restart | /__control/traffic
+(intervals are multiplied by --interval-scale)
 `;
 
 export async function listen(options: DevServerOptions): Promise<RunningDevServer> {
   const stats = new Stats();
   const modes = new Modes();
+  const jobs = new Jobs();
   const published: Published = {};
-  const prom = new PromMetrics(() => modes.state.connections?.count ?? stats.webSocketCount());
+  const inputs = (): FormatInputs => ({ stats, modes, now: Date.now() });
   const context: Context = {
     options,
     stats,
     modes,
-    prom,
+    jobs,
+    encore: new EncoreMetrics(inputs, options.intervalScale),
+    go: new GoCollector(inputs, options.intervalScale),
     published,
-    inputs: (): FormatInputs => ({ stats, modes, now: Date.now() }),
+    inputs,
   };
+  const { encore, go } = context;
   const streams = new Streams(context);
   const demo = new DemoApi(context);
   const held = new Set<ServerResponse>();
@@ -60,15 +72,14 @@ export async function listen(options: DevServerOptions): Promise<RunningDevServe
   let traffic: Traffic | undefined;
   let port = 0;
 
-  const metricBodies: Readonly<Record<string, () => Body | Promise<Body>>> = {
-    '/api/dev/server-metrics': () => {
-      const message = bunMessage(context.inputs(), false);
-      published.bunHttp = message;
-      return json(message);
-    },
-    '/stats': () => json((published.stats = goStats(context.inputs()))),
-    '/metrics/enhanced': () => json((published.enhanced = enhancedMetrics(context.inputs()))),
-    '/metrics/system': () => json((published.system = systemMetrics(context.inputs()))),
+  const metricBodies: Readonly<Record<string, (req: IncomingMessage) => Body>> = {
+    '/api/dev/server-metrics': () => ({ ...json((published.bunHttp = bunHttpMetrics(inputs()))), headers: BUN_HEADERS }),
+    '/api/dev/status': () => json((published.bunStatus = bunStatus(inputs()))),
+    '/api/metrics': () => json((published.apiMetrics = metricsSnapshot(inputs()))),
+    '/stats': () => json((published.stats = go.current.stats)),
+    '/metrics/enhanced': () => json((published.enhanced = go.current.enhanced)),
+    '/metrics/system': () => json((published.system = go.current.system)),
+    '/metrics': (req) => prometheus(req),
   };
 
   function json(value: unknown): Body {
@@ -77,13 +88,13 @@ export async function listen(options: DevServerOptions): Promise<RunningDevServe
     return { contentType: JSON_TYPE, text: nested ? withNested(text, nested.depth) : text };
   }
 
-  async function prometheus(req: IncomingMessage): Promise<Body> {
+  function prometheus(req: IncomingMessage): Body {
     const extra = [modes.state.cardinality ? cardinalityPrometheus(modes.state.cardinality.count) : '', modes.state.evil ? evilPrometheus() : '']
       .filter(Boolean)
       .join('\n');
-    const exposition = await prom.render(req.headers.accept, extra);
-    published.prometheus = exposition.body;
-    return { contentType: exposition.contentType, text: exposition.body };
+    const { contentType, body } = encore.render(extra, req.headers.accept);
+    published.prometheus = body;
+    return { contentType, text: body };
   }
 
   /** The misbehaviours every metrics endpoint shares. Returns true when the request was taken care of. */
@@ -115,7 +126,7 @@ export async function listen(options: DevServerOptions): Promise<RunningDevServe
     const huge = modes.state.huge;
     if (huge) text = body.contentType === JSON_TYPE ? padded(text, huge.bytes) : `${text}# padding ${'x'.repeat(Math.max(0, huge.bytes - text.length))}\n`;
     const buffer = Buffer.from(text, 'utf8');
-    res.writeHead(200, { 'Content-Type': body.contentType, 'Content-Length': buffer.length, 'Cache-Control': 'no-store' });
+    res.writeHead(200, { ...body.headers, 'Content-Type': body.contentType, 'Content-Length': buffer.length, 'Cache-Control': 'no-store' });
     if (!modes.state.slowBody) {
       res.end(buffer);
       return;
@@ -148,7 +159,9 @@ export async function listen(options: DevServerOptions): Promise<RunningDevServe
         uptime: stats.uptimeSeconds,
         modes: modes.state,
         traffic: { rps: traffic?.rate ?? 0 },
-        connections: stats.webSocketCount(),
+        // Metrics clients only (what tests connect); the synthetic app's own sockets are counted apart.
+        connections: [...stats.clients.values()].filter((c) => c.stream !== 'sse' && c.stream !== 'app').length,
+        appClients: [...stats.clients.values()].filter((c) => c.stream === 'app').length,
         sseClients: [...stats.clients.values()].filter((c) => c.stream === 'sse').length,
       });
       return;
@@ -175,6 +188,9 @@ export async function listen(options: DevServerOptions): Promise<RunningDevServe
         if (result.mode === 'reset' && modes.state.reset) streams.destroyAll();
         if (result.mode === 'flap' && modes.state.flap) streams.closeAll();
         if (result.mode === 'huge') streams.rearmHuge();
+        // The periodic collections (seeds 002, 003) take a mode change at once, so tests need not wait a period.
+        go.collect();
+        encore.collect();
         send(res, 200, { ok: true, modes: modes.state });
         return;
       }
@@ -182,7 +198,9 @@ export async function listen(options: DevServerOptions): Promise<RunningDevServe
         res.on('finish', () => {
           streams.closeAll();
           stats.reset();
-          prom.reset();
+          jobs.reset();
+          go.collect();
+          encore.collect();
           server.closeIdleConnections();
         });
         send(res, 200, { ok: true });
@@ -211,17 +229,16 @@ export async function listen(options: DevServerOptions): Promise<RunningDevServe
     if (path.startsWith('/__control/')) return control(req, res, path);
     const endpoint = demoRoute(req.method, path);
     if (endpoint) return demo.handle(endpoint, req, res, url);
-    const isMetrics = path === '/metrics' || path === '/events' || Object.hasOwn(metricBodies, path);
-    if (isMetrics && req.method === 'GET') {
+    const build = Object.hasOwn(metricBodies, path) ? metricBodies[path] : undefined;
+    if ((build || path === '/sse') && req.method === 'GET') {
       if (misbehave(req, res)) return;
-      if (path === '/events') return streams.sse(req, res, modes.state.stall === true);
-      if (modes.state.stall) {
+      if (path === '/sse') return streams.sse(req, res, modes.state.stall === true);
+      if (modes.state.stall || !build) {
         held.add(res);
         res.on('close', () => held.delete(res));
         return;
       }
-      const build = metricBodies[path];
-      deliver(res, build ? await build() : await prometheus(req));
+      deliver(res, build(req));
       return;
     }
     if (path === '/' && req.method === 'GET') {
@@ -237,13 +254,10 @@ export async function listen(options: DevServerOptions): Promise<RunningDevServe
     const finished = stats.requestStarted();
     const url = new URL(req.url ?? '/', 'http://devserver.invalid');
     const demoEndpoint = demoRoute(req.method, url.pathname);
-    const routeLabel = demoEndpoint || Object.hasOwn(metricBodies, url.pathname) || ['/metrics', '/events', '/'].includes(url.pathname) ? url.pathname : url.pathname.startsWith('/__control/') ? '/__control' : 'other';
     res.on('close', () => {
       finished();
       const ms = performance.now() - started;
-      const method = req.method ?? 'GET';
-      prom.observe(method, routeLabel, res.statusCode, ms / 1000);
-      if (demoEndpoint && res.writableFinished) stats.recordEndpoint(method, demoEndpoint.path, res.statusCode, ms, Number(res.getHeader('content-length')) || 0);
+      if (demoEndpoint && res.writableFinished) stats.recordEndpoint(req.method ?? 'GET', demoEndpoint.path, res.statusCode, ms, Number(res.getHeader('content-length')) || 0);
     });
     route(req, res, url).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { error: error instanceof Error ? error.message : 'internal error' });
@@ -279,6 +293,9 @@ export async function listen(options: DevServerOptions): Promise<RunningDevServe
         demo.dispose();
         streams.dispose();
         stats.dispose();
+        jobs.dispose();
+        go.dispose();
+        encore.dispose();
         for (const t of drips) clearInterval(t);
         for (const res of held) res.destroy();
         server.close(() => resolve());

@@ -19,6 +19,8 @@ export interface ModeState {
   cardinality?: { readonly count: number };
   evil?: true;
   serverError?: { readonly message: string };
+  /** SSE events spread their JSON over several `data:` lines, as some servers do. */
+  multiline?: true;
 }
 
 export const MODE_NAMES = [
@@ -40,6 +42,7 @@ export const MODE_NAMES = [
   'cardinality',
   'evil',
   'serverError',
+  'multiline',
 ] as const;
 export type ModeName = (typeof MODE_NAMES)[number];
 
@@ -114,6 +117,7 @@ export class Modes {
         case 'html':
         case 'reset':
         case 'evil':
+        case 'multiline':
           s[name] = off ? undefined : true;
           break;
         case 'slow-body':

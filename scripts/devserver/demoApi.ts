@@ -22,14 +22,15 @@ export function demoRoute(method: string | undefined, path: string): DemoRoute |
   return DEMO_ROUTES.find((r) => r.method === method && r.path === path);
 }
 
-const BASE_ERROR_RATE = 0.005;
-const CACHE_TTL_MS = 30_000;
+/** Healthy by default: no failures unless the `errors` mode asks for them. */
+const BASE_ERROR_RATE = 0;
+/** A warm cache: most cacheable requests are hits, steadily, from the first second. */
+const CACHE_HIT_PROBABILITY = 0.98;
 const MAX_BODY_BYTES = 64 * 1024;
 const NAMES = ['ada', 'grace', 'linus', 'margaret', 'ken', 'barbara', 'dennis', 'frances'];
 
 export class DemoApi {
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly cache = new Map<string, number>();
   private nextOrderId = 1000;
 
   constructor(private readonly ctx: Context) {}
@@ -54,17 +55,9 @@ export class DemoApi {
     const { stats, modes } = this.ctx;
     let delay = route.delay[0] + Math.random() * (route.delay[1] - route.delay[0]);
     if (route.cacheable) {
-      const key = `${route.path}?${url.searchParams.toString()}`;
-      const now = Date.now();
-      const expires = this.cache.get(key);
-      if (expires !== undefined && expires > now) {
-        stats.cacheHits += 1;
-        delay *= 0.3;
-      } else {
-        stats.cacheMisses += 1;
-        this.cache.set(key, now + CACHE_TTL_MS);
-        if (this.cache.size > 500) this.cache.clear();
-      }
+      const hit = Math.random() < CACHE_HIT_PROBABILITY;
+      stats.recordCache(hit);
+      if (hit) delay *= 0.3;
     }
     delay += modes.latencyFor(route.path);
     const timer = setTimeout(() => {
@@ -102,7 +95,10 @@ export class DemoApi {
 export function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  // setHeader (not writeHead's object) so the size can be read back for the bandwidth figure.
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.writeHead(status);
   res.end(text);
 }
 

@@ -1,11 +1,12 @@
 // The dev server's live state: every number the formats publish is measured here, not invented.
-import { statfsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { PerformanceObserver } from 'node:perf_hooks';
 
 /** Percentiles, error rate and throughput look at this much recent history. */
 export const WINDOW_MS = 10_000;
 const MAX_SAMPLES_PER_ENDPOINT = 5_000;
+const CACHE_WINDOW_MS = 30_000;
+const CACHE_PRIOR = 20;
 
 interface LatencySample {
   readonly at: number;
@@ -35,11 +36,17 @@ export interface EndpointStats {
   readonly errors: number;
 }
 
-export type ClientStream = 'bun' | 'snapshot' | 'daemon' | 'sse';
+/** `app`: the synthetic app's own WebSocket clients (chat, status, workers, spline topics). */
+export type ClientStream = 'bun' | 'snapshot' | 'daemon' | 'sse' | 'app';
+
+/** The pub/sub topics of seed 000's example message. */
+export const TOPICS = ['chat', 'status', 'workers', 'spline'] as const;
 
 export interface ClientRecord {
   readonly id: string;
   readonly stream: ClientStream;
+  /** The topic an `app` client subscribed to. */
+  readonly topic?: string;
   readonly remoteAddr: string;
   readonly connectedAt: number;
   messagesSent: number;
@@ -65,16 +72,16 @@ export class Stats {
   messagesReceived = 0;
   bytesSent = 0;
   bytesReceived = 0;
-  cacheHits = 0;
-  cacheMisses = 0;
   ordersCreated = 0;
+  /** Sum of the demo API's response times since start, ms (seed 004's average is over all requests). */
+  totalResponseMs = 0;
   readonly gc: GcStats = { count: 0, pauseTotalNs: 0, lastPauseNs: 0 };
   readonly clients = new Map<string, ClientRecord>();
   private readonly endpoints = new Map<string, EndpointRecord>();
+  private readonly statusCounts = new Map<string, number>();
   private served: { at: number; bytes: number }[] = [];
-  private nextClientId = 1;
+  private cache: { at: number; hit: boolean }[] = [];
   private cpu = { percent: 0, usage: process.cpuUsage(), at: performance.now() };
-  private storagePercent = 0;
   private totalAlloc = 0;
   private lastHeapUsed = process.memoryUsage().heapUsed;
   private readonly sampler: NodeJS.Timeout;
@@ -82,7 +89,6 @@ export class Stats {
 
   constructor(private readonly now: () => number = Date.now) {
     this.startedAt = now();
-    this.sampleStorage();
     this.sampler = setInterval(() => this.sample(), 1_000);
     this.gcObserver = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
@@ -121,7 +127,10 @@ export class Stats {
     }
     const error = status >= 500;
     const at = this.now();
+    this.totalResponseMs += ms;
     record.requests += 1;
+    const statusKey = `${method} ${status}`;
+    this.statusCounts.set(statusKey, (this.statusCounts.get(statusKey) ?? 0) + 1);
     if (error) record.errors += 1;
     record.samples.push({ at, ms, error });
     if (record.samples.length > MAX_SAMPLES_PER_ENDPOINT) record.samples.splice(0, record.samples.length - MAX_SAMPLES_PER_ENDPOINT);
@@ -151,19 +160,18 @@ export class Stats {
     return out.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path)));
   }
 
-  /** Mean response time over the window, across the demo endpoints. */
+  /** Mean response time of every demo API request since start, ms. */
   averageResponseMs(): number {
-    const now = this.now();
-    let sum = 0;
-    let count = 0;
-    for (const record of this.endpoints.values()) {
-      for (const s of record.samples) {
-        if (now - s.at > WINDOW_MS) continue;
-        sum += s.ms;
-        count += 1;
-      }
-    }
-    return count === 0 ? 0 : round(sum / count);
+    const n = this.endpointRequests;
+    return n === 0 ? 0 : round(this.totalResponseMs / n);
+  }
+
+  /** Requests and errors per method and status since start (seed 002's counter). */
+  requestCounts(): { method: string; status: number; count: number }[] {
+    return [...this.statusCounts.entries()].map(([key, count]) => {
+      const [method = 'GET', status = '200'] = key.split(' ');
+      return { method, status: Number(status), count };
+    });
   }
 
   get endpointRequests(): number {
@@ -172,9 +180,10 @@ export class Stats {
     return n;
   }
 
+  /** Demo API responses with a 4xx or 5xx status since start. */
   get endpointErrors(): number {
     let n = 0;
-    for (const record of this.endpoints.values()) n += record.errors;
+    for (const [key, count] of this.statusCounts) if (Number(key.split(' ')[1]) >= 400) n += count;
     return n;
   }
 
@@ -186,17 +195,30 @@ export class Stats {
     return Math.round(bytes / Math.max(1, Math.min(WINDOW_MS, now - this.startedAt) / 1000));
   }
 
-  get hitRatio(): number {
-    const total = this.cacheHits + this.cacheMisses;
-    return total === 0 ? 0 : round(this.cacheHits / total, 4);
+  /** A cacheable demo request was served from the cache or not. */
+  recordCache(hit: boolean): void {
+    this.cache.push({ at: this.now(), hit });
+    if (this.cache.length > 20_000) this.cache.splice(0, this.cache.length - 20_000);
+  }
+
+  /**
+   * Percent of cacheable requests served from the cache over the last 30 s. A warm CDN's 98 % counts
+   * as 20 requests of history, so the first few requests after a start do not swing it.
+   */
+  cacheHitPercent(): number {
+    const now = this.now();
+    this.cache = this.cache.filter((c) => now - c.at <= CACHE_WINDOW_MS);
+    const hits = this.cache.filter((c) => c.hit).length;
+    return round(((hits + CACHE_PRIOR * 0.98) / (this.cache.length + CACHE_PRIOR)) * 100);
   }
 
   get cpuPercent(): number {
     return this.cpu.percent;
   }
 
+  /** The CDN's storage in use, percent of its quota: grows slowly with the orders created, stays healthy. */
   get storageUsedPercent(): number {
-    return this.storagePercent;
+    return round(Math.min(60, 41.5 + this.ordersCreated * 0.001));
   }
 
   /** Estimated bytes allocated since start: the sum of heap growth between samples. */
@@ -204,11 +226,12 @@ export class Stats {
     return this.totalAlloc;
   }
 
-  addClient(stream: ClientStream, remoteAddr: string): ClientRecord {
+  addClient(stream: ClientStream, remoteAddr: string, topic?: string): ClientRecord {
     const at = this.now();
     const record: ClientRecord = {
-      id: `c${this.nextClientId++}`,
+      id: `client_${randomBytes(3).toString('hex')}`,
       stream,
+      ...(topic !== undefined ? { topic } : {}),
       remoteAddr,
       connectedAt: at,
       messagesSent: 0,
@@ -249,13 +272,10 @@ export class Stats {
     return n;
   }
 
-  /** Subscribers per topic, from the clients actually connected. */
+  /** Subscribers per topic: the app's WebSocket clients actually connected. */
   topics(): Record<string, number> {
-    const out: Record<string, number> = { metrics: 0, snapshot: 0, daemon: 0, events: 0 };
-    for (const c of this.clients.values()) {
-      const topic = c.stream === 'bun' ? 'metrics' : c.stream === 'sse' ? 'events' : c.stream;
-      out[topic] = (out[topic] ?? 0) + 1;
-    }
+    const out: Record<string, number> = Object.fromEntries(TOPICS.map((t) => [t, 0]));
+    for (const c of this.clients.values()) if (c.stream === 'app' && c.topic !== undefined && Object.hasOwn(out, c.topic)) out[c.topic] = (out[c.topic] ?? 0) + 1;
     return out;
   }
 
@@ -269,11 +289,12 @@ export class Stats {
     this.messagesReceived = 0;
     this.bytesSent = 0;
     this.bytesReceived = 0;
-    this.cacheHits = 0;
-    this.cacheMisses = 0;
     this.ordersCreated = 0;
+    this.totalResponseMs = 0;
+    this.statusCounts.clear();
     this.endpoints.clear();
     this.served = [];
+    this.cache = [];
     this.totalAlloc = 0;
   }
 
@@ -290,16 +311,6 @@ export class Stats {
     const heapUsed = process.memoryUsage().heapUsed;
     if (heapUsed > this.lastHeapUsed) this.totalAlloc += heapUsed - this.lastHeapUsed;
     this.lastHeapUsed = heapUsed;
-    if (Math.floor(this.uptimeSeconds) % 5 === 0) this.sampleStorage();
-  }
-
-  private sampleStorage(): void {
-    try {
-      const fs = statfsSync(tmpdir());
-      this.storagePercent = fs.blocks > 0 ? round(((fs.blocks - fs.bfree) / fs.blocks) * 100) : 0;
-    } catch {
-      this.storagePercent = 0;
-    }
   }
 }
 

@@ -1,26 +1,41 @@
-// The push side: WebSocket streams (bun live, snapshot protocol, daemon) and the SSE stream,
-// each driven by one loop that builds a message, records it as published and sends it.
+// The push side: WebSocket streams (seed 000 bun live, seed 001 snapshot protocol, seed 004 daemon,
+// and the synthetic app's own topic sockets) and seed 001's SSE stream, each driven by one loop
+// that builds a message, records it as published and sends it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
 import type { Context } from './context';
-import { bunMessage, daemonMetrics, daemonOther, snapshotMessage, updateMessage } from './formats';
+import { bunLiveMessage } from './bunFormat';
+import { daemonMetrics, daemonOther } from './daemonFormat';
 import { EVIL_STRINGS, padded, withNested } from './hostile';
+import { AnomalyDetector, metricsSnapshot } from './snapshotFormat';
+import type { ServerMessage } from './snapshotFormat';
 import type { ClientRecord, ClientStream } from './stats';
+import { TOPICS } from './stats';
 
+/** WebSocket paths. The seed-000 handler section names /ws/server-metrics/live too. */
 const WS_PATHS: Readonly<Record<string, Exclude<ClientStream, 'sse'>>> = {
   '/api/dev/server-metrics/live': 'bun',
-  '/ws/metrics': 'snapshot',
-  '/daemon': 'daemon',
+  '/ws/server-metrics/live': 'bun',
+  '/metrics': 'snapshot',
+  '/ws': 'daemon',
+  '/ws/topics': 'app',
 };
+
+/** Seed intervals in ms, before --interval-scale. */
+export const INTERVALS = { bun: 500, snapshotUpdate: 5_000, daemonTick: 500, sse: 1_000 } as const;
+/** Seed 004 sends metrics every 2 s: every fourth daemon tick; the others carry other message types. */
+const DAEMON_METRICS_EVERY = 4;
 
 interface WsClient {
   readonly ws: WebSocket;
   readonly record: ClientRecord;
   subscribed: boolean;
   hugeSent: boolean;
+  /** Each client sees the whole garbage cycle, however many share a stream. */
+  garbageTick: number;
   flapTimer?: NodeJS.Timeout;
 }
 
@@ -32,24 +47,29 @@ interface SseClient {
 }
 
 const noop = (): void => undefined;
+/** Half an event, for the `stall` mode. */
+const STALLED_EVENT = 'data: {"timestamp":17';
 
 export class Streams {
   private readonly wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false, maxPayload: 64 * 1024, clientTracking: false });
+  /** Seed 001's server: perMessageDeflate on, 16 KiB largest message from a client. */
+  private readonly snapshotWss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: true, maxPayload: 16 * 1024, clientTracking: false });
   private readonly wsClients = new Set<WsClient>();
   private readonly sseClients = new Set<SseClient>();
   private readonly loops: NodeJS.Timeout[] = [];
   private daemonTicks = 0;
   private sseTicks = 0;
-  private garbageTicks = 0;
+  private evilTicks = 0;
+  private readonly anomalies = new AnomalyDetector();
 
   constructor(private readonly ctx: Context) {
     const every = (ms: number, fn: () => void): void => {
       this.loops.push(setInterval(fn, Math.max(10, Math.round(ms * ctx.options.intervalScale))));
     };
-    every(500, () => this.bunTick());
-    every(1000, () => this.snapshotTick());
-    every(500, () => this.daemonTick());
-    every(500, () => this.sseTick());
+    every(INTERVALS.bun, () => this.bunTick());
+    every(INTERVALS.snapshotUpdate, () => this.snapshotTick());
+    every(INTERVALS.daemonTick, () => this.daemonTick());
+    every(INTERVALS.sse, () => this.sseTick());
   }
 
   static isWebSocketPath(path: string): boolean {
@@ -61,18 +81,26 @@ export class Streams {
     const stream = Object.hasOwn(WS_PATHS, path) ? WS_PATHS[path] : undefined;
     const modes = this.ctx.modes.state;
     if (!stream) return reject(socket, 404, 'Not Found');
+    // The app's own sockets are not metrics endpoints: the misbehaviour modes leave them alone.
+    if (stream === 'app') {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, stream));
+      return;
+    }
     if (modes.reset) {
       socket.destroy();
       return;
     }
     if (modes.unauthorized && !authorized(req, modes.unauthorized.token)) return reject(socket, 401, 'Unauthorized', 'WWW-Authenticate: Bearer\r\n');
     if (modes.http500) return reject(socket, 500, 'Internal Server Error');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, stream));
+    const server = stream === 'snapshot' ? this.snapshotWss : this.wss;
+    server.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, stream));
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, stream: Exclude<ClientStream, 'sse'>): void {
-    const record = this.ctx.stats.addClient(stream, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`);
-    const client: WsClient = { ws, record, subscribed: false, hugeSent: false };
+    const topic = stream === 'app' ? topicOf(req) : undefined;
+    const record = this.ctx.stats.addClient(stream, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`, topic);
+    // Seed 001: a client is subscribed from the start; its {"type":"subscribe"} changes nothing.
+    const client: WsClient = { ws, record, subscribed: true, hugeSent: false, garbageTick: 0 };
     this.wsClients.add(client);
     ws.on('error', noop);
     ws.on('close', () => {
@@ -86,24 +114,52 @@ export class Streams {
     ws.on('message', (data: RawData) => {
       const size = Buffer.isBuffer(data) ? data.length : Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
       this.ctx.stats.received(record, size);
-      if (stream === 'snapshot' && !client.subscribed && isSubscribe(data)) {
-        client.subscribed = true;
-        const message = snapshotMessage(this.ctx.inputs());
-        this.ctx.published.snapshot = message;
-        this.send(client, message);
-      }
+      if (stream === 'snapshot' && isSubscribe(data)) client.subscribed = true;
+      if (stream === 'app') this.broadcast(client, data);
     });
-    if (this.ctx.modes.state.flap) client.flapTimer = setTimeout(() => ws.close(1001, 'flapping'), 100);
+    // Seed 000 sends the first metrics at once; seed 001 sends a snapshot on open.
+    if (stream === 'bun') this.send(client, this.bunMessage());
+    if (stream === 'snapshot') this.send(client, this.snapshotOnOpen());
+    if (this.ctx.modes.state.flap && stream !== 'app') client.flapTimer = setTimeout(() => ws.close(1001, 'flapping'), 100);
   }
 
-  /** Serves GET /events; with `stalled` the client gets half an event and then silence. */
+  /** The synthetic app's chat: a message goes to every other client of the same topic. */
+  private broadcast(from: WsClient, data: RawData): void {
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    for (const c of this.clientsOf('app')) {
+      if (c === from || c.record.topic !== from.record.topic || c.ws.readyState !== WebSocket.OPEN) continue;
+      c.ws.send(text, noop);
+      this.ctx.stats.sent(c.record, Buffer.byteLength(text));
+    }
+  }
+
+  private bunMessage(): object {
+    const message = bunLiveMessage(this.ctx.inputs());
+    this.ctx.published.bun = message;
+    return message;
+  }
+
+  private snapshotOnOpen(): ServerMessage {
+    const inputs = this.ctx.inputs();
+    const serverError = this.ctx.modes.state.serverError;
+    if (serverError) {
+      const error = { type: 'error' as const, error: serverError.message, timestamp: inputs.now };
+      this.ctx.published.snapshotError = error;
+      return error;
+    }
+    const message = { type: 'snapshot' as const, data: metricsSnapshot(inputs), timestamp: inputs.now };
+    this.ctx.published.snapshot = message;
+    return message;
+  }
+
+  /** Serves seed 001's GET /sse; with `stalled` the client gets half an event and then silence. */
   sse(req: IncomingMessage, res: ServerResponse, stalled: boolean): void {
     const record = this.ctx.stats.addClient('sse', `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`);
     const client: SseClient = { res, record, hugeSent: false, stalled };
     this.sseClients.add(client);
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    res.write(`retry: ${Math.max(250, Math.round(2000 * this.ctx.options.intervalScale))}\n: connected to the Pulse dev server\n\n`);
-    if (stalled) res.write('data: {"type":"metrics","timest');
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.flushHeaders();
+    if (stalled) res.write(STALLED_EVENT);
     res.on('error', noop);
     res.on('close', () => {
       this.sseClients.delete(client);
@@ -134,6 +190,7 @@ export class Streams {
     this.loops.length = 0;
     this.destroyAll();
     this.wss.close();
+    this.snapshotWss.close();
   }
 
   private clientsOf(stream: ClientStream): WsClient[] {
@@ -141,25 +198,27 @@ export class Streams {
   }
 
   private bunTick(): void {
-    const message = bunMessage(this.ctx.inputs(), true);
-    this.ctx.published.bun = message;
+    const message = this.bunMessage();
     for (const c of this.clientsOf('bun')) this.send(c, message);
   }
 
   private snapshotTick(): void {
     const clients = this.clientsOf('snapshot').filter((c) => c.subscribed);
     const modes = this.ctx.modes.state;
+    const inputs = this.ctx.inputs();
     if (modes.serverError) {
-      const error = { type: 'error' as const, message: modes.serverError.message };
+      const error = { type: 'error' as const, error: modes.serverError.message, timestamp: inputs.now };
       this.ctx.published.snapshotError = error;
       for (const c of clients) this.send(c, error);
       return;
     }
-    const message = updateMessage(this.ctx.inputs());
+    const data = metricsSnapshot(inputs);
+    const alerts = this.anomalies.detect(inputs, data);
+    const message = { type: 'update' as const, data, ...(alerts.length > 0 ? { alerts } : {}), timestamp: inputs.now };
     this.ctx.published.snapshot = message;
     for (const c of clients) this.send(c, message);
     if (modes.evil) {
-      const error = { type: 'error' as const, message: EVIL_STRINGS[this.garbageTicks % EVIL_STRINGS.length] ?? '' };
+      const error = { type: 'error' as const, error: EVIL_STRINGS[this.evilTicks++ % EVIL_STRINGS.length] ?? '', timestamp: inputs.now };
       this.ctx.published.snapshotError = error;
       for (const c of clients) this.send(c, error);
     }
@@ -168,12 +227,12 @@ export class Streams {
   private daemonTick(): void {
     const tick = this.daemonTicks++;
     const inputs = this.ctx.inputs();
-    if (tick % 4 === 0) {
-      const message = daemonMetrics(inputs);
+    if (tick % DAEMON_METRICS_EVERY === 0) {
+      const message = daemonMetrics(inputs, this.ctx.jobs);
       this.ctx.published.daemon = message;
       for (const c of this.clientsOf('daemon')) this.send(c, message);
     } else {
-      const message = daemonOther(inputs, tick);
+      const message = daemonOther(inputs, this.ctx.jobs, tick);
       this.ctx.published.daemonEvent = message;
       for (const c of this.clientsOf('daemon')) this.send(c, message);
     }
@@ -181,7 +240,8 @@ export class Streams {
 
   private sseTick(): void {
     const tick = this.sseTicks++;
-    const message = bunMessage(this.ctx.inputs(), true);
+    if (this.sseClients.size === 0) return;
+    const message = metricsSnapshot(this.ctx.inputs());
     this.ctx.published.sse = message;
     const modes = this.ctx.modes.state;
     for (const c of this.sseClients) {
@@ -189,7 +249,7 @@ export class Streams {
       if (modes.stall) {
         // Stall in the middle of an event: the client must notice on its own.
         c.stalled = true;
-        c.res.write('data: {"type":"metrics","timest');
+        c.res.write(STALLED_EVENT);
         continue;
       }
       let lines: string[];
@@ -197,14 +257,13 @@ export class Streams {
         c.hugeSent = true;
         lines = [padded(this.serialize(message), modes.huge.bytes)];
       } else if (modes.garbage && tick % 2 === 0) {
-        lines = [tick % 4 === 0 ? '{"type":"metrics","http":{' : 'not json at all'];
-      } else if (tick % 5 === 4 && !modes.nested) {
-        // Every fifth event spreads its JSON over several data: lines, as some servers do.
+        lines = [tick % 4 === 0 ? '{"timestamp":1,"endpoints":[' : 'not json at all'];
+      } else if (modes.multiline && !modes.nested) {
         lines = JSON.stringify(message, null, 1).split('\n');
       } else {
         lines = [this.serialize(message)];
       }
-      const text = `id: ${tick}\n${lines.map((l) => `data: ${l}`).join('\n')}\n\n`;
+      const text = `${lines.map((l) => `data: ${l}`).join('\n')}\n\n`;
       c.res.write(text);
       this.ctx.stats.sent(c.record, Buffer.byteLength(text));
     }
@@ -225,7 +284,7 @@ export class Streams {
       client.hugeSent = true;
       payload = padded(payload, modes.huge.bytes);
     } else if (modes.garbage) {
-      payload = garbage(this.garbageTicks++, payload);
+      payload = garbage(client.garbageTick++, payload);
     }
     const binary = Buffer.isBuffer(payload);
     client.ws.send(payload, { binary }, noop);
@@ -255,6 +314,12 @@ function isSubscribe(data: RawData): boolean {
   } catch {
     return false;
   }
+}
+
+/** The `topic` query parameter of an app socket, one of the seed's topics. */
+function topicOf(req: IncomingMessage): string {
+  const topic = new URL(req.url ?? '/', 'http://devserver.invalid').searchParams.get('topic') ?? '';
+  return (TOPICS as readonly string[]).includes(topic) ? topic : 'chat';
 }
 
 export function authorized(req: IncomingMessage, token: string | undefined): boolean {

@@ -1,16 +1,25 @@
 // Synthetic load: real HTTP requests to the dev server's own demo API, so request counters,
-// latency percentiles, error rates and the cache hit ratio are all measured.
+// latency percentiles, error rates and the cache hit ratio are all measured; and the app's own
+// WebSocket clients (seed 000's chat, status, workers and spline topics), chatting now and then.
 import http from 'node:http';
+import WebSocket from 'ws';
 
 const TICK_MS = 50;
 const MAX_IN_FLIGHT = 64;
 const WORDS = ['ada', 'gr', 'li', 'mar', 'ken', 'x', 'den', 'fra'];
+/** Seed 000's example: chat 1, status 2, workers 1, spline 1. */
+const APP_CLIENTS: readonly string[] = ['chat', 'status', 'status', 'workers', 'spline'];
+const APP_MESSAGE_MS = 3_000;
+const APP_RECONNECT_MS = 1_000;
 
 export class Traffic {
   private timer: NodeJS.Timeout | undefined;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private tokens = 0;
   private inFlight = 0;
+  private readonly sockets = new Set<WebSocket>();
+  private readonly appTimers = new Set<NodeJS.Timeout>();
+  private running = false;
 
   constructor(
     private readonly host: string,
@@ -28,13 +37,45 @@ export class Traffic {
 
   start(): void {
     if (this.timer) return;
+    this.running = true;
     this.timer = setInterval(() => this.tick(), TICK_MS);
+    for (const topic of APP_CLIENTS) this.openAppClient(topic);
   }
 
   stop(): void {
+    this.running = false;
     clearInterval(this.timer);
     this.timer = undefined;
+    for (const t of this.appTimers) clearTimeout(t);
+    this.appTimers.clear();
+    for (const ws of this.sockets) ws.terminate();
+    this.sockets.clear();
     this.agent.destroy();
+  }
+
+  /** One app client on a topic; says something every few seconds; comes back after a restart closed it. */
+  private openAppClient(topic: string): void {
+    if (!this.running) return;
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    const ws = new WebSocket(`ws://${host}:${this.port}/ws/topics?topic=${topic}`, { headers: { 'User-Agent': 'pulse-devserver-traffic' } });
+    this.sockets.add(ws);
+    let chatter: NodeJS.Timeout | undefined;
+    ws.on('open', () => {
+      chatter = setInterval(() => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ topic, text: WORDS[Math.floor(Math.random() * WORDS.length)] }));
+      }, APP_MESSAGE_MS + Math.random() * 1_000);
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      clearInterval(chatter);
+      this.sockets.delete(ws);
+      if (!this.running) return;
+      const retry = setTimeout(() => {
+        this.appTimers.delete(retry);
+        this.openAppClient(topic);
+      }, APP_RECONNECT_MS);
+      this.appTimers.add(retry);
+    });
   }
 
   private tick(): void {

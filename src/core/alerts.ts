@@ -6,9 +6,11 @@
 // again); it survives a reload because restored active alerts continue their episode when the
 // rule engine confirms them (any non-ending transition within RESTORE_GRACE_MS).
 //
-// Server alerts are resolved when the server has sent 3 alert lists in a row without them, or
-// when a list arrives 30 s or more after they were last sent. Call mergeServerAlerts only for
-// messages that carry an alert list.
+// Server alerts are identified per source by the decoder's id (derived from the alert's type and
+// labels, never the server's own id, which may be new on every message). An alert list that does
+// not contain one (an empty list included) resolves it at once; a source that falls silent has its
+// server alerts resolved by expireServerAlerts. Call mergeServerAlerts only for messages that carry
+// an alert list.
 
 import type { AlertState, AlertView, SnoozeDuration } from '../protocol';
 import type { ServerAlert, Severity, Unit } from './model';
@@ -17,8 +19,6 @@ import { seriesId } from './store';
 
 export const MAX_ALERTS = 500;
 export const MAX_RESOLVED = 50;
-export const SERVER_MISSES_TO_RESOLVE = 3;
-export const SERVER_SILENCE_TO_RESOLVE_MS = 30_000;
 /** Restored active alerts not confirmed by the engine within this long are resolved. */
 export const RESTORE_GRACE_MS = 120_000;
 const SNOOZE_MS: Readonly<Record<Exclude<SnoozeDuration, 'restart'>, number>> = { '15m': 15 * 60_000, '1h': 60 * 60_000 };
@@ -51,9 +51,6 @@ interface Entry {
   resolvedAt: number | null;
   /** Restored from a previous session and not yet confirmed by a transition: resolve after this. */
   unconfirmedUntil: number | null;
-  /** Server alerts: consecutive lists without it, and when it was last sent. */
-  missed: number;
-  lastSeen: number;
 }
 
 interface Snooze {
@@ -158,19 +155,28 @@ export class AlertBook {
       e.message = a.message;
       e.value = typeof a.value === 'number' && Number.isFinite(a.value) ? a.value : null;
       e.threshold = typeof a.threshold === 'number' && Number.isFinite(a.threshold) ? a.threshold : null;
-      e.missed = 0;
-      e.lastSeen = now;
       this.notePeak(e, e.value);
       if ((isNew && !e.fired) || escalated) newly.push(e);
       e.fired = true;
     }
+    // The list is the server's whole current set: whatever it no longer sends is over.
     for (const e of this.entries.values()) {
-      if (e.origin !== 'server' || e.sourceId !== sourceId || !isActive(e) || seen.has(e.id)) continue;
-      e.missed++;
-      if (e.missed >= SERVER_MISSES_TO_RESOLVE || now - e.lastSeen >= SERVER_SILENCE_TO_RESOLVE_MS) this.resolve(e, now, e.message, e.value);
+      if (e.origin === 'server' && e.sourceId === sourceId && isActive(e) && !seen.has(e.id)) this.resolve(e, now, e.message, e.value);
     }
     this.bound();
     return { newlyFiring: this.visibleOf(newly) };
+  }
+
+  /** Resolves the active server alerts of the sources `isSilent` names (gone quiet, or removed). True when any resolved. */
+  expireServerAlerts(now: number, isSilent: (sourceId: string) => boolean): boolean {
+    this.tick(now);
+    let any = false;
+    for (const e of this.entries.values()) {
+      if (e.origin !== 'server' || !isActive(e) || e.unconfirmedUntil !== null || !isSilent(e.sourceId)) continue;
+      this.resolve(e, now, e.message, e.value);
+      any = true;
+    }
+    return any;
   }
 
   /** Quiet until it resolves. */
@@ -328,8 +334,6 @@ export class AlertBook {
       fired: false,
       resolvedAt: null,
       unconfirmedUntil: null,
-      missed: 0,
-      lastSeen: o.at,
     };
     // Re-insert so Map order is recency of the episode (eviction takes the oldest first).
     this.entries.delete(o.id);
@@ -478,8 +482,6 @@ function parseRow(row: unknown, now: number): { entry: Entry; dismissed: boolean
       fired: fired === 1,
       resolvedAt: null,
       unconfirmedUntil: now + RESTORE_GRACE_MS,
-      missed: 0,
-      lastSeen: now,
     },
   };
 }

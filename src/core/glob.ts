@@ -19,6 +19,9 @@ export const ROLES: readonly Role[] = [
   'uptime',
   'cacheHitRatio',
   'storage',
+  'goroutines',
+  'jobs',
+  'jobsFailed',
 ];
 
 export function isRole(x: unknown): x is Role {

@@ -13,7 +13,7 @@ interface Entry {
   readonly counts: readonly number[];
 }
 
-interface Buckets {
+export interface Buckets {
   readonly bounds: number[];
   readonly counts: number[];
 }
@@ -65,19 +65,48 @@ function clean(h: HistogramSample): Buckets {
   return { bounds, counts };
 }
 
-/** Sum of several series' cumulative buckets over the union of their bounds. */
-function sumBuckets(series: readonly Buckets[]): Buckets {
-  const all = new Set<number>();
-  for (const s of series) for (const b of s.bounds) all.add(b);
-  const bounds = [...all].sort((a, b) => a - b);
-  const counts = bounds.map(() => 0);
-  for (const s of series) {
-    // A series without a given bound contributes its count at the nearest bound below it.
-    let j = -1;
-    for (let i = 0; i < bounds.length; i++) {
-      const b = bounds[i] ?? 0;
-      while (j + 1 < s.bounds.length && (s.bounds[j + 1] ?? Number.POSITIVE_INFINITY) <= b) j++;
-      counts[i] = (counts[i] ?? 0) + (j >= 0 ? (s.counts[j] ?? 0) : 0);
+/**
+ * Sum of several series' cumulative buckets over the union of their bounds; a series without a given
+ * bound contributes its count at the nearest bound below it. One sweep over all points in bound
+ * order: O(P log P) for P points in all, whatever the number of series (a family of 40k label
+ * groups with different bounds each must not cost 40k × the union).
+ */
+export function sumBuckets(series: readonly Buckets[]): Buckets {
+  let total = 0;
+  for (const s of series) total += Math.min(s.bounds.length, s.counts.length);
+  // Every point as (bound, series, count), in bound order.
+  const bound = new Float64Array(total);
+  const owner = new Uint32Array(total);
+  const count = new Float64Array(total);
+  let p = 0;
+  for (let k = 0; k < series.length; k++) {
+    const s = series[k];
+    if (s === undefined) continue;
+    const n = Math.min(s.bounds.length, s.counts.length);
+    for (let i = 0; i < n; i++, p++) {
+      bound[p] = s.bounds[i] ?? Number.NaN;
+      owner[p] = k;
+      count[p] = s.counts[i] ?? 0;
+    }
+  }
+  const order = new Uint32Array(total);
+  for (let i = 0; i < total; i++) order[i] = i;
+  order.sort((a, b) => (bound[a] ?? 0) - (bound[b] ?? 0) || a - b);
+  const current = new Float64Array(series.length);
+  const bounds: number[] = [];
+  const counts: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < total; i++) {
+    const at = order[i] ?? 0;
+    const k = owner[at] ?? 0;
+    const c = count[at] ?? 0;
+    sum += c - (current[k] ?? 0);
+    current[k] = c;
+    const b = bound[at] ?? Number.NaN;
+    if (bounds.length > 0 && bounds[bounds.length - 1] === b) counts[counts.length - 1] = sum;
+    else {
+      bounds.push(b);
+      counts.push(sum);
     }
   }
   return { bounds, counts };

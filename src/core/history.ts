@@ -70,6 +70,8 @@ export class SeriesHistory {
   private lastValue = NaN;
   /** Time of the first sample this history ever got (NaN for restored buckets only). */
   private firstTime = NaN;
+  /** A raw sample whose counter rate is unknown (see add). */
+  private rateUnknownAt = NaN;
 
   constructor(
     readonly kind: SeriesKind,
@@ -94,11 +96,19 @@ export class SeriesHistory {
     return this.options.bucketMs;
   }
 
-  /** Adds a sample. Times going backwards are clamped to the newest stored time. */
-  add(time: number, value: number): void {
+  /**
+   * Adds a sample. Times going backwards are clamped to the newest stored time. `rateUnknown`: the
+   * counter's increase since the previous sample spans an unknown interval (store.ts: a slow
+   * producer's first update); it has no rate and adds nothing to the bucket's increase.
+   */
+  add(time: number, value: number, rateUnknown = false): void {
     const newest = this.newestTime();
     const t = Number.isFinite(newest) ? Math.max(time, newest) : time;
     if (this.raw.size === 0 && this.buckets.size === 0) this.firstTime = t;
+    if (rateUnknown) {
+      this.rateUnknownAt = t;
+      this.lastValue = NaN;
+    }
     this.addToBucket(t, value); // before addRaw: the counter increase needs the previous value
     this.addRaw(t, value);
   }
@@ -169,6 +179,7 @@ export class SeriesHistory {
       const v = raw.get(1, i);
       out.t.push(t);
       if (!rate) out.v.push(v);
+      else if (t === this.rateUnknownAt) out.v.push(null);
       else out.v.push(i > 0 ? counterRate(raw.get(1, i - 1), v, t - raw.get(0, i - 1)) : this.bucketRateAt(t));
     }
     return out;

@@ -1,5 +1,7 @@
 // The one normalised model every source format is decoded into.
 
+import type { SeriesOverrides } from './decode/overrides';
+
 export type Unit = 'bytes' | 'seconds' | 'ms' | 'percent' | 'ratio' | 'count' | 'per_second' | 'none';
 export type SeriesKind = 'counter' | 'gauge';
 
@@ -21,7 +23,10 @@ export type Role =
   | 'cpu' // CPU use, percent
   | 'uptime' // seconds since the server started
   | 'cacheHitRatio' // percent
-  | 'storage'; // percent of storage used
+  | 'storage' // percent of storage used
+  | 'goroutines' // live goroutines (gauge, count)
+  | 'jobs' // counter of completed jobs (its rate is jobs per second)
+  | 'jobsFailed'; // counter of failed jobs
 
 /** Label pairs sorted by key, keys unique. Pairs (not an object) so no key can touch a prototype. */
 export type Labels = ReadonlyArray<readonly [key: string, value: string]>;
@@ -49,7 +54,7 @@ export interface HistogramSample {
   readonly count: number;
 }
 
-export type FormatId = 'bun' | 'snapshot' | 'daemon' | 'go-stats' | 'prometheus' | 'json';
+export type FormatId = 'bun' | 'snapshot' | 'daemon' | 'go-stats' | 'prometheus' | 'json' | 'promql' | 'otlp';
 export type FormatHint = FormatId | 'auto';
 
 export interface ConnectionRow {
@@ -68,9 +73,12 @@ export type Severity = 'info' | 'warning' | 'critical';
 
 /** An alert the server itself raised (snapshot/update protocol). */
 export interface ServerAlert {
+  /** Stable across updates: derived from the alert's type (+ metric, labels), not the server's per-message id. */
   readonly id: string;
   readonly severity: Severity;
   readonly message: string;
+  /** The server's alert type (e.g. `latency_spike`), sanitised: letters, digits, `_.:-`, at most 64. */
+  readonly kind?: string;
   readonly metric?: string;
   readonly value?: number;
   readonly threshold?: number;
@@ -91,11 +99,38 @@ export interface Decoded {
   readonly serverError?: string;
   /** The message was understood but carries no metrics (another message type on a shared socket). */
   readonly ignored?: boolean;
+  /** Past points from the source's own store (PromQL `query_range`), stored before `samples`. */
+  readonly backfill?: readonly Backfill[];
+}
+
+/** One series' past points as the source's engine recorded them: times ascending, values finite. */
+export interface Backfill {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly kind: SeriesKind;
+  readonly unit: Unit;
+  readonly role?: Role;
+  readonly t: readonly number[];
+  readonly v: readonly number[];
 }
 
 export type DecodeResult = { readonly ok: true; readonly value: Decoded } | { readonly ok: false; readonly error: string };
 
-export type SourceKind = 'ws' | 'sse' | 'http-json' | 'prometheus';
+export type SourceKind = 'ws' | 'sse' | 'http-json' | 'prometheus' | 'promql' | 'otlp';
+
+/** One PromQL query of a `promql` source: its result series are named `name`. */
+export interface PromqlQuery {
+  readonly name: string;
+  readonly query: string;
+  readonly unit?: Unit;
+  readonly role?: Role;
+}
+
+/** A `promql` source's queries: listed, and/or expanded from a series selector such as `{job="api"}`. */
+export interface PromqlSettings {
+  readonly queries: readonly PromqlQuery[];
+  readonly selector?: string;
+}
 
 export interface SourceConfig {
   /** Stable id derived from the name. */
@@ -108,6 +143,12 @@ export interface SourceConfig {
   readonly headers: Readonly<Record<string, string>>;
   /** undefined: decide from the first message. */
   readonly subscribe?: boolean;
+  /** Corrections of inferred units and roles (`units` / `roles` settings), applied after decoding. */
+  readonly overrides?: SeriesOverrides;
+  /** kind `promql` only. */
+  readonly promql?: PromqlSettings;
+  /** kind `otlp` only: listen on a non-loopback address (`url`'s host) too; set only from user settings. */
+  readonly allowNonLoopback?: boolean;
   /** Where the setting came from: workspace sources are not used in untrusted workspaces. */
   readonly scope: 'user' | 'workspace';
 }

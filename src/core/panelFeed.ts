@@ -22,8 +22,11 @@ import type { AnnotationLog } from './annotations';
 import type { AnnotationView } from '../protocol';
 import { annotationView } from './beforeAfter';
 import { headline } from './headline';
+import { fairSelection, searchSeries } from './viewSelection';
 
-const MAX_SERIES_IN_VIEW = 5000;
+export const MAX_SERIES_IN_VIEW = 5000;
+/** Most series a search adds to the view beyond the fair selection. */
+export const MAX_SEARCH_RESULTS = 500;
 const MAX_POINTS = 1200;
 
 export function seriesView(s: SeriesInfo, handle: number): SeriesView {
@@ -95,6 +98,9 @@ export class PanelFeed {
   private lastSummary = '';
   private lastEndpoints = '';
   private lastTopics = '';
+  private lastTotal = -1;
+  /** The panel's filter text; series it matches are held beyond the fair selection. */
+  private query = '';
   /** Ids the webview knows, so a full list can say which ones went away. */
   private sent = new Set<string>();
   private readonly handles = new Map<string, number>();
@@ -149,6 +155,23 @@ export class PanelFeed {
     if (this.pipeline.sources().length > 0) this.dirtySources = true;
   }
 
+  /** The panel's filter changed: the next delta brings the series it matches that the panel lacks. */
+  setSearch(query: string): void {
+    if (query === this.query) return;
+    this.query = query;
+    this.newSeries = true;
+  }
+
+  /** Fair share per source (so a flooding source cannot hide a quiet one), plus the search's matches. */
+  private viewSeries(all: readonly SeriesInfo[]): SeriesInfo[] {
+    const fair = fairSelection(all, MAX_SERIES_IN_VIEW);
+    if (this.query === '' || fair.length === all.length) return fair;
+    const names = new Map(this.pipeline.sources().map((rt) => [rt.config.id, rt.config.name]));
+    const have = new Set(fair.map((x) => x.id));
+    const found = searchSeries(all, this.query, MAX_SEARCH_RESULTS, (id) => names.get(id) ?? id).filter((x) => !have.has(x.id));
+    return fair.concat(found);
+  }
+
   /** Marks a configuration change (problems banner) for the next delta. */
   noteConfig(): void {
     this.dirtyRules = true;
@@ -165,7 +188,9 @@ export class PanelFeed {
       lastMessageAt: rt.lastMessageAt,
       messagesPerSecond: rt.meter.rate(Date.now()),
       droppedSeries: this.pipeline.store.droppedSeries(rt.config.id),
-      lastError: rt.lastError,
+      lastError: rt.lastReportedError,
+      errorCount: rt.errorCount,
+      lastErrorAt: rt.lastErrorAt,
     }));
   }
 
@@ -196,18 +221,20 @@ export class PanelFeed {
   snapshot(now: number): PanelSnapshot {
     this.reset();
     const all = this.pipeline.store.list();
-    const summary = roundSummary(headline(all, this.pipeline.sources().map((rt) => rt.config.id)));
+    const summary = roundSummary(headline(all, this.pipeline.sources().map((rt) => rt.config.id), this.pipeline.summaryOptions));
     this.lastSummary = JSON.stringify(summary);
     const endpoints = endpointRows(all);
     const topics = topicRows(all);
     this.lastEndpoints = JSON.stringify(endpoints);
     this.lastTopics = JSON.stringify(topics);
-    const series = all.slice(0, MAX_SERIES_IN_VIEW).map((x) => this.view(x));
+    const series = this.viewSeries(all).map((x) => this.view(x));
     this.sent = new Set(series.map((s) => s.id));
+    this.lastTotal = all.length;
     return {
       now,
       sources: this.sourceViews(),
       series,
+      seriesTotal: all.length,
       summary,
       alerts: this.pipeline.alerts.views(now),
       rules: this.pipeline.rulesView(),
@@ -225,8 +252,13 @@ export class PanelFeed {
     const d: { -readonly [K in keyof PanelDelta]: PanelDelta[K] } = { now };
     const store = this.pipeline.store;
     if (this.removed || this.newSeries) {
-      const current = store.list().slice(0, MAX_SERIES_IN_VIEW);
+      const all = store.list();
+      const current = this.viewSeries(all);
       const ids = new Set(current.map((s) => s.id));
+      if (all.length !== this.lastTotal) {
+        this.lastTotal = all.length;
+        d.seriesTotal = all.length;
+      }
       const gone = [...this.sent].filter((id) => !ids.has(id));
       const added = current.filter((s) => !this.sent.has(s.id)).map((x) => this.view(x));
       if (added.length > 0) d.series = added;
@@ -245,7 +277,7 @@ export class PanelFeed {
     }
     if (this.dirtySeries.size > 0 || this.newSeries || this.removed) {
       const all = store.list();
-      const summary = roundSummary(headline(all, this.pipeline.sources().map((rt) => rt.config.id)));
+      const summary = roundSummary(headline(all, this.pipeline.sources().map((rt) => rt.config.id), this.pipeline.summaryOptions));
       const key = JSON.stringify(summary);
       if (key !== this.lastSummary) {
         this.lastSummary = key;

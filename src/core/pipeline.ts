@@ -1,11 +1,13 @@
 // source → decoder → store → rules: everything that happens to one received message, with no
 // VS Code in sight. Views (status bar, panel) pull from here when their coalescing timers fire.
 
-import type { ConnectionRow, Decoded, Disposable, Logger, Sample, SourceConfig, SourceState } from './model';
+import type { ConnectionRow, Decoded, DecodeResult, Disposable, Logger, Sample, SourceConfig, SourceState } from './model';
 import type { AlertView, RuleView, SnoozeDuration, ThresholdPatch } from '../protocol';
 import type { StoreOptions, SeriesInfo } from './store';
 import type { Rule } from './thresholds';
+import type { SummaryOptions } from './summary';
 import { decodeMessage } from './decode/decode';
+import { applyOverrides as applySeriesOverrides } from './decode/overrides';
 import { HistogramTracker } from './histogram';
 import { MetricStore } from './store';
 import { RuleEngine } from './rules';
@@ -13,12 +15,16 @@ import { AlertBook } from './alerts';
 import { applyOverrides, parseThresholdSettings } from './thresholds';
 import { Emitter } from './events';
 import { RateMeter } from './rateMeter';
+import type { Clock } from './clock';
+import { SteadyClock } from './clock';
 
 export interface PipelineOptions {
   readonly store: StoreOptions;
   readonly noDataMode: 'alert' | 'keepLast';
   readonly noDataAfterMs: number;
   readonly maxMessageChars: number;
+  /** How the headline (status bar, gauges) combines labelled series; defaults when absent. */
+  readonly summary?: SummaryOptions;
 }
 
 export interface SourceRuntime {
@@ -26,11 +32,17 @@ export interface SourceRuntime {
   state: SourceState;
   lastMessageAt: number | null;
   readonly meter: RateMeter;
+  /** The problem now (cleared once good data flows again); connection failures included. */
   lastError: string | null;
   connections: readonly ConnectionRow[];
   messages: number;
   bytes: number;
   decodeErrors: number;
+  /** Errors reported so far (decode failures, server `error` messages, transport warnings). */
+  errorCount: number;
+  /** The last of those, kept after the source recovers, and when it happened. */
+  lastReportedError: string | null;
+  lastErrorAt: number | null;
 }
 
 /** What changed, so coalescing views can send only that. */
@@ -74,10 +86,15 @@ export class Pipeline implements Disposable {
   readonly onDidFire = this.firing.event;
   readonly onDidDetectRestart = this.restarted.event;
 
+  /** Receive times, intervals, ages and no-data all read this clock (never Date.now: it steps). */
+  readonly clock: Clock;
+
   constructor(
     options: PipelineOptions,
     private readonly log: Logger,
+    clock?: Clock,
   ) {
+    this.clock = clock ?? new SteadyClock({ onStep: (message) => log.warn(message) });
     this.options = options;
     this.store = new MetricStore(options.store);
     this.engine = new RuleEngine({ noDataMode: options.noDataMode === 'keepLast' ? 'keep' : 'alert', noDataAfterMs: options.noDataAfterMs });
@@ -88,6 +105,10 @@ export class Pipeline implements Disposable {
     this.options = options;
     this.store.configure(options.store);
     this.engine.configure({ noDataMode: options.noDataMode === 'keepLast' ? 'keep' : 'alert', noDataAfterMs: options.noDataAfterMs });
+  }
+
+  get summaryOptions(): SummaryOptions | undefined {
+    return this.options.summary;
   }
 
   get alerts(): AlertBook {
@@ -132,6 +153,9 @@ export class Pipeline implements Disposable {
           messages: 0,
           bytes: 0,
           decodeErrors: 0,
+          errorCount: 0,
+          lastReportedError: null,
+          lastErrorAt: null,
         });
       }
     }
@@ -157,32 +181,40 @@ export class Pipeline implements Disposable {
   }
 
   /** A problem the transport reported (payload too large, timeout…): shown on the source. */
-  warn(sourceId: string, message: string): void {
+  warn(sourceId: string, message: string, at: number = this.clock.now()): void {
     const rt = this.runtimes.get(sourceId);
     if (!rt) return;
     rt.lastError = message;
+    noteError(rt, message, at);
     this.changes.fire({ sourceId, source: true });
   }
 
   // ------------------------------------------------------------------ messages
 
-  /** One received message. Never throws: a bad message is counted, logged and shown. */
+  /** One received message, `receivedAt` read from `clock`. Never throws: a bad message is counted, logged and shown. */
   handle(sourceId: string, payload: string, receivedAt: number, bytes = payload.length): void {
+    const rt = this.runtimes.get(sourceId);
+    if (!rt) return;
+    this.ingestDecoded(sourceId, decodeMessage(payload, rt.config.format, { now: receivedAt, maxLength: this.options.maxMessageChars }), receivedAt, bytes);
+  }
+
+  /** A message its transport decoded itself (OTLP): counted, shown and stored like one `handle` decoded. */
+  ingestDecoded(sourceId: string, result: DecodeResult, receivedAt: number, bytes: number): void {
     const rt = this.runtimes.get(sourceId);
     if (!rt) return;
     rt.messages++;
     rt.bytes += bytes;
     rt.meter.add(receivedAt);
     rt.lastMessageAt = receivedAt;
-    const result = decodeMessage(payload, rt.config.format, { now: receivedAt, maxLength: this.options.maxMessageChars });
     if (!result.ok) {
       rt.decodeErrors++;
       rt.lastError = `Could not decode a message: ${result.error}`;
+      noteError(rt, rt.lastError, receivedAt);
       this.log.warn(`[${rt.config.name}] ${rt.lastError}`);
       this.changes.fire({ sourceId, source: true });
       return;
     }
-    this.ingest(rt, result.value, receivedAt);
+    this.ingest(rt, applySeriesOverrides(result.value, rt.config.overrides), receivedAt);
   }
 
   private ingest(rt: SourceRuntime, decoded: Decoded, at: number): void {
@@ -190,14 +222,18 @@ export class Pipeline implements Disposable {
     const errorBefore = rt.lastError;
     if (decoded.serverError !== undefined) {
       rt.lastError = `Server error: ${decoded.serverError}`;
+      noteError(rt, rt.lastError, at);
       this.log.warn(`[${rt.config.name}] ${rt.lastError}`);
     } else if (rt.lastError !== null && rt.state.phase === 'open' && !decoded.ignored) {
       rt.lastError = null;
     }
     if (decoded.ignored) {
-      if (errorBefore !== rt.lastError) this.changes.fire({ sourceId, source: true });
+      if (errorBefore !== rt.lastError || decoded.serverError !== undefined) this.changes.fire({ sourceId, source: true });
       return;
     }
+
+    let backfilled = 0;
+    for (const b of decoded.backfill ?? []) if (this.store.backfill(sourceId, b) !== undefined) backfilled++;
 
     let samples: readonly Sample[] = decoded.samples;
     if (decoded.histograms && decoded.histograms.length > 0) {
@@ -207,16 +243,17 @@ export class Pipeline implements Disposable {
       this.alerts.serverRestarted(sourceId);
       this.restarted.fire({ sourceId, at });
     }
-    const result = this.store.ingest(sourceId, samples, at);
-    const change: { -readonly [K in keyof PipelineChange]: PipelineChange[K] } = { sourceId, series: result.changed, source: errorBefore !== rt.lastError };
-    if (result.created > 0 || result.dropped > 0) change.createdSeries = true;
+    const result = this.store.ingest(sourceId, samples, at, decoded.timestamp);
+    const change: { -readonly [K in keyof PipelineChange]: PipelineChange[K] } = { sourceId, series: result.changed, source: errorBefore !== rt.lastError || decoded.serverError !== undefined };
+    if (result.created > 0 || result.dropped > 0 || backfilled > 0) change.createdSeries = true;
     if (decoded.connections) {
       rt.connections = decoded.connections;
       change.connections = true;
     }
     let alertsChanged = false;
     if (decoded.alerts) {
-      this.alerts.mergeServerAlerts(sourceId, decoded.alerts, at);
+      const { newlyFiring } = this.alerts.mergeServerAlerts(sourceId, decoded.alerts, at);
+      if (newlyFiring.length > 0) this.firing.fire(newlyFiring);
       alertsChanged = true;
     }
     if (result.changed.length > 0) {
@@ -236,9 +273,15 @@ export class Pipeline implements Disposable {
     this.changes.fire({ sourceId: '*', createdSeries: true, alerts: true, rules: true });
   }
 
-  /** Periodic evaluation over every series, so silent sources reach "no data". */
+  /** Periodic evaluation over every series, so silent sources reach "no data". `now` read from `clock`. */
   tick(now: number): void {
-    if (this.applyTransitions(this.engine.evaluate(this.store.list(), now), now)) this.changes.fire({ sourceId: '*', alerts: true });
+    const ruleChanged = this.applyTransitions(this.engine.evaluate(this.store.list(), now), now);
+    // A server that stopped talking cannot say its alerts are over: they end with the no-data window.
+    const serverChanged = this.alerts.expireServerAlerts(now, (id) => {
+      const rt = this.runtimes.get(id);
+      return rt === undefined || rt.lastMessageAt === null || now - rt.lastMessageAt >= this.options.noDataAfterMs;
+    });
+    if (ruleChanged || serverChanged) this.changes.fire({ sourceId: '*', alerts: true });
   }
 
   private applyTransitions(transitions: ReturnType<RuleEngine['evaluate']>, now: number): boolean {
@@ -350,4 +393,14 @@ export class Pipeline implements Disposable {
     this.firing.dispose();
     this.restarted.dispose();
   }
+}
+
+/** Reported error texts kept for the views (decoders already bound what servers send; transports may not). */
+const MAX_REPORTED_ERROR = 600;
+
+/** Counts an error a source reported and keeps its text and time for the panel and the tooltip. */
+function noteError(rt: SourceRuntime, text: string, at: number): void {
+  rt.errorCount++;
+  rt.lastReportedError = text.length > MAX_REPORTED_ERROR ? `${text.slice(0, MAX_REPORTED_ERROR - 1)}…` : text;
+  rt.lastErrorAt = at;
 }

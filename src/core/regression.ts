@@ -53,3 +53,51 @@ function severity(row: CompareRow): number {
   const change = Math.abs(row.delta ?? 0);
   return row.threshold > 0 ? change / row.threshold : change === 0 ? 0 : Infinity;
 }
+
+/** How often after a save the verdict is looked at, and for how long. */
+export const REGRESSION_CHECK_EVERY_MS = 5_000;
+export const REGRESSION_CHECK_FOR_MS = 120_000;
+
+export type RegressionAction = { readonly show: RegressionNotice } | { readonly clear: true } | undefined;
+
+/**
+ * The status-bar notice's life across saves. A save withdraws the previous save's notice at once;
+ * after that the newest save's verdict is looked at every few seconds, so the notice appears as soon
+ * as the comparison has one and goes as soon as the comparison no longer says "regressed".
+ */
+export class RegressionWatch {
+  private savedAt: number | undefined;
+  private shown: RegressionNotice | undefined;
+
+  /** A new save: returns `clear` when a notice (from an older save) is up. */
+  save(at: number): RegressionAction {
+    this.savedAt = at;
+    if (this.shown === undefined) return undefined;
+    this.shown = undefined;
+    return { clear: true };
+  }
+
+  /** True while the newest save is still being watched. */
+  watching(now: number): boolean {
+    return this.savedAt !== undefined && now - this.savedAt <= REGRESSION_CHECK_FOR_MS;
+  }
+
+  get saveTime(): number | undefined {
+    return this.savedAt;
+  }
+
+  /** The newest save's rows now: show (or refresh) the notice, clear it, or leave things be. */
+  check(rows: readonly CompareRow[], now: number, options: RegressionNoticeOptions = {}): RegressionAction {
+    if (this.savedAt === undefined) return undefined;
+    const notice = regressionNotice(rows, now, options);
+    if (notice !== undefined) {
+      const same = this.shown !== undefined && this.shown.text === notice.text && now < this.shown.expiresAt - (options.durationMs ?? 60_000) / 2;
+      if (same) return undefined;
+      this.shown = notice;
+      return { show: notice };
+    }
+    if (this.shown === undefined) return undefined;
+    this.shown = undefined;
+    return { clear: true };
+  }
+}

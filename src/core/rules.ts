@@ -63,7 +63,7 @@ interface PairState {
   severity: Severity;
   value: number | null;
   threshold: number | null;
-  /** updatedAt of the last sample fed to the baseline. */
+  /** changedAt of the last sample fed to the baseline. */
   lastUpdate: number;
   baseline: Baseline | null;
   wasFiring: boolean;
@@ -309,10 +309,12 @@ export class RuleEngine {
     if (level !== null) st.severity = level;
     st.threshold = threshold ?? st.threshold;
 
-    // The baseline learns only from normal values, so a sustained spike is not absorbed.
-    if (rule.anomaly !== null && st.baseline !== null && s.updatedAt !== st.lastUpdate) {
-      st.lastUpdate = s.updatedAt;
-      if (next === 'ok' && level === null) st.baseline.observe(v, s.updatedAt);
+    // The baseline learns only from normal values, so a sustained spike is not absorbed; and once
+    // per producer update (changedAt), not once per repeated message.
+    const pointAt = s.changedAt ?? s.updatedAt;
+    if (rule.anomaly !== null && st.baseline !== null && pointAt !== st.lastUpdate) {
+      st.lastUpdate = pointAt;
+      if (next === 'ok' && level === null) st.baseline.observe(v, pointAt);
     }
 
     const changed = prevState !== next || (next !== 'ok' && (prevSeverity !== st.severity || prevValue !== v));

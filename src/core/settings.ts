@@ -1,10 +1,16 @@
 // The one typed reading of Pulse's `pulse.*` settings. Pure: the host passes in what
 // `workspace.getConfiguration('pulse')` holds, so every wrong type is handled (and tested) here.
 
-import type { FormatHint, SourceConfig, SourceKind } from './model';
+import type { FormatHint, PromqlSettings, SourceConfig, SourceKind } from './model';
+import { parseOverrides } from './decode/overrides';
+import { otlpEntry } from './otlpSettings';
+import { parsePromqlSettings } from './decode/promqlSettings';
+import type { CpuAcrossLabels } from './summary';
+import { CPU_ACROSS_LABELS } from './summary';
 
-export type StatusMetric = 'requestRate' | 'latency' | 'errorRate' | 'connections' | 'heap' | 'uptime' | 'cpu' | 'pending';
-export const STATUS_METRICS: readonly StatusMetric[] = ['requestRate', 'latency', 'errorRate', 'connections', 'heap', 'uptime', 'cpu', 'pending'];
+/** What `pulse.statusBar.metrics` may list (package.json's enum says the same, in the same order). */
+export const STATUS_METRICS = ['requestRate', 'latency', 'errorRate', 'connections', 'heap', 'uptime', 'cpu', 'pending', 'subscribers', 'goroutines', 'jobs'] as const;
+export type StatusMetric = (typeof STATUS_METRICS)[number];
 export const DEFAULT_STATUS_METRICS: readonly StatusMetric[] = ['requestRate', 'latency', 'errorRate', 'connections', 'heap'];
 
 export interface PulseSettings {
@@ -14,6 +20,8 @@ export interface PulseSettings {
   readonly defaultThresholds: boolean;
   readonly statusBarMetrics: readonly StatusMetric[];
   readonly statusBarPerSource: boolean;
+  /** How labelled CPU series (per core or service) make the CPU headline. */
+  readonly cpuAcrossLabels: CpuAcrossLabels;
   readonly rawMinutes: number;
   readonly downsampledHours: number;
   readonly maxPayloadBytes: number;
@@ -32,9 +40,9 @@ export interface SettingsInput {
   workspaceSources: unknown;
 }
 
-const KINDS: readonly SourceKind[] = ['ws', 'sse', 'http-json', 'prometheus'];
+const KINDS: readonly SourceKind[] = ['ws', 'sse', 'http-json', 'prometheus', 'promql', 'otlp'];
 const FORMATS: readonly FormatHint[] = ['auto', 'bun', 'snapshot', 'daemon', 'go-stats', 'prometheus', 'json'];
-const SOURCE_KEYS = new Set(['name', 'url', 'kind', 'format', 'pollIntervalMs', 'headers', 'subscribe']);
+const SOURCE_KEYS = new Set(['name', 'url', 'kind', 'format', 'pollIntervalMs', 'headers', 'subscribe', 'units', 'roles', 'queries', 'selector', 'port', 'allowNonLoopback']);
 const MAX_SOURCES = 32;
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -95,12 +103,13 @@ function parseSourceList(value: unknown, scope: 'user' | 'workspace', setting: s
     return [];
   }
   const out: SourceConfig[] = [];
-  value.slice(0, MAX_SOURCES).forEach((entry: unknown, i) => {
+  value.slice(0, MAX_SOURCES).forEach((raw: unknown, i) => {
     const where = `${setting}[${i}]`;
-    if (!isRecord(entry)) {
-      problems.push(`${where} must be an object with name, url and kind, got ${show(entry)}; skipped`);
+    if (!isRecord(raw)) {
+      problems.push(`${where} must be an object with name, url and kind, got ${show(raw)}; skipped`);
       return;
     }
+    const entry = raw.kind === 'otlp' ? otlpEntry(raw, where, scope, problems) : raw;
     const unknownKeys = Object.keys(entry).filter((k) => !SOURCE_KEYS.has(k));
     if (unknownKeys.length > 0) problems.push(`${where}: unknown ${unknownKeys.length === 1 ? 'property' : 'properties'} ${unknownKeys.map(show).join(', ')} ignored`);
     const name = typeof entry.name === 'string' ? entry.name.trim().slice(0, 64) : '';
@@ -114,7 +123,9 @@ function parseSourceList(value: unknown, scope: 'user' | 'workspace', setting: s
       return;
     }
     let kind: SourceKind;
-    if (entry.kind === undefined) {
+    if (entry.kind === undefined && (entry.queries !== undefined || entry.selector !== undefined)) {
+      kind = 'promql';
+    } else if (entry.kind === undefined) {
       try {
         kind = kindFromUrl(new URL(entry.url));
       } catch {
@@ -158,10 +169,19 @@ function parseSourceList(value: unknown, scope: 'user' | 'workspace', setting: s
       if (typeof entry.subscribe === 'boolean') subscribe = entry.subscribe;
       else problems.push(`${label}: "subscribe" must be true or false; detecting it instead`);
     }
+    const overrides = parseOverrides(entry.units, entry.roles, label, problems);
+    let promql: PromqlSettings | undefined;
+    if (kind === 'promql') {
+      promql = parsePromqlSettings(entry.queries, entry.selector, label, problems);
+      if (!promql) return;
+      format = 'promql';
+    } else if (entry.queries !== undefined || entry.selector !== undefined) {
+      problems.push(`${label}: "queries" and "selector" are for kind "promql"; ignored`);
+    }
     let id = sourceId(name);
     for (let n = 2; taken.has(id); n++) id = `${sourceId(name)}-${n}`;
     taken.add(id);
-    out.push({ id, name, url: entry.url, kind, format, pollIntervalMs, headers, ...(subscribe === undefined ? {} : { subscribe }), scope });
+    out.push({ id, name, url: entry.url, kind, format, pollIntervalMs, headers, ...(subscribe === undefined ? {} : { subscribe }), ...(overrides ? { overrides } : {}), ...(promql ? { promql } : {}), ...(kind === 'otlp' && entry.allowNonLoopback === true ? { allowNonLoopback: true } : {}), scope });
   });
   if (value.length > MAX_SOURCES) problems.push(`${setting}: only the first ${MAX_SOURCES} sources are used`);
   return out;
@@ -198,6 +218,13 @@ export function readSettings(input: SettingsInput): PulseSettings {
     else problems.push(`pulse.statusBar.metrics must be a list of ${STATUS_METRICS.join(', ')}, got ${show(sb)}; using the default`);
   }
 
+  let cpuAcrossLabels: CpuAcrossLabels = 'max';
+  const cpu = input.get('statusBar.cpuAcrossLabels');
+  if (cpu !== undefined && cpu !== null) {
+    if (oneOf(cpu, CPU_ACROSS_LABELS)) cpuAcrossLabels = cpu;
+    else problems.push(`pulse.statusBar.cpuAcrossLabels must be one of ${CPU_ACROSS_LABELS.map((x) => `"${x}"`).join(', ')}, got ${show(cpu)}; using "max"`);
+  }
+
   const noData = input.get('noData.mode');
   let noDataMode: 'alert' | 'keepLast' = 'alert';
   if (noData !== undefined && noData !== null) {
@@ -211,6 +238,7 @@ export function readSettings(input: SettingsInput): PulseSettings {
     defaultThresholds: booleanSetting(input, 'defaultThresholds', true, problems),
     statusBarMetrics,
     statusBarPerSource: booleanSetting(input, 'statusBar.perSource', false, problems),
+    cpuAcrossLabels,
     rawMinutes: Math.round(numberSetting(input, 'history.rawMinutes', 15, 1, 120, problems)),
     downsampledHours: Math.round(numberSetting(input, 'history.downsampledHours', 24, 1, 168, problems)),
     maxPayloadBytes: Math.round(numberSetting(input, 'limits.maxPayloadMB', 4, 0.1, 64, problems) * 1024 * 1024),

@@ -4,12 +4,16 @@ import type { AlertView, SummaryView } from '../protocol';
 import type { SourceState } from './model';
 import type { StatusMetric } from './settings';
 import { formatBytes, formatCount, formatDuration, formatMs, formatPercent, formatValue } from './format';
+import { composedMarkdown, markdownText, plainText as safePlainText } from './safeText';
+import type { SafeMarkdown } from './safeText';
 
 export type StatusSeverity = 'ok' | 'warning' | 'critical';
 
 export interface StatusSource {
   readonly name: string;
   readonly state: SourceState;
+  /** Errors the source reported (decode failures, server `error` messages, transport warnings). */
+  readonly errors?: { readonly count: number; readonly lastAt: number | null; readonly last: string | null };
 }
 
 export interface StatusInput {
@@ -23,15 +27,26 @@ export interface StatusInput {
   readonly spark?: (metric: StatusMetric) => string | undefined;
   /** The metric over the last 5 minutes (in the unit of the summary value), when known. */
   readonly window?: (metric: StatusMetric) => { readonly avg: number | null; readonly max: number | null } | undefined;
+  /** The labelled series a headline is made of (e.g. heap per service), in the summary's unit. */
+  readonly breakdown?: (metric: StatusMetric) => readonly LabelValue[] | undefined;
   /** e.g. "p95 +38 % since save", shown for a short while after a regression. */
   readonly notice?: string;
   /** Prefix for per-source items. */
   readonly label?: string;
 }
 
+export interface LabelValue {
+  /** e.g. `service=api, cpu_id=0`. */
+  readonly label: string;
+  readonly value: number;
+}
+
+const MAX_BREAKDOWN = 5;
+
 export interface StatusView {
   readonly text: string;
-  readonly tooltip: string;
+  /** Markdown: every untrusted part escaped. */
+  readonly tooltip: SafeMarkdown;
   readonly severity: StatusSeverity;
   readonly accessibilityLabel: string;
 }
@@ -45,6 +60,9 @@ const METRIC_LABEL: Readonly<Record<StatusMetric, string>> = {
   uptime: 'Uptime',
   cpu: 'CPU',
   pending: 'Pending requests',
+  subscribers: 'Subscribers',
+  goroutines: 'Goroutines',
+  jobs: 'Jobs completed',
 };
 
 /** The short form for the status bar, or undefined when the sources don't provide it. */
@@ -66,6 +84,12 @@ export function metricText(metric: StatusMetric, s: SummaryView): string | undef
       return s.cpuPct == null ? undefined : `${formatPercent(s.cpuPct)} CPU`;
     case 'pending':
       return s.pending == null ? undefined : `${formatCount(s.pending)} pending`;
+    case 'subscribers':
+      return s.subscribers == null ? undefined : `${formatCount(s.subscribers)} subs`;
+    case 'goroutines':
+      return s.goroutines == null ? undefined : `${formatCount(s.goroutines)} gor`;
+    case 'jobs':
+      return s.jobRate == null ? undefined : `${formatCount(s.jobRate)} jobs/s`;
   }
 }
 
@@ -87,6 +111,12 @@ function longValue(metric: StatusMetric, s: SummaryView): string {
       return formatValue(s.cpuPct, 'percent');
     case 'pending':
       return formatValue(s.pending, 'count');
+    case 'subscribers':
+      return formatValue(s.subscribers, 'count');
+    case 'goroutines':
+      return formatValue(s.goroutines, 'count');
+    case 'jobs':
+      return s.jobRate == null ? '–' : `${formatCount(s.jobRate)} jobs/s`;
   }
 }
 
@@ -103,25 +133,24 @@ function windowValue(metric: StatusMetric, v: number): string {
       return formatBytes(v);
     case 'uptime':
       return formatDuration(v);
+    case 'jobs':
+      return `${formatCount(v)} jobs/s`;
     case 'connections':
     case 'pending':
+    case 'subscribers':
+    case 'goroutines':
       return formatCount(v);
   }
 }
 
 /** Makes untrusted text inert in a Markdown tooltip: no links, no HTML, no table breaks, one line. */
-export function escapeMarkdown(text: string, max = 160): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
-  const cut = oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-  return cut.replace(/[\\`*_{}[\]()#+\-.!|<>&~:$]/g, (c) => `\\${c}`);
+export function escapeMarkdown(text: string, max = 160): SafeMarkdown {
+  return markdownText(text, max);
 }
 
-/** Untrusted text for the status bar's plain text (no Markdown there): no control or bidi characters. */
+/** Untrusted text for the status bar's plain text (no Markdown there, but $(icon) syntax): see safeText. */
 function plainText(text: string, max = 64): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return safePlainText(text, max);
 }
 
 function stateWord(state: SourceState, now: number): string {
@@ -151,6 +180,14 @@ function connectionIcon(sources: readonly StatusSource[]): string {
   return '$(debug-disconnect)';
 }
 
+/** "$(warning) api: 3 errors, last 12s ago — Server error: …" (server text escaped). */
+function sourceErrorLine(name: string, errors: NonNullable<StatusSource['errors']>, now: number): string {
+  const count = `${formatCount(errors.count)} ${errors.count === 1 ? 'error' : 'errors'}`;
+  const when = errors.lastAt === null ? '' : `, last ${formatDuration((now - errors.lastAt) / 1000)} ago`;
+  const what = errors.last === null ? '' : ` — ${escapeMarkdown(errors.last, 160)}`;
+  return `- $(warning) ${escapeMarkdown(name, 64)}: ${count}${when}${what}`;
+}
+
 export function statusView(input: StatusInput): StatusView {
   const { summary, now } = input;
   const parts = input.metrics.map((m) => metricText(m, summary)).filter((t): t is string => t !== undefined);
@@ -163,7 +200,7 @@ export function statusView(input: StatusInput): StatusView {
     body = first ? (input.sources.length === 1 ? stateWord(first.state, now) : `${plainText(first.name)} ${stateWord(first.state, now)}`) : 'Pulse';
     if (parts.length > 0) body = `${body} · ${parts.join(' · ')}`;
   } else body = parts.length > 0 ? parts.join(' · ') : 'waiting for data';
-  if (input.notice) body = `${body} · $(arrow-up) ${input.notice}`;
+  if (input.notice) body = `${body} · $(arrow-up) ${plainText(input.notice, 120)}`;
   const prefix = input.label ? `${plainText(input.label)}: ` : '';
   const critical = input.alerts.filter((a) => a.severity === 'critical').length;
   const warnings = input.alerts.filter((a) => a.severity === 'warning').length;
@@ -180,6 +217,8 @@ export function statusView(input: StatusInput): StatusView {
       lines.push(`| ${escapeMarkdown(s.name, 64)} | ${stateWord(s.state, now)}${reason} |`);
     }
     lines.push('');
+    for (const s of input.sources) if (s.errors && s.errors.count > 0) lines.push(sourceErrorLine(s.name, s.errors, now));
+    if (input.sources.some((s) => s.errors && s.errors.count > 0)) lines.push('');
   }
   lines.push('| Metric | Now | 5 min avg | 5 min max | Trend |', '| --- | ---: | ---: | ---: | --- |');
   for (const m of input.metrics) {
@@ -187,6 +226,12 @@ export function statusView(input: StatusInput): StatusView {
     const avg = w?.avg != null ? windowValue(m, w.avg) : '';
     const max = w?.max != null ? windowValue(m, w.max) : '';
     lines.push(`| ${METRIC_LABEL[m]} | ${longValue(m, summary)} | ${avg} | ${max} | ${input.spark?.(m) ?? ''} |`);
+    const byLabel = input.breakdown?.(m) ?? [];
+    if (byLabel.length > 1) {
+      const top = [...byLabel].sort((a, b) => b.value - a.value);
+      for (const p of top.slice(0, MAX_BREAKDOWN)) lines.push(`| ↳ ${escapeMarkdown(p.label, 80)} | ${windowValue(m, p.value)} | | | |`);
+      if (top.length > MAX_BREAKDOWN) lines.push(`| ↳ …and ${top.length - MAX_BREAKDOWN} more | | | | |`);
+    }
   }
   if (input.alerts.length > 0) {
     lines.push('', `**Firing alerts (${input.alerts.length})**`, '');
@@ -199,5 +244,5 @@ export function statusView(input: StatusInput): StatusView {
   lines.push('', 'Click to open the metrics panel.');
 
   const accessibilityLabel = `Pulse ${prefix}${body.replace(/\$\([^)]*\)\s*/g, '')}${input.alerts.length > 0 ? `, ${input.alerts.length} alerts firing` : ''}`;
-  return { text, tooltip: lines.join('\n'), severity, accessibilityLabel };
+  return { text, tooltip: composedMarkdown(lines.join('\n')), severity, accessibilityLabel };
 }

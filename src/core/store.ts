@@ -1,10 +1,12 @@
 // Every series of every source, with its history. Keyed by string ids in Maps only: metric names
 // and labels are untrusted and may be `__proto__`, `constructor`, etc.
 
-import type { Labels, Role, Sample, SeriesKind, Unit } from './model';
+import type { Backfill, Labels, Role, Sample, SeriesKind, Unit } from './model';
 import { seriesKey } from './model';
 import type { HistoryOptions, Points } from './history';
 import { SeriesHistory, counterRate } from './history';
+import type { CadenceVerdict } from './cadence';
+import { Cadence } from './cadence';
 
 export interface SeriesInfo {
   readonly id: string;
@@ -18,7 +20,10 @@ export interface SeriesInfo {
   readonly raw: number;
   /** gauges: raw; counters: per-second rate over the last interval (null until 2 samples; a decrease counts as a reset, rate from the new value) */
   readonly value: number | null;
+  /** When the series was last received (a repeat of an unchanged sample set counts: the source is alive). */
   readonly updatedAt: number;
+  /** Time of the newest point: the producer's last update (repeats add none). Not persisted: restored as updatedAt. */
+  readonly changedAt?: number;
   /** True while the series holds only history restored from a previous session (no sample since). */
   readonly restored?: boolean;
 }
@@ -40,6 +45,8 @@ export interface IngestResult {
   readonly dropped: number;
   /** Counter resets seen (a counter went down). */
   readonly resets: number;
+  /** The message repeated the previous one (same sample set, or same server timestamp): no point was added. */
+  readonly repeat: boolean;
 }
 
 export const DEFAULT_STORE_OPTIONS: StoreOptions = {
@@ -67,6 +74,7 @@ interface SourceEntry {
   readonly ids: Set<string>;
   readonly refused: Set<string>;
   dropped: number;
+  readonly cadence: Cadence;
 }
 
 function historyOptions(o: StoreOptions): HistoryOptions {
@@ -119,15 +127,44 @@ export class MetricStore {
     return removed;
   }
 
-  ingest(sourceId: string, samples: readonly Sample[], at: number): IngestResult {
+  /**
+   * One message's samples, received at `at`. `stamp`: the server's time for the message, when it
+   * sent one. A message that repeats the previous one (see cadence.ts) adds no point: its series
+   * are only marked as seen.
+   */
+  ingest(sourceId: string, samples: readonly Sample[], at: number, stamp?: number): IngestResult {
     const changed = new Set<string>();
     let created = 0;
     let dropped = 0;
     let resets = 0;
     const source = this.source(sourceId);
-    for (const sample of samples) {
-      if (!Number.isFinite(sample.value)) continue;
+    const ids: Array<string | undefined> = new Array<string | undefined>(samples.length);
+    let unchanged = true;
+    let any = false;
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i];
+      if (sample === undefined || !Number.isFinite(sample.value)) continue;
       const id = sample.labels.length === 0 ? this.plainId(sourceId, sample.name) : seriesId(sourceId, sample.name, sample.labels);
+      ids[i] = id;
+      any = true;
+      if (unchanged && !this.sameAsLast(this.series.get(id), sample, source, id)) unchanged = false;
+    }
+    if (!any) return { changed: [], created, dropped, resets, repeat: false };
+    source.cadence.maxHoldMs = this.options.rawWindowMs / 4;
+    const verdict = source.cadence.observe(at, stamp, unchanged);
+    if (verdict.repeat) {
+      for (const id of ids) {
+        const entry = id === undefined ? undefined : this.series.get(id);
+        if (entry === undefined || id === undefined) continue;
+        if (at > entry.info.updatedAt) entry.info = { ...entry.info, updatedAt: at };
+        changed.add(id);
+      }
+      return { changed: [...changed], created, dropped, resets, repeat: true };
+    }
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i];
+      const id = ids[i];
+      if (sample === undefined || id === undefined) continue;
       const entry = this.series.get(id);
       if (entry === undefined) {
         if (source.ids.size >= this.options.maxSeriesPerSource) {
@@ -138,14 +175,21 @@ export class MetricStore {
           }
           continue;
         }
-        this.create(id, sourceId, sample, at);
+        this.create(id, sourceId, sample, verdict.time, at);
         created++;
       } else {
-        if (this.update(entry, sample, at)) resets++;
+        if (this.update(entry, sample, verdict, at)) resets++;
       }
       changed.add(id);
     }
-    return { changed: [...changed], created, dropped, resets };
+    return { changed: [...changed], created, dropped, resets, repeat: false };
+  }
+
+  /** The sample says nothing new about its series (a refused series says nothing either way). */
+  private sameAsLast(entry: Entry | undefined, sample: Sample, source: SourceEntry, id: string): boolean {
+    if (entry === undefined) return source.refused.has(id);
+    const info = entry.info;
+    return info.restored !== true && info.raw === sample.value && info.kind === sample.kind && info.unit === sample.unit && (sample.role === undefined || sample.role === info.role);
   }
 
   /** Ids of unlabelled series are built once: most samples are unlabelled, and this runs per sample. */
@@ -264,15 +308,68 @@ export class MetricStore {
     const source = this.source(info.sourceId);
     if (source.ids.size >= this.options.maxSeriesPerSource) return undefined;
     const history = new SeriesHistory(info.kind, historyOptions(this.options));
-    this.series.set(info.id, { info: { ...info, restored: true }, history });
+    this.series.set(info.id, { info: { ...info, changedAt: info.changedAt ?? info.updatedAt, restored: true }, history });
     source.ids.add(info.id);
     return history;
+  }
+
+  /**
+   * Past points from the source's own engine (PromQL `query_range`): they replace what this series
+   * held from the backfill's first point on (restored or live), and live points newer than its last
+   * point are kept after it. Creates the series when new. Returns its id, or undefined when refused
+   * (no points, or the source at its series bound).
+   */
+  backfill(sourceId: string, b: Backfill): string | undefined {
+    const n = Math.min(b.t.length, b.v.length);
+    const first = b.t[0];
+    const last = b.t[n - 1];
+    const lastValue = b.v[n - 1];
+    if (n === 0 || first === undefined || last === undefined || lastValue === undefined) return undefined;
+    const id = b.labels.length === 0 ? this.plainId(sourceId, b.name) : seriesId(sourceId, b.name, b.labels);
+    const entry = this.series.get(id);
+    const source = this.source(sourceId);
+    if (entry === undefined && source.ids.size >= this.options.maxSeriesPerSource) return undefined;
+    const history = new SeriesHistory(b.kind, historyOptions(this.options));
+    const old = entry !== undefined && entry.history.kind === b.kind ? entry.history : undefined;
+    if (old !== undefined) {
+      const firstBucket = Math.floor(first / this.options.bucketMs);
+      for (let i = 0; i < old.buckets.size && old.bucket(i).index < firstBucket; i++) history.addBucket(old.bucket(i));
+    }
+    for (let i = 0; i < n; i++) history.add(b.t[i] ?? first, b.v[i] ?? lastValue);
+    let newer = false;
+    if (old !== undefined) {
+      for (let i = old.raw.lowerBound(last); i < old.raw.size; i++) {
+        if (old.raw.get(0, i) <= last) continue;
+        history.add(old.raw.get(0, i), old.raw.get(1, i));
+        newer = true;
+      }
+    }
+    const prev = entry?.info;
+    const info: SeriesInfo =
+      prev !== undefined && newer
+        ? { ...prev, restored: false }
+        : {
+            id,
+            sourceId,
+            name: b.name,
+            labels: b.labels,
+            kind: b.kind,
+            unit: b.unit,
+            role: b.role ?? prev?.role ?? null,
+            raw: lastValue,
+            value: b.kind === 'gauge' ? lastValue : n > 1 ? counterRate(b.v[n - 2] ?? lastValue, lastValue, last - (b.t[n - 2] ?? last)) : null,
+            updatedAt: Math.max(last, prev?.updatedAt ?? last),
+            changedAt: Math.max(last, prev?.changedAt ?? last),
+          };
+    this.series.set(id, { info, history });
+    source.ids.add(id);
+    return id;
   }
 
   private source(sourceId: string): SourceEntry {
     let source = this.sources.get(sourceId);
     if (source === undefined) {
-      source = { ids: new Set(), refused: new Set(), dropped: 0 };
+      source = { ids: new Set(), refused: new Set(), dropped: 0, cadence: new Cadence() };
       this.sources.set(sourceId, source);
     }
     return source;
@@ -285,9 +382,10 @@ export class MetricStore {
     this.sources.get(entry.info.sourceId)?.ids.delete(id);
   }
 
-  private create(id: string, sourceId: string, sample: Sample, at: number): Entry {
+  /** `time`: the point's time; `at`: when it was received. */
+  private create(id: string, sourceId: string, sample: Sample, time: number, at: number): Entry {
     const history = new SeriesHistory(sample.kind, historyOptions(this.options));
-    history.add(at, sample.value);
+    history.add(time, sample.value);
     const entry: Entry = {
       history,
       info: {
@@ -301,6 +399,7 @@ export class MetricStore {
         raw: sample.value,
         value: sample.kind === 'gauge' ? sample.value : null,
         updatedAt: at,
+        changedAt: time,
       },
     };
     this.series.set(id, entry);
@@ -308,8 +407,9 @@ export class MetricStore {
     return entry;
   }
 
-  /** Returns true when a counter reset was seen. */
-  private update(entry: Entry, sample: Sample, at: number): boolean {
+  /** Returns true when a counter reset was seen. `at`: when the sample was received. */
+  private update(entry: Entry, sample: Sample, verdict: CadenceVerdict, at: number): boolean {
+    const time = verdict.time;
     const prev = entry.info;
     let history = entry.history;
     if (sample.kind !== prev.kind) {
@@ -320,17 +420,18 @@ export class MetricStore {
     const sameKind = sample.kind === prev.kind;
     let value: number | null;
     let reset = false;
+    let rateUnknown = false;
     if (sample.kind === 'gauge') {
       value = sample.value;
     } else if (!sameKind || prev.restored === true) {
       value = null;
-    } else if (at > prev.updatedAt) {
+    } else if (time > (prev.changedAt ?? prev.updatedAt)) {
       reset = sample.value < prev.raw;
-      value = counterRate(prev.raw, sample.value, at - prev.updatedAt);
+      ({ value, rateUnknown } = this.counterValue(prev, sample.value, verdict, history));
     } else {
       value = prev.value; // same instant: last wins, the rate of the interval stands
     }
-    history.add(at, sample.value);
+    history.add(time, sample.value, rateUnknown);
     entry.info = {
       id: prev.id,
       sourceId: prev.sourceId,
@@ -341,9 +442,27 @@ export class MetricStore {
       role: sample.role ?? prev.role,
       raw: sample.value,
       value,
-      updatedAt: Math.max(at, prev.updatedAt),
+      // Restored times came from another session's clock: the first live sample sets them.
+      updatedAt: prev.restored === true ? at : Math.max(at, prev.updatedAt),
+      changedAt: prev.restored === true ? time : Math.max(time, prev.changedAt ?? time),
     };
     return reset;
+  }
+
+  /**
+   * A counter's rate over the interval between the producer's updates (cadence.ts `since`), not
+   * since the last message: a point one interval back is added when the previous point was not an
+   * update. With no interval known yet the rate is unknown: null, and `rateUnknown` is true (the
+   * point gets no rate in charts rather than the increase over a made-up span).
+   */
+  private counterValue(prev: SeriesInfo, value: number, verdict: CadenceVerdict, history: SeriesHistory): { value: number | null; rateUnknown: boolean } {
+    const prevAt = prev.changedAt ?? prev.updatedAt;
+    const ownPrevious = prevAt >= verdict.previous; // else the series was missing from some messages
+    if (value === prev.raw || !ownPrevious) return { value: counterRate(prev.raw, value, verdict.time - prevAt), rateUnknown: false };
+    if (verdict.since === null) return { value: null, rateUnknown: true };
+    const from = Math.max(prevAt, verdict.since);
+    if (from > prevAt) history.add(from, prev.raw);
+    return { value: counterRate(prev.raw, value, verdict.time - from), rateUnknown: false };
   }
 }
 

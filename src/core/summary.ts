@@ -20,6 +20,9 @@ export const ROLE_UNITS: ReadonlyMap<Role, Unit> = new Map<Role, Unit>([
   ['uptime', 'seconds'],
   ['cacheHitRatio', 'percent'],
   ['storage', 'percent'],
+  ['goroutines', 'count'],
+  ['jobs', 'per_second'],
+  ['jobsFailed', 'per_second'],
 ]);
 
 /** Converts between units of the same dimension (s↔ms, ratio↔percent); anything else is unchanged. */
@@ -34,20 +37,47 @@ export function convertUnit(value: number, from: Unit, to: Unit): number {
 
 const HEAP_TOTAL = /heap.?(total|size.?total)/i;
 
-interface SourceAcc {
-  /** Per role: sum over unlabeled series, sum over labeled series, max over all. */
-  readonly sums: Map<string, { unlabeled: number | null; labeled: number | null; max: number | null }>;
+/** How a source's labelled CPU series (per core, per service) make its CPU headline. */
+export const CPU_ACROSS_LABELS = ['max', 'avg', 'sum'] as const;
+export type CpuAcrossLabels = (typeof CPU_ACROSS_LABELS)[number];
+
+export interface SummaryOptions {
+  readonly cpuAcrossLabels: CpuAcrossLabels;
 }
+
+export const DEFAULT_SUMMARY_OPTIONS: SummaryOptions = { cpuAcrossLabels: 'max' };
+
+interface Slot {
+  unlabeled: number | null; // sum
+  labeled: number | null; // sum
+  labeledCount: number;
+  unlabeledMax: number | null;
+  labeledMax: number | null;
+  max: number | null; // over all
+}
+
+interface SourceAcc {
+  /** Per role: sums and maxima of its unlabeled and labeled series. */
+  readonly sums: Map<string, Slot>;
+}
+
+const maxOf = (a: number | null, b: number): number => (a === null ? b : Math.max(a, b));
 
 function add(acc: SourceAcc, key: string, value: number, labeled: boolean): void {
   let slot = acc.sums.get(key);
   if (slot === undefined) {
-    slot = { unlabeled: null, labeled: null, max: null };
+    slot = { unlabeled: null, labeled: null, labeledCount: 0, unlabeledMax: null, labeledMax: null, max: null };
     acc.sums.set(key, slot);
   }
-  if (labeled) slot.labeled = (slot.labeled ?? 0) + value;
-  else slot.unlabeled = (slot.unlabeled ?? 0) + value;
-  slot.max = slot.max === null ? value : Math.max(slot.max, value);
+  if (labeled) {
+    slot.labeled = (slot.labeled ?? 0) + value;
+    slot.labeledCount++;
+    slot.labeledMax = maxOf(slot.labeledMax, value);
+  } else {
+    slot.unlabeled = (slot.unlabeled ?? 0) + value;
+    slot.unlabeledMax = maxOf(slot.unlabeledMax, value);
+  }
+  slot.max = maxOf(slot.max, value);
 }
 
 /**
@@ -64,17 +94,27 @@ function maximum(acc: SourceAcc, key: string): number | null {
   return acc.sums.get(key)?.max ?? null;
 }
 
+/** The largest unlabeled series, else the labeled series combined as asked (busiest, mean or total). */
+function acrossLabels(acc: SourceAcc, key: string, how: CpuAcrossLabels): number | null {
+  const slot = acc.sums.get(key);
+  if (slot === undefined) return null;
+  if (slot.unlabeledMax !== null) return slot.unlabeledMax;
+  if (how === 'sum') return slot.labeled;
+  if (how === 'avg') return slot.labeled === null || slot.labeledCount === 0 ? null : slot.labeled / slot.labeledCount;
+  return slot.labeledMax;
+}
+
 /** The series' current number in its role's unit, or null when it has none yet. */
-function roleValue(s: SeriesInfo, role: Role): number | null {
+export function roleValue(s: SeriesInfo, role: Role): number | null {
   if (role === 'cpu' && s.kind === 'counter') {
     // process_cpu_seconds_total: CPU seconds per second is a fraction of one core.
     return s.value === null ? null : s.value * 100;
   }
-  if (role === 'requests' || role === 'errors') {
+  if (role === 'requests' || role === 'errors' || role === 'jobs' || role === 'jobsFailed') {
     if (s.kind === 'counter') return s.value;
     return s.unit === 'per_second' ? s.value : null; // a gauge of the running total is no rate
   }
-  const v = s.kind === 'counter' && (role === 'uptime' || role === 'heap' || role === 'rss') ? s.raw : s.value;
+  const v = s.kind === 'counter' && (role === 'uptime' || role === 'heap' || role === 'rss' || role === 'goroutines') ? s.raw : s.value;
   if (v === null) return null;
   if (role === 'uptime' && s.unit === 'ms') return v / 1000;
   return convertUnit(v, s.unit, ROLE_UNITS.get(role) ?? s.unit);
@@ -99,12 +139,15 @@ function maxOver(accs: Iterable<SourceAcc>, f: (a: SourceAcc) => number | null):
 }
 
 /**
- * Headline numbers. Sums (request rate, connections, pending, subscribers, heap, RSS) add sources
- * up; latency, CPU and uptime take the maximum. Per source, a `requests` counter's rate is used
+ * Headline numbers. Sums (request rate, connections, pending, subscribers, heap, RSS, goroutines,
+ * job rate) add sources up; latency, CPU and uptime take the maximum. Within a source, unlabeled
+ * series win over labeled ones of the same role (a total next to its breakdown is not counted
+ * twice); labeled series alone are summed, except CPU: the busiest label by default, or their mean
+ * or sum (`options.cpuAcrossLabels`). Per source, a `requests` counter's rate is used
  * when it has one, else its `requestRate` gauges — never both. The error rate is the request-
  * weighted mean of the sources' error rates (a source's `errorRate` series, or 100 · errors / requests).
  */
-export function summarize(series: Iterable<SeriesInfo>, sourceIds?: ReadonlySet<string>): SummaryView {
+export function summarize(series: Iterable<SeriesInfo>, sourceIds?: ReadonlySet<string>, options: SummaryOptions = DEFAULT_SUMMARY_OPTIONS): SummaryView {
   const bySource = new Map<string, SourceAcc>();
   for (const s of series) {
     if (sourceIds !== undefined && !sourceIds.has(s.sourceId)) continue;
@@ -152,7 +195,9 @@ export function summarize(series: Iterable<SeriesInfo>, sourceIds?: ReadonlySet<
     heapBytes: sumOver(accs, (a) => total(a, 'heap')),
     heapTotalBytes: sumOver(accs, (a) => total(a, 'heapTotal')),
     rssBytes: sumOver(accs, (a) => total(a, 'rss')),
-    cpuPct: maxOver(accs, (a) => maximum(a, 'cpu')),
+    cpuPct: maxOver(accs, (a) => acrossLabels(a, 'cpu', options.cpuAcrossLabels)),
     uptimeSeconds: maxOver(accs, (a) => maximum(a, 'uptime')),
+    goroutines: sumOver(accs, (a) => total(a, 'goroutines')),
+    jobRate: sumOver(accs, (a) => total(a, 'jobs')),
   };
 }

@@ -6,13 +6,17 @@ import { checkUrl } from '../core/settings';
 import { decodeMessage } from '../core/decode/decode';
 import { probeUrl } from '../sources/probe';
 import { SECTION } from './config';
+import { safe } from '../core/safeText';
+import type { SafeText } from '../core/safeText';
 
 const SUGGESTIONS = [
   'ws://localhost:3000/api/dev/server-metrics/live',
   'http://localhost:3000/api/dev/server-metrics',
-  'ws://localhost:3000/ws/metrics',
+  'ws://localhost:3334/metrics',
+  'http://localhost:3002/metrics/enhanced',
+  'ws://localhost:8080/ws',
   'http://localhost:9090/metrics',
-];
+] as const;
 
 export async function addSource(log: Logger, existingNames: readonly string[]): Promise<boolean> {
   const url = await vscode.window.showInputBox({
@@ -32,30 +36,31 @@ export async function addSource(log: Logger, existingNames: readonly string[]): 
   const target = url.trim();
 
   const probe = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Pulse: probing ${target}…`, cancellable: false },
+    { location: vscode.ProgressLocation.Notification, title: safe`Pulse: probing ${target}…`, cancellable: false },
     () => probeUrl(target, { maxPayloadBytes: 4 * 1024 * 1024, log }),
   );
   let kind: SourceKind;
   let format: FormatHint = 'auto';
-  let detail: string;
+  // Shown as the name box's prompt: the probe's text comes from the server.
+  let detail: SafeText;
   if (probe.ok) {
     kind = probe.kind;
     const decoded = decodeMessage(probe.sample, 'auto', {});
     if (decoded.ok) {
       format = decoded.value.format;
-      detail = `Detected ${kind} with ${format} format (${decoded.value.samples.length} series in the first message).`;
+      detail = safe`Detected ${kind} with ${format} format (${decoded.value.samples.length} series in the first message).`;
     } else {
-      detail = `Connected (${kind}), but the first message did not decode: ${decoded.error}. Saving with format "auto".`;
+      detail = safe`Connected (${kind}), but the first message did not decode: ${decoded.error}. Saving with format "auto".`;
     }
   } else {
     const choice = await vscode.window.showWarningMessage(
-      `Pulse could not read ${target}: ${probe.reason}`,
+      safe`Pulse could not read ${target}: ${probe.reason}`,
       { modal: true, detail: 'You can add it anyway (for a server that is not running yet); Pulse will keep trying to connect.' },
       'Add Anyway',
     );
     if (choice !== 'Add Anyway') return false;
     kind = /^wss?:/i.test(target) ? 'ws' : 'http-json';
-    detail = 'Not probed.';
+    detail = safe`Not probed.`;
   }
 
   const suggested = (() => {
@@ -102,6 +107,6 @@ export async function addSource(log: Logger, existingNames: readonly string[]): 
   if (format === 'snapshot') entry.subscribe = true;
   list.push(entry);
   await config.update('sources', list, where.target);
-  void vscode.window.showInformationMessage(`Pulse: added source "${name.trim()}" (${kind}, ${format}).`);
+  vscode.window.setStatusBarMessage(safe`Pulse: added source "${name.trim()}" (${kind}, ${format})`, 4000);
   return true;
 }

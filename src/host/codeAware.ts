@@ -11,20 +11,20 @@ import type { CompareRow } from '../core/compare';
 import { AnnotationLog } from '../core/annotations';
 import { RestartDetector } from '../core/restartDetector';
 import { annotationView, compareAt, compareRowView, sortRows, COMPARE_WINDOW_MS } from '../core/beforeAfter';
-import { regressionNotice } from '../core/regression';
+import { REGRESSION_CHECK_EVERY_MS, RegressionWatch } from '../core/regression';
+import type { RegressionAction } from '../core/regression';
 import { AnnotationWatcher } from './annotationWatcher';
 import { goToHandler } from './gotoHandler';
 import { showCompareSinceLastSave } from './compareCommand';
 import { endpointRows } from '../core/panelFeed';
-
-/** How soon after a save the regression check looks (the dev server needs a moment to reload). */
-const CHECK_AFTER_MS = [20_000, 45_000, 90_000];
+import { constant, plainText } from '../core/safeText';
 
 export class CodeAware implements vscode.Disposable {
   readonly annotations = new AnnotationLog();
   private readonly detector = new RestartDetector();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly regression = new RegressionWatch();
+  private regressionTimer: ReturnType<typeof setInterval> | undefined;
   private readonly wasOpen = new Map<string, boolean>();
 
   constructor(
@@ -58,19 +58,28 @@ export class CodeAware implements vscode.Disposable {
   }
 
   private scheduleRegressionCheck(savedAt: number): void {
-    for (const delay of CHECK_AFTER_MS) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        const last = this.annotations.lastOf('save');
-        if (!last || last.at !== savedAt) return; // a newer save took over
-        const notice = regressionNotice(compareAt(this.pipeline.store, savedAt), Date.now());
-        if (notice) {
-          this.statusBar.showNotice(notice.text, notice.expiresAt);
-          this.log.info(`Regression since save: ${notice.tooltip.replace(/\n/g, '; ')}`);
-        }
-      }, delay);
-      this.timers.add(timer);
+    this.applyNotice(this.regression.save(savedAt));
+    if (this.regressionTimer !== undefined) return;
+    this.regressionTimer = setInterval(() => {
+      const now = Date.now();
+      const at = this.regression.saveTime;
+      if (at === undefined || !this.regression.watching(now)) {
+        clearInterval(this.regressionTimer);
+        this.regressionTimer = undefined;
+        return;
+      }
+      this.applyNotice(this.regression.check(compareAt(this.pipeline.store, at), now));
+    }, REGRESSION_CHECK_EVERY_MS);
+  }
+
+  private applyNotice(action: RegressionAction): void {
+    if (action === undefined) return;
+    if ('clear' in action) {
+      this.statusBar.clearNotice();
+      return;
     }
+    this.statusBar.showNotice(action.show.text, action.show.expiresAt);
+    this.log.info(`Regression since save: ${action.show.tooltip.replace(/\n/g, '; ')}`);
   }
 
   /** Rows around an annotation ('lastSave' for the last save); undefined for an unknown id. */
@@ -94,16 +103,18 @@ export class CodeAware implements vscode.Disposable {
     if (!target) {
       const rows = endpointRows(this.pipeline.store.list()).filter((r) => r.path.startsWith('/'));
       const unique = new Map(rows.map((r) => [`${r.method} ${r.path}`, r]));
-      const typed = '$(edit) Type a route…';
-      const pick = await vscode.window.showQuickPick([...[...unique.keys()].sort().map((label) => ({ label })), { label: typed }], { title: 'Go to the handler of which endpoint?' });
+      // Endpoint names come from servers: shown through plainText (quick picks render $(icon) syntax), looked up by key.
+      const typed = { label: constant('$(edit) Type a route…'), key: undefined };
+      const items = [...unique.keys()].sort().map((key) => ({ label: plainText(key), key }));
+      const pick = await vscode.window.showQuickPick([...items, typed], { title: 'Go to the handler of which endpoint?' });
       if (!pick) return;
-      if (pick.label === typed) {
+      if (pick.key === undefined) {
         const input = await vscode.window.showInputBox({ title: 'Route', prompt: 'e.g. GET /api/users or /api/users', validateInput: (v) => (/^([A-Za-z]{1,10}\s+)?\/\S*$/.test(v.trim()) ? undefined : 'A path starting with /, optionally after a method') });
         if (!input) return;
         const [a, b] = input.trim().split(/\s+/);
         target = b ? { method: a, path: b } : { path: a ?? '/' };
       } else {
-        const row = unique.get(pick.label);
+        const row = unique.get(pick.key);
         if (!row) return;
         target = { path: row.path, ...(row.method ? { method: row.method } : {}) };
       }
@@ -113,8 +124,8 @@ export class CodeAware implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    if (this.regressionTimer !== undefined) clearInterval(this.regressionTimer);
+    this.regressionTimer = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -5,10 +5,17 @@ import type { PulseHost } from './pulseHost';
 import type { ExportFormat } from '../core/exportHistory';
 import type { SnoozeDuration } from '../protocol';
 import { exportHistory } from '../core/exportHistory';
-import { tokenKey } from './pulseHost';
+import { confirm, setToken } from './views/sourceActions';
+import { constant, joinSafe, plainText, safe } from '../core/safeText';
+import type { SafeText } from '../core/safeText';
 
+// Source names and URLs come from settings (possibly a cloned workspace's), states from servers:
+// every shown string goes through src/core/safeText.ts (quick picks render $(icon) syntax).
 interface SourcePick extends vscode.QuickPickItem {
   readonly id: string;
+  readonly label: SafeText;
+  readonly description?: SafeText;
+  readonly detail?: SafeText;
 }
 
 function stateText(host: PulseHost, id: string): string {
@@ -25,7 +32,7 @@ function stateText(host: PulseHost, id: string): string {
 }
 
 function sourcePicks(host: PulseHost): SourcePick[] {
-  return host.sources.sources.map((s) => ({ id: s.id, label: s.name, description: s.url, detail: stateText(host, s.id), picked: host.sources.isEnabled(s.id) }));
+  return host.sources.sources.map((s) => ({ id: s.id, label: plainText(s.name), description: plainText(s.url), detail: plainText(stateText(host, s.id)), picked: host.sources.isEnabled(s.id) }));
 }
 
 async function noSources(host: PulseHost): Promise<void> {
@@ -35,14 +42,14 @@ async function noSources(host: PulseHost): Promise<void> {
 }
 
 /** All sources when there is one; a pick when there are several. undefined: cancelled. */
-async function pickSources(host: PulseHost, title: string): Promise<string[] | undefined> {
+async function pickSources(host: PulseHost, title: SafeText): Promise<string[] | undefined> {
   const picks = sourcePicks(host);
   if (picks.length === 0) {
     await noSources(host);
     return undefined;
   }
   if (picks.length === 1) return picks.map((p) => p.id);
-  const all: SourcePick = { id: '*', label: '$(check-all) All sources' };
+  const all: SourcePick = { id: '*', label: constant('$(check-all) All sources') };
   const chosen = await vscode.window.showQuickPick([all, ...picks], { title, matchOnDescription: true });
   if (!chosen) return undefined;
   return chosen.id === '*' ? picks.map((p) => p.id) : [chosen.id];
@@ -56,7 +63,7 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
         await run();
       } catch (e) {
         host.log.error(`Command ${id} failed: ${String(e)}`);
-        void vscode.window.showErrorMessage(`Pulse: ${id.replace('pulse.', '')} failed: ${e instanceof Error ? e.message : String(e)}`);
+        void vscode.window.showErrorMessage(safe`Pulse: ${id.replace('pulse.', '')} failed: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
 
@@ -64,20 +71,21 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
     register('pulse.openPanel', () => host.openPanel()),
     register('pulse.showLog', showLog),
     register('pulse.connect', async () => {
-      const ids = await pickSources(host, 'Connect which source?');
+      const ids = await pickSources(host, constant('Connect which source?'));
       if (!ids) return;
       await sources.connect(ids);
       await host.setDisabledPersisted();
     }),
     register('pulse.disconnect', async () => {
-      const ids = await pickSources(host, 'Disconnect which source?');
+      const ids = await pickSources(host, constant('Disconnect which source?'));
       if (!ids) return;
       sources.disconnect(ids);
       await host.setDisabledPersisted();
-      void vscode.window.showInformationMessage(`Pulse: disconnected ${ids.length === 1 ? `"${ids[0]}"` : `${ids.length} sources`}. "Pulse: Connect" reconnects.`);
+      const which = ids.length === 1 ? safe`${host.pipeline.source(ids[0] ?? '')?.config.name ?? ids[0]}` : safe`${ids.length} sources`;
+      confirm(joinSafe(safe`Pulse: disconnected `, which));
     }),
     register('pulse.reconnect', async () => {
-      const ids = await pickSources(host, 'Reconnect which source?');
+      const ids = await pickSources(host, constant('Reconnect which source?'));
       if (!ids) return;
       await sources.reconnect(ids);
       await host.setDisabledPersisted();
@@ -98,21 +106,8 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
       const picks = sourcePicks(host);
       if (picks.length === 0) return noSources(host);
       const pick = picks.length === 1 ? picks[0] : await vscode.window.showQuickPick(picks, { title: 'Set the token of which source?' });
-      if (!pick) return;
-      const token = await vscode.window.showInputBox({
-        title: `Token for "${pick.label}"`,
-        prompt: 'Sent as "Authorization: Bearer <token>". Stored in VS Code SecretStorage, never in settings or logs. Leave empty to remove it.',
-        password: true,
-        ignoreFocusOut: true,
-        validateInput: (v) => (/[\r\n]/.test(v) ? 'A token is one line' : v.length > 8192 ? 'Too long' : undefined),
-      });
-      if (token === undefined) return;
-      const context = host.context;
-      if (token === '') await context.secrets.delete(tokenKey(pick.id));
-      else await context.secrets.store(tokenKey(pick.id), token);
-      host.log.info(`[${pick.label}] token ${token === '' ? 'removed' : 'updated'}`);
-      await sources.restart(pick.id);
-      void vscode.window.showInformationMessage(`Pulse: token for "${pick.label}" ${token === '' ? 'removed' : 'saved'}; reconnecting.`);
+      const source = pick && sources.sources.find((s) => s.id === pick.id);
+      if (source) await setToken(host, source);
     }),
     register('pulse.clearHistory', async () => {
       const choice = await vscode.window.showWarningMessage(
@@ -123,7 +118,7 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
       if (choice !== 'Clear History') return;
       pipeline.clearHistory();
       await storage.clear();
-      void vscode.window.showInformationMessage('Pulse: history cleared.');
+      confirm(constant('Pulse: history cleared'));
     }),
     register('pulse.exportHistory', async () => {
       if (pipeline.store.size === 0) {
@@ -149,13 +144,13 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
       const now = Date.now();
       const text = exportHistory(pipeline.store, format.format, 0, now);
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-      const open = await vscode.window.showInformationMessage(`Pulse: exported ${pipeline.store.size} series to ${vscode.workspace.asRelativePath(uri)}.`, 'Open');
+      const open = await vscode.window.showInformationMessage(safe`Pulse: exported ${pipeline.store.size} series to ${vscode.workspace.asRelativePath(uri)}.`, 'Open');
       if (open === 'Open') await vscode.window.showTextDocument(uri);
     }),
     register('pulse.dismissAllAlerts', () => {
-      const n = pipeline.alerts.firing().length;
+      const n = pipeline.alerts.views(pipeline.clock.now()).length;
       host.decide(() => pipeline.dismissAll());
-      void vscode.window.showInformationMessage(n > 0 ? `Pulse: dismissed ${n} alert${n === 1 ? '' : 's'}.` : 'Pulse: no alerts to dismiss.');
+      confirm(n > 0 ? safe`Pulse: dismissed ${n} alert${n === 1 ? '' : 's'}` : constant('Pulse: no alerts to dismiss'));
     }),
     register('pulse.snoozeAlerts', async () => {
       const pick = await vscode.window.showQuickPick(
@@ -167,8 +162,8 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
         { title: 'Snooze Pulse alerts for' },
       );
       if (!pick) return;
-      host.decide(() => pipeline.snoozeAll(pick.duration, Date.now()));
-      void vscode.window.showInformationMessage(`Pulse: alerts snoozed (${pick.label.toLowerCase()}).`);
+      host.decide(() => pipeline.snoozeAll(pick.duration, pipeline.clock.now()));
+      confirm(safe`Pulse: alerts snoozed (${pick.label.toLowerCase()})`);
     }),
     register('pulse.compareSinceLastSave', () => host.codeAware.compareSinceLastSave()),
     register('pulse.goToHandler', () => host.codeAware.goToHandler()),

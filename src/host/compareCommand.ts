@@ -6,11 +6,13 @@ import type { CompareRow } from '../core/compare';
 import { formatValue } from '../core/format';
 import { describeChange } from '../core/regression';
 import type { PickItem, PickOptions } from './gotoHandler';
+import { joinSafe, plainText, safe } from '../core/safeText';
+import type { SafeText } from '../core/safeText';
 
 export interface CompareCommandApi {
   readonly window: {
     showQuickPick<T extends PickItem>(items: readonly T[], options?: PickOptions): PromiseLike<T | undefined>;
-    showInformationMessage(message: string): PromiseLike<unknown>;
+    showInformationMessage(message: SafeText): PromiseLike<unknown>;
   };
 }
 
@@ -32,19 +34,20 @@ export interface CompareRowItem extends PickItem {
 export async function showCompareSinceLastSave(api: CompareCommandApi, provider: CompareSinceSaveProvider): Promise<CompareRow | undefined> {
   const result = provider();
   if (result === undefined) {
-    await api.window.showInformationMessage('No file save recorded yet. Save a file while your dev server runs, then compare.');
+    await api.window.showInformationMessage(safe`No file save recorded yet. Save a file while your dev server runs, then compare.`);
     return undefined;
   }
   const { annotation, rows, now } = result;
-  const when = `${annotation.label}, ${formatAgo(now - annotation.at)}`;
+  // Labels come from file names and servers: shown as plain text (quick picks render $(icon) syntax).
+  const when = safe`${annotation.label}, ${formatAgo(now - annotation.at)}`;
   if (rows.length === 0 || rows.every((r) => !r.enoughData)) {
-    await api.window.showInformationMessage(`Not enough data around the last save yet (${when}). Pulse needs a few samples before and after it.`);
+    await api.window.showInformationMessage(joinSafe(safe`Not enough data around the last save yet (`, when, safe`). Pulse needs a few samples before and after it.`));
     return undefined;
   }
   const ordered = [...rows].sort((a, b) => rank(a) - rank(b));
   const picked = await api.window.showQuickPick(ordered.map(compareRowItem), {
-    title: `Since last save: ${when}`,
-    placeHolder: 'Median before vs. after; flagged when the change is beyond the normal noise before the save',
+    title: joinSafe(safe`Since last save: `, when),
+    placeHolder: safe`Median before vs. after; flagged when the change is beyond the normal noise before the save`,
     matchOnDescription: true,
   });
   return picked?.row;
@@ -52,11 +55,12 @@ export async function showCompareSinceLastSave(api: CompareCommandApi, provider:
 
 /** e.g. label "p95 latency", description "45 ms → 62 ms  +38 %  $(warning) regressed". */
 export function compareRowItem(row: CompareRow): CompareRowItem {
-  if (!row.enoughData) return { label: row.label, description: 'not enough data', row };
-  const values = `${formatValue(row.beforeMedian, row.unit)} → ${formatValue(row.afterMedian, row.unit)}`;
-  const change = row.deltaPct !== null ? `  ${describeChange(row)}` : '';
-  const verdict = row.regressed ? '$(warning) regressed' : row.improved ? '$(pass) improved' : `within noise (±${formatValue(row.threshold, row.unit)})`;
-  return { label: row.label, description: `${values}${change}  ${verdict}`, row };
+  const label = plainText(row.label, 200);
+  if (!row.enoughData) return { label, description: safe`not enough data`, row };
+  const values = safe`${formatValue(row.beforeMedian, row.unit)} → ${formatValue(row.afterMedian, row.unit)}`;
+  const change = row.deltaPct !== null ? safe`  ${describeChange(row)}` : safe``;
+  const verdict = row.regressed ? safe`$(warning) regressed` : row.improved ? safe`$(pass) improved` : safe`within noise (±${formatValue(row.threshold, row.unit)})`;
+  return { label, description: joinSafe(values, change, safe`  `, verdict), row };
 }
 
 /** 8 s ago, 3 min ago, 2 h ago. */

@@ -3,19 +3,22 @@
 
 import { closeContenders, findRouteRegistrations, languageOf, normalizePath, rankMatches } from '../core/routes';
 import type { FileMatches, RankedMatch } from '../core/routes';
+import { safe } from '../core/safeText';
+import type { SafeText } from '../core/safeText';
 
 export const SOURCE_GLOB = '**/*.{ts,js,mjs,cjs,tsx,jsx,go,py}';
 export const EXCLUDE_GLOB = '**/{node_modules,dist,out,build,.git,vendor,.venv,venv,__pycache__,coverage}/**';
 
+/** Quick pick fields render $(icon) syntax: only text that went through src/core/safeText.ts. */
 export interface PickItem {
-  readonly label: string;
-  readonly description?: string;
-  readonly detail?: string;
+  readonly label: SafeText;
+  readonly description?: SafeText;
+  readonly detail?: SafeText;
 }
 
 export interface PickOptions {
-  readonly title?: string;
-  readonly placeHolder?: string;
+  readonly title?: SafeText;
+  readonly placeHolder?: SafeText;
   readonly matchOnDescription?: boolean;
 }
 
@@ -29,7 +32,7 @@ export interface GoToHandlerApi<U, R> {
   readonly window: {
     showTextDocument(uri: U, options?: { readonly selection?: R; readonly preview?: boolean; readonly viewColumn?: number }): PromiseLike<unknown>;
     showQuickPick<T extends PickItem>(items: readonly T[], options?: PickOptions): PromiseLike<T | undefined>;
-    showInformationMessage(message: string): PromiseLike<unknown>;
+    showInformationMessage(message: SafeText): PromiseLike<unknown>;
   };
   readonly Range: new (startLine: number, startCharacter: number, endLine: number, endCharacter: number) => R;
 }
@@ -59,13 +62,14 @@ export async function goToHandler<U, R>(api: GoToHandlerApi<U, R>, target: Route
   const ranked = await searchWorkspace(api, path, method, options);
   const contenders = closeContenders(ranked, options.margin ?? 8).slice(0, 20);
   if (contenders.length === 0) {
-    await api.window.showInformationMessage(`No handler found for ${what}.`);
+    // The path comes from a server (or the panel): no link or command may survive in the message.
+    await api.window.showInformationMessage(safe`No handler found for ${what}.`);
     return 'none';
   }
   let choice: RankedMatch<U> | undefined = contenders[0];
   if (contenders.length > 1) {
-    const items = contenders.map((r) => ({ label: `${r.path}:${r.match.line + 1}`, description: r.match.preview, ranked: r }));
-    const picked = await api.window.showQuickPick(items, { title: `Handlers for ${what}`, placeHolder: 'Several registrations match; pick one', matchOnDescription: true });
+    const items = contenders.map((r) => ({ label: safe`${r.path}:${r.match.line + 1}`, description: safe`${r.match.preview}`, ranked: r }));
+    const picked = await api.window.showQuickPick(items, { title: safe`Handlers for ${what}`, placeHolder: safe`Several registrations match; pick one`, matchOnDescription: true });
     choice = picked?.ranked;
   }
   if (choice === undefined) return 'cancelled';

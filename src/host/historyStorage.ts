@@ -3,10 +3,12 @@
 // compact part goes there (capped, and only when it changed); the raw tier goes to a log file in the
 // workspace storage folder that each save appends the new samples to (persist.ts has the format).
 // The log is compacted (merged, rewritten, renamed over) when it has grown well past what the raw
-// window needs, after damage or a version change was found, and on clear. Writes are debounced (at
-// most every 5 s) and flushed on deactivate. No VS Code import.
+// window needs, after damage or a version change was found, and on clear. Every write to the log
+// (append or compaction) holds a lock file, so two windows' compactions never rename over each
+// other's appends. Writes are debounced (at most every 5 s) and flushed on deactivate. Temporary
+// files are removed when a write fails, and stale ones (of a dead window) on load. No VS Code import.
 
-import { mkdir, open, readFile, rename, stat, writeFile, appendFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile, appendFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Disposable, Logger } from '../core/model';
@@ -16,6 +18,7 @@ import { AlertBook } from '../core/alerts';
 import { RawLogWriter, compactRaw, encodeCompact, intactSegments, restore } from '../core/persist';
 import type { PendingAppend } from '../core/persist';
 import { parseOverrides } from '../core/thresholds';
+import { acquireLock, processAlive } from './fileLock';
 
 /** The part of vscode.Memento used here. */
 export interface StateStore {
@@ -47,6 +50,15 @@ export const COMPACT_INTERVAL_MS = 60_000;
 /** Workspace-state budget for the downsampled tier; the rest of Pulse's state is small and bounded. */
 export const COMPACT_BUDGET_BYTES = 200 * 1024;
 export const RAW_FILE = 'history-raw.bin';
+/** Held (created exclusively) by the window writing the raw log. */
+export const RAW_LOCK_FILE = `${RAW_FILE}.lock`;
+/**
+ * `<file>.<pid>.<n>.tmp` (a write-then-rename; earlier versions wrote `<raw file>.<pid>.tmp`) and
+ * `<lock>.<pid>.<n>.stale` (a lock being broken).
+ */
+const TEMP_NAME = /^(?:decisions\.json|history-raw\.bin|history-raw\.bin\.lock)\.(\d+)(?:\.\d+)?\.(?:tmp|stale)$/;
+/** A temporary file this old is stale even if a process with its pid runs (writes take milliseconds). */
+export const STALE_TEMP_MS = 10 * 60_000;
 /** A load refuses a bigger raw file. */
 export const RAW_MAX_BYTES = 64 * 1024 * 1024;
 /** A compaction leaves at most this, so appends (this window's and others') have room below the cap. */
@@ -65,6 +77,8 @@ export interface StorageDeps {
   readonly annotations?: AnnotationLog;
   readonly log: Logger;
   readonly now?: () => number;
+  /** RAW_GROWTH_FACTOR unless given (stress tests lower it to compact at nearly every save). */
+  readonly rawGrowthFactor?: number;
 }
 
 /** What the last save wrote: workspace-state characters of the history, bytes appended to the raw log, bytes of a compaction. */
@@ -120,7 +134,10 @@ export class HistoryStorage implements Disposable {
     const problems: string[] = [];
     let raw: Uint8Array | undefined;
     if (this.deps.folder) {
+      await this.removeStaleTemps(this.deps.folder);
       const file = join(this.deps.folder, RAW_FILE);
+      // A read under the lock never sees a half-written append; without it (a hung window) it still reads.
+      const lock = await acquireLock(join(this.deps.folder, RAW_LOCK_FILE), { waitMs: 2000 }).catch(() => undefined);
       try {
         const info = await stat(file);
         this.fileId = fileIdOf(info);
@@ -130,6 +147,8 @@ export class HistoryStorage implements Disposable {
         } else raw = new Uint8Array(await readFile(file));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problems.push(`Could not read saved raw history: ${String(e)}`);
+      } finally {
+        await lock?.release();
       }
     }
     try {
@@ -195,9 +214,42 @@ export class HistoryStorage implements Disposable {
     if (!folder) return;
     await mkdir(folder, { recursive: true });
     const file = join(folder, DECISIONS_FILE);
+    await this.replaceFile(file, JSON.stringify(content));
+  }
+
+  /** Write-then-rename; the temporary file is removed if either fails (a full disk must not collect them). */
+  private async replaceFile(file: string, content: string | Uint8Array): Promise<void> {
     const tmp = `${file}.${process.pid}.${++this.tmpCounter}.tmp`;
-    await writeFile(tmp, JSON.stringify(content));
-    await rename(tmp, file);
+    try {
+      await writeFile(tmp, content);
+      await rename(tmp, file);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Temporary files of our own patterns left by a window that died (or failed to clean up long ago). */
+  private async removeStaleTemps(folder: string): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch {
+      return;
+    }
+    const now = Date.now();
+    for (const name of names) {
+      const pid = Number(TEMP_NAME.exec(name)?.[1] ?? NaN);
+      if (Number.isNaN(pid)) continue;
+      const path = join(folder, name);
+      try {
+        // Another live window may be writing this one right now.
+        if (processAlive(pid) && now - (await stat(path)).mtimeMs < STALE_TEMP_MS) continue;
+        await unlink(path);
+      } catch {
+        // Gone already, or not ours to remove.
+      }
+    }
   }
 
   private async readDecisions(problems: string[]): Promise<{ savedAt: number; alerts: unknown; overrides: unknown } | undefined> {
@@ -281,8 +333,19 @@ export class HistoryStorage implements Disposable {
     const store = this.deps.pipeline.store;
     await mkdir(folder, { recursive: true });
     const file = join(folder, RAW_FILE);
+    const lock = await acquireLock(join(folder, RAW_LOCK_FILE));
+    if (lock === undefined) throw new Error('the raw history log is locked by another window; its samples are saved at the next save');
+    try {
+      return await this.writeRawLocked(store, file);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async writeRawLocked(store: Pipeline['store'], file: string): Promise<{ raw: number; rewritten: number }> {
     if (this.rewrite === 'fresh') this.writer.reset();
-    // Appends go through one O_APPEND write each, so two windows' segments never interleave.
+    // Appends go through one O_APPEND write each, so even a window without the lock (an older
+    // version) never interleaves its segments with ours.
     const handle = await open(file, 'a+');
     try {
       const before = await handle.stat();
@@ -293,7 +356,7 @@ export class HistoryStorage implements Disposable {
       }
       const pending = this.writer.delta(store);
       const needed = Math.max(RawLogWriter.snapshotBytes(store), this.compactedBytes);
-      const limit = Math.min(Math.max(RAW_GROWTH_FACTOR * needed, RAW_COMPACT_FLOOR_BYTES), RAW_COMPACT_AT_MOST_BYTES);
+      const limit = Math.min(Math.max((this.deps.rawGrowthFactor ?? RAW_GROWTH_FACTOR) * needed, RAW_COMPACT_FLOOR_BYTES), RAW_COMPACT_AT_MOST_BYTES);
       if (this.rewrite !== undefined || before.size + pending.bytes.byteLength > limit) return { raw: 0, rewritten: await this.compact(file, handle, before.size, pending) };
       this.fileId = id;
       if (pending.bytes.byteLength === 0) return { raw: 0, rewritten: 0 };
@@ -316,10 +379,9 @@ export class HistoryStorage implements Disposable {
     await readFully(handle, old, 0);
     const merged = compactRaw(pipeline.store, old, pending.bytes, this.now, RAW_COMPACTED_MAX_BYTES);
     for (const p of merged.problems) log.debug(`Compacting raw history: ${p}`);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, merged.bytes);
-    await rename(tmp, file);
-    // Appends that reached the old file while it was merged are carried over (the handle still reads it).
+    await this.replaceFile(file, merged.bytes);
+    // Appends that reached the old file while it was merged (from a window not taking the lock) are
+    // carried over (the handle still reads it).
     const grown = (await handle.stat()).size;
     let carried = 0;
     if (grown > size) {

@@ -1,16 +1,26 @@
-// One VS Code notification when a critical alert fires, rate-limited: never a flood.
+// One VS Code notification when a critical alert fires, rate-limited: never a flood. And the gate every
+// Pulse notification goes through: one at a time, and "Don't Show Again" remembered in globalState.
 
 import type { AlertView } from '../protocol';
+import type { SafeText } from '../core/safeText';
+import { plainText, safe } from '../core/safeText';
 
 export const NOTIFY_INTERVAL_MS = 60_000;
 
 export interface NotifyDeps {
-  show(message: string, ...actions: string[]): Thenable<string | undefined> | Promise<string | undefined>;
+  show(message: SafeText, ...actions: NotifyAction[]): Thenable<string | undefined> | Promise<string | undefined>;
   openPanel(): void;
   snooze(alertId: string): void;
   enabled(): boolean;
   now?: () => number;
+  /** When given: nothing is shown while another Pulse notification is open, or once the user said "Don't Show Again". */
+  gate?: NotificationGate;
 }
+
+export const DONT_SHOW = "Don't Show Again";
+export type NotifyAction = 'Open Panel' | 'Snooze 15 min' | typeof DONT_SHOW;
+/** The gate id of the critical-alert notification. */
+export const CRITICAL_ID = 'criticalAlert';
 
 export class CriticalNotifier {
   private last = -Infinity;
@@ -20,23 +30,97 @@ export class CriticalNotifier {
 
   /** Returns true when a notification was shown. */
   notify(alerts: readonly AlertView[]): boolean {
-    const critical = alerts.filter((a) => a.severity === 'critical' && a.state === 'firing');
+    const critical = alerts.filter(shouldNotify);
     const first = critical[0];
-    if (!first || !this.deps.enabled()) return false;
+    const gate = this.deps.gate;
+    if (!first || !this.deps.enabled() || gate?.muted(CRITICAL_ID)) return false;
     const now = (this.deps.now ?? Date.now)();
-    if (now - this.last < NOTIFY_INTERVAL_MS) {
+    if (now - this.last < NOTIFY_INTERVAL_MS || gate?.busy()) {
       this.suppressed += critical.length;
       return false;
     }
     this.last = now;
     const more = critical.length - 1 + this.suppressed;
     this.suppressed = 0;
-    const text = first.message.length > 200 ? `${first.message.slice(0, 199)}…` : first.message;
-    const message = `Pulse: ${text}${more > 0 ? ` (and ${more} more critical)` : ''}`;
-    void Promise.resolve(this.deps.show(message, 'Open Panel', 'Snooze 15 min')).then((choice) => {
+    // Alert text carries server names: no link or command may survive in it (showErrorMessage parses links).
+    const text = plainText(first.message, 200);
+    const message = more > 0 ? safe`Pulse: ${text} (and ${more} more critical)` : safe`Pulse: ${text}`;
+    const shown = Promise.resolve(gate ? this.deps.show(message, 'Open Panel', 'Snooze 15 min', DONT_SHOW) : this.deps.show(message, 'Open Panel', 'Snooze 15 min'));
+    gate?.hold(shown);
+    void shown.then((choice) => {
       if (choice === 'Open Panel') this.deps.openPanel();
       else if (choice === 'Snooze 15 min') for (const a of critical) this.deps.snooze(a.id);
+      else if (choice === DONT_SHOW) void gate?.mute(CRITICAL_ID);
     });
     return true;
+  }
+}
+
+/** Critical, firing, and not quieted by the user; rule and server alerts alike. */
+export function shouldNotify(a: AlertView): boolean {
+  return a.severity === 'critical' && a.state === 'firing' && !a.acknowledged && a.snoozedUntil === null && !a.snoozedUntilRestart;
+}
+
+/** Where "Don't Show Again" answers are kept (an ExtensionContext memento: globalState). */
+export interface GateState {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+export const MUTED_KEY = 'pulse.notifications.muted';
+/** A notification nobody answers still blocks the next one this long (VS Code hides toasts, their promise stays pending). */
+export const GATE_HOLD_MS = 30_000;
+
+/** At most one Pulse notification at a time; ids the user muted are never shown again. */
+export class NotificationGate {
+  private openUntil = -Infinity;
+  private generation = 0;
+
+  constructor(
+    private readonly state: GateState,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  muted(id: string): boolean {
+    const list = this.state.get<unknown>(MUTED_KEY);
+    return Array.isArray(list) && list.includes(id);
+  }
+
+  async mute(id: string): Promise<void> {
+    if (this.muted(id)) return;
+    const list = this.state.get<unknown>(MUTED_KEY);
+    const ids = Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string').slice(-49) : [];
+    await this.state.update(MUTED_KEY, [...ids, id]);
+  }
+
+  /** True while a Pulse notification is open (answered, dismissed, or older than GATE_HOLD_MS frees it). */
+  busy(): boolean {
+    return this.now() < this.openUntil;
+  }
+
+  /** Marks a notification open until it is answered. */
+  hold(answer: PromiseLike<unknown>): void {
+    const generation = ++this.generation;
+    this.openUntil = this.now() + GATE_HOLD_MS;
+    const release = (): void => {
+      if (generation === this.generation) this.openUntil = -Infinity;
+    };
+    answer.then(release, release);
+  }
+
+  /**
+   * Shows a repeating notification (whose last button is DONT_SHOW) unless it is muted or another is
+   * open; "Don't Show Again" mutes `id`. Resolves to the button chosen, or undefined.
+   */
+  async show<A extends string>(id: string, show: () => PromiseLike<A | typeof DONT_SHOW | undefined>): Promise<A | undefined> {
+    if (this.muted(id) || this.busy()) return undefined;
+    const answer = show();
+    this.hold(answer);
+    const choice = await answer;
+    if (choice === DONT_SHOW) {
+      await this.mute(id);
+      return undefined;
+    }
+    return choice;
   }
 }

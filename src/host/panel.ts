@@ -17,7 +17,7 @@ export const MIN_POST_INTERVAL_MS = 125;
 export interface PanelDeps {
   readonly extensionUri: vscode.Uri;
   readonly feed: PanelFeed;
-  readonly actions: Omit<PanelActions, 'snapshot' | 'history'>;
+  readonly actions: Omit<PanelActions, 'snapshot' | 'history' | 'searchSeries'>;
   readonly log: Logger;
   /** Counts what is posted, for the traffic benchmark and the log. */
   readonly onPost?: (message: HostMessage, bytes: number) => void;
@@ -76,6 +76,10 @@ export class MetricsPanel implements vscode.Disposable {
         ...deps.actions,
         snapshot: () => ({ type: 'didSnapshot', snapshot: deps.feed.snapshot(Date.now()) }),
         history: (ids, window, mode) => deps.feed.history(ids, window, mode, Date.now()),
+        searchSeries: (query) => {
+          deps.feed.setSearch(query);
+          this.schedule();
+        },
       },
       deps.log,
     );

@@ -25,6 +25,7 @@ export interface PanelActions {
   showError(message: string): void;
   goToHandler(method: string | null, path: string): void;
   compare(annotationId: string): { annotation: AnnotationView | null; rows: readonly CompareRowView[] } | undefined;
+  searchSeries(query: string): void;
   /** Pulse features beyond the core protocol (code-aware actions), validated by their owner. */
   extra?(message: unknown): boolean;
 }
@@ -102,6 +103,9 @@ export class PanelController {
         return true;
       case 'goToHandler':
         a.goToHandler(message.method, message.path);
+        return true;
+      case 'searchSeries':
+        a.searchSeries(message.query);
         return true;
       case 'compare': {
         const result = a.compare(message.annotationId);

@@ -13,9 +13,10 @@ import { SourceManager } from './sourceManager';
 import { StatusBar } from './statusBar';
 import { MetricsPanel } from './panel';
 import { HistoryStorage, KEYS } from './historyStorage';
-import { CriticalNotifier } from './notifications';
+import { CriticalNotifier, DONT_SHOW, NotificationGate } from './notifications';
 import { addSource } from './addSource';
 import { CodeAware } from './codeAware';
+import { safe } from '../core/safeText';
 
 const TICK_MS = 1000;
 
@@ -29,6 +30,8 @@ export class PulseHost implements vscode.Disposable {
   settings: PulseSettings;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly notifier: CriticalNotifier;
+  /** Every unprompted Pulse notification goes through it: one at a time, "Don't Show Again" remembered. */
+  readonly gate: NotificationGate;
   private readonly confirmed: Set<string>;
 
   constructor(
@@ -41,7 +44,8 @@ export class PulseHost implements vscode.Disposable {
     this.statusBar = new StatusBar(this.pipeline, { metrics: this.settings.statusBarMetrics, perSource: this.settings.statusBarPerSource });
     this.codeAware = new CodeAware(this.pipeline, this.statusBar, log);
     this.feed = new PanelFeed(this.pipeline, () => this.settings.problems, this.codeAware.annotations);
-    this.storage = new HistoryStorage({ state: context.workspaceState, folder: context.storageUri?.fsPath, pipeline: this.pipeline, annotations: this.codeAware.annotations, log });
+    // Saved times on the store's clock, so restore and compaction windows match the points' times.
+    this.storage = new HistoryStorage({ state: context.workspaceState, folder: context.storageUri?.fsPath, pipeline: this.pipeline, annotations: this.codeAware.annotations, log, now: () => this.pipeline.clock.now() });
     const confirmed = context.workspaceState.get<unknown>(KEYS.confirmed);
     this.confirmed = new Set(Array.isArray(confirmed) ? confirmed.filter((u): u is string => typeof u === 'string').slice(0, 100) : []);
     this.sources = new SourceManager({
@@ -53,14 +57,16 @@ export class PulseHost implements vscode.Disposable {
     });
     const disabled = context.workspaceState.get<unknown>(KEYS.disabled);
     if (Array.isArray(disabled)) this.sources.setDisabled(disabled.filter((d): d is string => typeof d === 'string'));
+    this.gate = new NotificationGate(context.globalState);
     this.notifier = new CriticalNotifier({
+      gate: this.gate,
       show: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
       openPanel: () => this.openPanel(),
-      snooze: (id) => this.decide(() => this.pipeline.snooze(id, '15m', Date.now())),
+      snooze: (id) => this.decide(() => this.pipeline.snooze(id, '15m', this.pipeline.clock.now())),
       enabled: () => this.settings.notifyCritical,
     });
 
-    const tick = setInterval(() => this.pipeline.tick(Date.now()), TICK_MS);
+    const tick = setInterval(() => this.pipeline.tick(this.pipeline.clock.now()), TICK_MS);
     this.disposables.push(
       { dispose: () => clearInterval(tick) },
       this.pipeline.onDidChange((change) => {
@@ -94,6 +100,7 @@ export class PulseHost implements vscode.Disposable {
       noDataMode: s.noDataMode,
       noDataAfterMs: s.noDataAfterSeconds * 1000,
       maxMessageChars: s.maxPayloadBytes,
+      summary: { cpuAcrossLabels: s.cpuAcrossLabels },
     };
   }
 
@@ -123,8 +130,9 @@ export class PulseHost implements vscode.Disposable {
     for (const p of problems) this.log.warn(`Settings: ${p}`);
     if (problems.length === 0) return;
     const first = problems[0] ?? '';
-    void vscode.window
-      .showWarningMessage(`Pulse: ${first}${problems.length > 1 ? ` (+${problems.length - 1} more in the log)` : ''}`, 'Open Settings', 'Show Log')
+    void this.gate
+      // Muted per problem: "Don't Show Again" on one mistake must not hide the next.
+      .show(`settingsProblems:${first.slice(0, 120)}`, () => vscode.window.showWarningMessage(problems.length > 1 ? safe`Pulse: ${first} (+${problems.length - 1} more in the log)` : safe`Pulse: ${first}`, 'Open Settings', 'Show Log', DONT_SHOW))
       .then((choice) => {
         if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`);
         if (choice === 'Show Log') void vscode.commands.executeCommand('pulse.showLog');
@@ -134,7 +142,7 @@ export class PulseHost implements vscode.Disposable {
   private async confirmRemote(config: SourceConfig): Promise<boolean> {
     if (this.confirmed.has(config.url)) return true;
     const choice = await vscode.window.showWarningMessage(
-      `Pulse: this workspace's settings ask to connect to ${config.url}, which is not on this machine. Connect?`,
+      safe`Pulse: this workspace's settings ask to connect to ${config.url}, which is not on this machine. Connect?`,
       { modal: true, detail: 'Sources from workspace settings come with the project. Only connect to servers you know.' },
       'Connect',
     );
@@ -155,14 +163,14 @@ export class PulseHost implements vscode.Disposable {
         openSettings: () => void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`),
         acknowledgeAlert: (id) => this.decide(() => this.pipeline.acknowledge(id)),
         dismissAlert: (id) => this.decide(() => this.pipeline.dismiss(id)),
-        snoozeAlert: (id, d) => this.decide(() => this.pipeline.snooze(id, d, Date.now())),
+        snoozeAlert: (id, d) => this.decide(() => this.pipeline.snooze(id, d, this.pipeline.clock.now())),
         setThreshold: (ruleId, patch: ThresholdPatch) => this.decide(() => this.pipeline.setOverride(ruleId, patch)),
         resetThreshold: (ruleId) => this.decide(() => this.pipeline.resetOverride(ruleId)),
         saveThresholdToSettings: (ruleId) => void this.saveThresholdToSettings(ruleId),
         hasAlert: (id) => this.pipeline.alerts.has(id),
         hasRule: (id) => this.pipeline.rulesView().some((r) => r.id === id),
         hasSource: (id) => this.pipeline.source(id) !== undefined,
-        showError: (m) => void vscode.window.showErrorMessage(`Pulse: ${m}`),
+        showError: (m) => void vscode.window.showErrorMessage(safe`Pulse: ${m}`),
         goToHandler: (method, path) => void this.codeAware.goToHandler(method, path),
         compare: (annotationId) => this.codeAware.compare(annotationId),
       },
@@ -197,7 +205,7 @@ export class PulseHost implements vscode.Disposable {
     await config.update('thresholds', list, target);
     this.pipeline.resetOverride(ruleId);
     this.storage.markDirty();
-    void vscode.window.showInformationMessage(`Pulse: threshold "${ruleId}" saved to ${hasFolder ? 'workspace' : 'user'} settings.`);
+    vscode.window.setStatusBarMessage(safe`Pulse: threshold "${ruleId}" saved to ${hasFolder ? 'workspace' : 'user'} settings`, 4000);
   }
 
   async setDisabledPersisted(): Promise<void> {

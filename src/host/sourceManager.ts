@@ -103,13 +103,14 @@ export class SourceManager implements Disposable {
       log.warn(`[${config.name}] could not read its token from SecretStorage: ${String(e)}`);
     }
     if (generation !== this.generation || this.running.has(config.id)) return;
-    const transport = (this.deps.create ?? createTransport)(config, { token, maxPayloadBytes: this.maxPayloadBytes, log });
+    // Receive stamps from the pipeline's steady clock: a wall-clock step must not reach the store.
+    const transport = (this.deps.create ?? createTransport)(config, { token, maxPayloadBytes: this.maxPayloadBytes, log, now: () => pipeline.clock.now() });
     const listeners = [
       transport.onDidChangeState((state) => {
         pipeline.setState(config.id, state);
         if (state.phase === 'failed') log.warn(`[${config.name}] ${state.reason}`);
       }),
-      transport.onDidReceive((m) => pipeline.handle(config.id, m.payload, m.receivedAt, m.bytes)),
+      transport.onDidReceive((m) => (m.decoded ? pipeline.ingestDecoded(config.id, m.decoded, m.receivedAt, m.bytes) : pipeline.handle(config.id, m.payload, m.receivedAt, m.bytes))),
       transport.onDidWarn((message) => {
         log.warn(`[${config.name}] ${message}`);
         pipeline.warn(config.id, message);
@@ -176,5 +177,5 @@ export class SourceManager implements Disposable {
 }
 
 function keyOf(c: SourceConfig): string {
-  return JSON.stringify([c.url, c.kind, c.format, c.pollIntervalMs, Object.entries(c.headers), c.subscribe ?? null, c.scope]);
+  return JSON.stringify([c.url, c.kind, c.format, c.pollIntervalMs, Object.entries(c.headers), c.subscribe ?? null, c.scope, c.promql ?? null]);
 }

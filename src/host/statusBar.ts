@@ -4,26 +4,35 @@
 import * as vscode from 'vscode';
 import type { Pipeline } from '../core/pipeline';
 import type { StatusMetric } from '../core/settings';
+import type { SeriesInfo } from '../core/store';
 import type { StatusSeverity, StatusView } from '../core/statusText';
 import { statusView } from '../core/statusText';
 import { headline } from '../core/headline';
 import { sparkline } from '../core/format';
 import { aggregate } from '../core/aggregate';
 import { convertUnit } from '../core/summary';
+import { labelBreakdown, STATUS_ROLE } from '../core/headline';
 
 export const STATUS_INTERVAL_MS = 500;
 const SPARK_WINDOW_MS = 5 * 60_000;
 
-const ROLE_OF: Readonly<Record<StatusMetric, string>> = {
-  requestRate: 'requests',
-  latency: 'latency',
-  errorRate: 'errorRate',
-  connections: 'connections',
-  heap: 'heap',
-  uptime: 'uptime',
-  cpu: 'cpu',
-  pending: 'pending',
-};
+
+/**
+ * The one series whose history stands for a headline metric: an unlabeled one, or the only one. A
+ * headline made of several labeled series (heap summed over services) has no single history.
+ */
+function headlineSeries(series: readonly SeriesInfo[], metric: StatusMetric): SeriesInfo | undefined {
+  const role = STATUS_ROLE[metric];
+  let only: SeriesInfo | undefined;
+  let count = 0;
+  for (const x of series) {
+    if (x.role !== role) continue;
+    if (x.labels.length === 0) return x;
+    only = x;
+    count++;
+  }
+  return count === 1 ? only : undefined;
+}
 
 export interface StatusOptions {
   readonly metrics: readonly StatusMetric[];
@@ -59,6 +68,13 @@ export class StatusBar implements vscode.Disposable {
     this.schedule();
   }
 
+  /** Takes a notice down before it expires (the save it was about is fixed or superseded). */
+  clearNotice(): void {
+    if (this.notice === undefined) return;
+    this.notice = undefined;
+    this.schedule();
+  }
+
   schedule(): void {
     if (this.timer) return;
     const wait = Math.max(0, this.lastUpdate + STATUS_INTERVAL_MS - Date.now());
@@ -83,23 +99,24 @@ export class StatusBar implements vscode.Disposable {
       out.set(
         key,
         statusView({
-          summary: headline(series, members.map((m) => m.config.id)),
+          summary: headline(series, members.map((m) => m.config.id), this.pipeline.summaryOptions),
           metrics: this.options.metrics,
-          sources: members.map((m) => ({ name: m.config.name, state: m.state })),
+          sources: members.map((m) => ({ name: m.config.name, state: m.state, errors: { count: m.errorCount, lastAt: m.lastErrorAt, last: m.lastReportedError } })),
           alerts: key === 'all' ? alerts : alerts.filter((a) => ids.has(a.sourceId)),
           now,
           notice,
           label: key === 'all' ? undefined : members[0]?.config.name,
+          breakdown: (metric) => labelBreakdown(series, members.map((m) => m.config.id), metric),
           window: (metric) => {
             if (metric === 'uptime') return undefined;
-            const s = series.find((x) => x.role === ROLE_OF[metric] && x.labels.length === 0) ?? series.find((x) => x.role === ROLE_OF[metric]);
+            const s = headlineSeries(series, metric);
             const a = s ? aggregate(this.pipeline.store, s.id, SPARK_WINDOW_MS, now) : undefined;
             if (!s || !a) return undefined;
             const to = metric === 'latency' ? 'ms' : metric === 'errorRate' || metric === 'cpu' ? 'percent' : s.unit;
             return { avg: a.avg === null ? null : convertUnit(a.avg, s.unit, to), max: a.max === null ? null : convertUnit(a.max, s.unit, to) };
           },
           spark: (metric) => {
-            const s = series.find((x) => x.role === ROLE_OF[metric]);
+            const s = headlineSeries(series, metric);
             if (!s) return undefined;
             return sparkline(this.pipeline.store.points(s.id, now - SPARK_WINDOW_MS, now, 'rate', 40).v, 20);
           },

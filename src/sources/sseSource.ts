@@ -10,6 +10,8 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 const MIN_RETRY_MS = 250;
 const MAX_RETRY_MS = 30_000;
+/** A longer event id is not sent back: servers refuse big headers (431) and no real id needs more. */
+export const MAX_EVENT_ID_BYTES = 1024;
 
 export interface SseEvent {
   readonly type: string;
@@ -134,6 +136,20 @@ export class SseParser {
   }
 }
 
+/**
+ * The Last-Event-ID header value for an event id, or undefined when it cannot be sent. A header carries
+ * octets: the id goes as its UTF-8 bytes (as browsers send it). An id with a control character other
+ * than tab, or longer than MAX_EVENT_ID_BYTES, is not sent: the stream resumes without it.
+ */
+export function lastEventIdHeader(id: string | undefined): string | undefined {
+  if (id === undefined || id === '') return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(id)) return undefined;
+  const bytes = Buffer.from(id, 'utf8');
+  if (bytes.length > MAX_EVENT_ID_BYTES) return undefined;
+  return bytes.toString('latin1');
+}
+
 interface Stream {
   readonly request: http.ClientRequest;
   openedAt?: number;
@@ -163,10 +179,15 @@ export class SseSource extends StreamTransport {
       this.fail(`Invalid event stream URL "${shown}": it must start with http:// or https://`);
       return;
     }
+    const lastEventId = lastEventIdHeader(this.lastEventId);
+    if (this.lastEventId !== undefined && lastEventId === undefined) {
+      this.log('info', 'the last event id cannot be sent as a header (control characters or too long): resuming without Last-Event-ID');
+      this.lastEventId = undefined;
+    }
     const headers = requestHeaders(this.config.headers, this.deps.token, {
       Accept: 'text/event-stream',
       'Cache-Control': 'no-cache',
-      ...(this.lastEventId !== undefined ? { 'Last-Event-ID': this.lastEventId } : {}),
+      ...(lastEventId !== undefined ? { 'Last-Event-ID': lastEventId } : {}),
     });
     const attempt = this.backoff.attempt;
     this.log('info', `connecting to ${shown}${attempt > 0 ? ` (retry ${attempt})` : ''}; headers: ${headerNames(headers)}`);
@@ -179,7 +200,17 @@ export class SseSource extends StreamTransport {
     try {
       request = (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', headers, agent: false });
     } catch (error) {
-      this.fail(`Cannot connect to ${shown}: ${errorMessage(error)}`);
+      const reason = `Cannot connect to ${shown}: ${errorMessage(error)}`;
+      if (lastEventId === undefined) {
+        this.fail(reason);
+        return;
+      }
+      // The id came from the server: never let it fail the source for good. Retry without it.
+      this.lastEventId = undefined;
+      this.warn(`${reason}; retrying without Last-Event-ID`);
+      // A warning listener may have stopped or disposed us.
+      if (this.state !== connecting || this.disposed) return;
+      this.retryAfterLoss(reason, undefined, false);
       return;
     }
     const stream: Stream = { request, received: false };

@@ -1,16 +1,20 @@
 // The common face of every source connection: the host starts and stops transports and listens
 // to their state and payloads; decoding the payloads is somebody else's job.
-import type { Disposable, Logger, SourceConfig, SourceState } from '../core/model';
+import type { DecodeResult, Disposable, Logger, SourceConfig, SourceState } from '../core/model';
 import type { Event } from '../core/events';
 import { assertNever } from '../core/assert';
 import { PollSource } from './pollSource';
+import { PromqlSource } from './promqlSource';
 import { SseSource } from './sseSource';
 import { WsSource } from './wsSource';
+import type { createOtlpTransport } from './otlp';
 
 export interface Received {
   readonly payload: string;
   readonly bytes: number;
   readonly receivedAt: number;
+  /** Set by transports that decode what they receive themselves (OTLP): ingested as it is, `payload` unused. */
+  readonly decoded?: DecodeResult;
 }
 
 export interface Transport extends Disposable {
@@ -41,6 +45,8 @@ export interface TransportDeps {
   heartbeatIntervalMs?: number;
   /** Polled requests: no progress for this long fails the poll. Default 5 s. */
   requestTimeoutMs?: number;
+  /** `promql` sources: how far back the first poll after connecting backfills history. Default 1 h. */
+  backfillWindowMs?: number;
 }
 
 export function createTransport(config: SourceConfig, deps: TransportDeps): Transport {
@@ -52,7 +58,20 @@ export function createTransport(config: SourceConfig, deps: TransportDeps): Tran
     case 'http-json':
     case 'prometheus':
       return new PollSource(config, deps);
+    case 'promql':
+      return new PromqlSource(config, deps);
+    case 'otlp':
+      return loadOtlp().createOtlpTransport(config, deps);
     default:
       return assertNever(config.kind, 'source kind');
   }
+}
+
+/**
+ * The OTLP receiver and its protobuf decoder are a bundle of their own (dist/otlp.js, see esbuild.mjs),
+ * loaded only when an `otlp` source is configured.
+ */
+function loadOtlp(): { readonly createOtlpTransport: typeof createOtlpTransport } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load on purpose
+  return require('./otlp.js') as { readonly createOtlpTransport: typeof createOtlpTransport };
 }

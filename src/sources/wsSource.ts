@@ -20,6 +20,8 @@ interface Connection {
   unansweredPings: number;
   heartbeat?: NodeJS.Timeout;
   subscribeTimer?: NodeJS.Timeout;
+  /** The absolute deadline for the opening handshake (ws's own timeout restarts on every byte). */
+  handshakeTimer?: NodeJS.Timeout;
 }
 
 const noop = (): void => undefined;
@@ -61,10 +63,11 @@ export class WsSource extends StreamTransport {
     // A state listener may have stopped or disposed us.
     if (this.state !== connecting) return;
 
+    const handshakeMs = this.deps.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     let socket: WebSocket;
     try {
       socket = new WebSocket(url, {
-        handshakeTimeout: this.deps.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+        handshakeTimeout: handshakeMs,
         maxPayload: this.deps.maxPayloadBytes,
         headers,
         perMessageDeflate: false,
@@ -76,6 +79,14 @@ export class WsSource extends StreamTransport {
     const connection: Connection = { socket, received: false, unansweredPings: 0 };
     this.connection = connection;
     const current = (): boolean => this.connection === connection;
+    // A server that drips its 101 response a byte at a time never trips ws's idle timer.
+    connection.handshakeTimer = setTimeout(() => {
+      connection.handshakeTimer = undefined;
+      if (!current() || connection.openedAt !== undefined) return;
+      const reason = `no WebSocket handshake from ${shown} within ${seconds(handshakeMs)}`;
+      this.warn(reason);
+      this.lost(reason);
+    }, handshakeMs);
 
     socket.on('error', (error: Error & { code?: string }) => {
       if (!current()) return;
@@ -100,6 +111,8 @@ export class WsSource extends StreamTransport {
     });
     socket.on('open', () => {
       if (!current()) return;
+      clearTimeout(connection.handshakeTimer);
+      connection.handshakeTimer = undefined;
       connection.openedAt = this.now();
       this.log('info', `connected to ${shown}`);
       this.setState({ phase: 'open', since: connection.openedAt });
@@ -186,6 +199,7 @@ export class WsSource extends StreamTransport {
     this.connection = undefined;
     clearInterval(connection.heartbeat);
     clearTimeout(connection.subscribeTimer);
+    clearTimeout(connection.handshakeTimer);
     const socket = connection.socket;
     socket.removeAllListeners();
     socket.on('error', noop);

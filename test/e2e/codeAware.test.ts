@@ -40,7 +40,8 @@ describe('Code-aware metrics (issue 10)', { timeout: 10 * 60_000 }, () => {
   }, { timeout: 12 * 60_000 });
 
   before(async () => {
-    await rig.start({ sources: (port, defaults) => defaults(port).filter((s) => s.name === SOURCE) });
+    // Seed 001 updates every 5 s; at a fifth of that the steady history below fills in 30 s.
+    await rig.start({ sources: (port, defaults) => defaults(port).filter((s) => s.name === SOURCE), devArgs: ['--interval-scale', '0.2'] });
     await tidyLayout(rig.page);
   }, { timeout: 4 * 60_000 });
 
@@ -125,11 +126,19 @@ describe('Code-aware metrics (issue 10)', { timeout: 10 * 60_000 }, () => {
     const frame = await panel(page, 'table[data-table=endpoints] tbody tr');
     const row = endpointRow(frame, 'GET', SLOW_PATH);
     await row.scrollIntoViewIfNeeded();
+    // The slowed handler makes the seed-001 server raise a critical latency_spike alert, which Pulse
+    // notifies as an error toast; what matters here is that "Go to handler" adds no error of its own.
+    const before = new Set(await errorToasts(page));
     await row.locator('[data-action=go-to-handler]').click();
     await waitForHandlerOpened(page, 'server.ts', line);
-    const text = await cursorLineText(page);
+    // The editor may still be scrolling the revealed line into place: read the cursor's line until it settles.
+    let text: string | undefined;
+    await waitFor('the cursor line to show the registration', async () => {
+      text = await cursorLineText(page);
+      return /\.get\(["']\/api\/orders["']/.test(text ?? '') ? true : undefined;
+    }, 10_000).catch(() => undefined);
     assert.match(text ?? '', /\.get\(["']\/api\/orders["']/);
-    assert.deepEqual(await errorToasts(page), []);
+    assert.deepEqual((await errorToasts(page)).filter((m) => !before.has(m) && !/latency.?spike/i.test(m)), []);
     await shot(page, 'codeaware-4-go-to-handler');
   });
 });

@@ -10,7 +10,8 @@ import { editSettingsJson, outputChannel, runCommand, shot, waitFor, waitForOutp
 import {
   Rig, ServerSampler, activeTabTitle, clearToasts, closeBottomPanel, closeModalEditor, countInPanel, cursorLineText, errorToasts,
   fillQuickInput, panel, pickQuickItem, pulseStatus, quickInputText, quickItems, severityOf, tidyLayout, waitForGaugeMatchingServer,
-  waitForHandlerOpened, waitForPulseStatus, waitForQuickInput, waitForSourceState, waitForStatusMatchingServer, waitForStatusSeverity, waitForToast,
+  waitForHandlerOpened, waitForPulseStatus, waitForQuickInput, waitForSourceState, waitForStatusMatchingServer, waitForStatusMessage,
+  waitForStatusSeverity, waitForToast,
 } from './helpers/pulse';
 
 interface Contributed {
@@ -18,8 +19,28 @@ interface Contributed {
   title: string;
   category?: string;
 }
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { commands: Contributed[] } };
+interface MenuEntry {
+  command: string;
+  when?: string;
+}
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  contributes: { commands: Contributed[]; menus: { commandPalette: MenuEntry[] } };
+};
 const COMMANDS = manifest.contributes.commands;
+/** The palette's `when` clause of each command that has one (tree-item commands have "false"). */
+const PALETTE_WHEN = new Map(manifest.contributes.menus.commandPalette.map((m) => [m.command, m.when ?? '']));
+/** Context keys as they are at the start: a source configured and connected, no alert yet. */
+const START_KEYS: Readonly<Record<string, boolean>> = { 'pulse.hasSources': true, 'pulse.connected': true, 'pulse.hasAlerts': false };
+
+/** Whether the palette should offer a command given `keys` (the manifest uses plain keys and "false" only). */
+function offeredWhen(command: string, keys: Readonly<Record<string, boolean>>): boolean {
+  const when = PALETTE_WHEN.get(command);
+  if (when === undefined || when === '') return true;
+  if (when === 'false') return false;
+  const key = keys[when];
+  if (key === undefined) throw new Error(`${command}: palette "when" ${when} is not a context key this test knows`);
+  return key;
+}
 
 const TOKEN = `e2e-token-${Math.random().toString(36).slice(2)}`;
 
@@ -95,14 +116,24 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     await rig.stop('commands');
   });
 
-  it('lists every contributed command in the palette as "Pulse: <title>"', async () => {
+  it('offers each contributed command in the palette as "Pulse: <title>" exactly when it has something to act on', async () => {
     assert.ok(COMMANDS.length >= 15);
-    const missing: string[] = [];
+    // Connected first, so pulse.connected holds (the status bar shows numbers once the stream is open).
+    await waitForPulseStatus(rig.page, 'live numbers', (e) => /\d/.test(e.text), 60_000);
+    const wrong: string[] = [];
+    const hidden: string[] = [];
     for (const c of COMMANDS) {
       assert.equal(c.category, 'Pulse', `${c.command} is in the Pulse category`);
-      if (!(await paletteOffers(rig.page, `Pulse: ${c.title}`))) missing.push(`Pulse: ${c.title}`);
+      const want = offeredWhen(c.command, START_KEYS);
+      if (!want) hidden.push(c.command);
+      // Tree-item commands share titles with palette ones ("Pulse: Reconnect"): their absence is not checkable by title.
+      if (!want && COMMANDS.some((o) => o !== c && o.title === c.title && offeredWhen(o.command, START_KEYS))) continue;
+      const offered = await paletteOffers(rig.page, `Pulse: ${c.title}`);
+      if (offered !== want) wrong.push(`Pulse: ${c.title} (${c.command}) ${offered ? 'offered' : 'missing'}`);
     }
-    assert.deepEqual(missing, []);
+    assert.deepEqual(wrong, []);
+    // With no alert there is nothing to dismiss or snooze: those two are hidden now (shown later, once one fires).
+    assert.ok(hidden.includes('pulse.dismissAllAlerts') && hidden.includes('pulse.snoozeAlerts'), hidden.join(', '));
   });
 
   it('Open Metrics Panel: gauges and status bar show what the server sent, in the normal colour', async () => {
@@ -130,7 +161,7 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
   it('Disconnect / Connect / Reconnect', async () => {
     const { page } = rig;
     await runCommand(page, 'Pulse: Disconnect');
-    await waitForToast(page, 'disconnected "bun"');
+    await waitForStatusMessage(page, 'Pulse: disconnected bun');
     await waitForSourceState(page, 'bun', 'closed');
     const off = await waitForPulseStatus(page, 'disconnected', (e) => e.text.includes('disconnected'));
     assert.ok(off.icons.includes('debug-disconnect'), `icons: ${off.icons.join(',')}`);
@@ -160,7 +191,7 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     await fillQuickInput(page, TOKEN);
     await shot(page, 'commands-set-token');
     await page.keyboard.press('Enter');
-    await waitForToast(page, 'token for "bun" saved');
+    await waitForStatusMessage(page, 'Pulse: token for bun saved');
     await waitForSourceState(page, 'bun', 'open', 60_000);
     await waitForStatusMatchingServer(page, sampler);
 
@@ -191,7 +222,7 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     await page.keyboard.press('Enter');
     await waitForQuickInput(page, 'Add Pulse Source (3/3)');
     await pickQuickItem(page, 'Workspace settings');
-    await waitForToast(page, 'added source "go-stats"');
+    await waitForStatusMessage(page, 'Pulse: added source "go-stats" (http-json, go-stats)');
     const settings = JSON.parse(readFileSync(rig.profile.workspaceSettingsFile, 'utf8')) as { 'pulse.sources': { name: string; url: string; kind: string; format?: string }[] };
     const added = settings['pulse.sources'].find((s) => s.name === 'go-stats');
     assert.deepEqual(added && { url: added.url, kind: added.kind, format: added.format }, { url, kind: 'http-json', format: 'go-stats' });
@@ -236,7 +267,7 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     assert.match(await dialog.innerText(), /Clear all Pulse history for this workspace\?/);
     await shot(page, 'commands-clear-history-confirm');
     await dialog.locator('.monaco-button', { hasText: 'Clear History' }).first().click();
-    await waitForToast(page, 'history cleared');
+    await waitForStatusMessage(page, 'Pulse: history cleared');
     await waitFor('the series table to be empty', async () => ((await seriesRows(page)) === 0 ? true : undefined));
     await shot(page, 'commands-history-cleared');
 
@@ -283,8 +314,10 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     assert.ok(firing.icons.includes('bell-dot'));
     await shot(page, 'commands-alerts-firing');
 
+    // Shown in the palette now that an alert fires (hidden before: see the first test).
+    assert.ok(await paletteOffers(page, 'Pulse: Dismiss All Alerts'), 'Dismiss All Alerts offered while an alert fires');
     await runCommand(page, 'Pulse: Dismiss All Alerts');
-    await waitForToast(page, /dismissed \d+ alerts?/);
+    await waitForStatusMessage(page, /Pulse: dismissed \d+ alerts?/);
     await waitForStatusSeverity(page, 'ok');
     await waitFor('no firing alert in the panel', async () => ((await firingCount(page)) === 0 ? true : undefined)).catch(async (e: unknown) => {
       await shot(page, 'commands-FAILED-dismiss-all');
@@ -301,7 +334,7 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     await runCommand(page, 'Pulse: Snooze Alerts…');
     await waitForQuickInput(page, 'Snooze Pulse alerts for');
     await pickQuickItem(page, '15 minutes');
-    await waitForToast(page, 'alerts snoozed (15 minutes)');
+    await waitForStatusMessage(page, 'Pulse: alerts snoozed (15 minutes)');
     const quiet = await waitForStatusSeverity(page, 'ok');
     assert.ok(!quiet.icons.includes('bell-dot'));
     const frame = await panel(page, '.alert');
@@ -360,7 +393,11 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     await page.keyboard.press('Enter');
     // Several registrations may score alike (server.ts and go/main.go): then a pick list.
     await waitForHandlerOpened(page, 'server.ts', line);
-    const text = await cursorLineText(page);
+    let text: string | undefined;
+    await waitFor('the cursor line to show the registration', async () => {
+      text = await cursorLineText(page);
+      return /router\.get\("\/api\/orders"/.test(text ?? '') ? true : undefined;
+    }, 10_000).catch(() => undefined);
     assert.match(text ?? '', /router\.get\("\/api\/orders"/);
     await shot(page, 'commands-go-to-handler');
     assert.ok(await pulseStatus(page));

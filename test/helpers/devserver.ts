@@ -17,7 +17,9 @@ export interface DevServerState extends Published {
   readonly uptime: number;
   readonly modes: ModeState;
   readonly traffic: { readonly rps: number };
+  /** Open metrics WebSockets (the synthetic app's own sockets are `appClients`). */
   readonly connections: number;
+  readonly appClients: number;
   readonly sseClients: number;
 }
 

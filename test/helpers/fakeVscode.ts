@@ -166,6 +166,70 @@ export class FakeCancellationTokenSource {
   }
 }
 
+export class FakeTreeItem {
+  id?: string;
+  description?: string | boolean;
+  tooltip?: string | FakeMarkdownString;
+  iconPath?: unknown;
+  contextValue?: string;
+  command?: { command: string; title: string; arguments?: unknown[] };
+  accessibilityInformation?: unknown;
+  constructor(
+    public label: string | { label: string },
+    public collapsibleState: number = 0,
+  ) {}
+}
+
+export interface FakeTreeDataProvider {
+  getChildren(element?: unknown): unknown;
+  getTreeItem(element: unknown): unknown;
+  onDidChangeTreeData?: FakeEvent<unknown>;
+}
+
+export class FakeTreeView {
+  visible = true;
+  badge: { value: number; tooltip: string } | undefined;
+  message: string | undefined;
+  title: string | undefined;
+  description: string | undefined;
+  disposed = false;
+  /** onDidChangeTreeData events seen so far. */
+  changes = 0;
+  private readonly visibility = new FakeEventEmitter<{ visible: boolean }>();
+  readonly onDidChangeVisibility = this.visibility.event;
+  readonly onDidChangeSelection = never<unknown>();
+  readonly onDidExpandElement = never<unknown>();
+  readonly onDidCollapseElement = never<unknown>();
+  readonly selection: unknown[] = [];
+  constructor(
+    readonly id: string,
+    readonly provider: FakeTreeDataProvider,
+  ) {
+    provider.onDidChangeTreeData?.(() => this.changes++);
+  }
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.visibility.fire({ visible });
+  }
+  /** The tree as VS Code would render it: every element's TreeItem, depth first. */
+  async items(parent?: unknown): Promise<{ element: unknown; item: FakeTreeItem; children: unknown[] }[]> {
+    const children = ((await this.provider.getChildren(parent)) as unknown[] | undefined) ?? [];
+    const out: { element: unknown; item: FakeTreeItem; children: unknown[] }[] = [];
+    for (const element of children) {
+      const item = (await this.provider.getTreeItem(element)) as FakeTreeItem;
+      out.push({ element, item, children: item.collapsibleState ? ((await this.provider.getChildren(element)) as unknown[] | undefined) ?? [] : [] });
+    }
+    return out;
+  }
+  reveal(): Promise<void> {
+    return Promise.resolve();
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 } as const;
 const StatusBarAlignment = { Left: 1, Right: 2 } as const;
 const ViewColumn = { Active: -1, Beside: -2, One: 1, Two: 2, Three: 3 } as const;
 export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 } as const;
@@ -430,6 +494,11 @@ export class FakeVscode {
   readonly executed: ExecutedCommand[] = [];
   readonly dialogs: DialogRecord[] = [];
   readonly shownDocuments: unknown[] = [];
+  readonly treeViews = new Map<string, FakeTreeView>();
+  /** Values set with executeCommand('setContext', key, value). */
+  readonly contextKeys = new Map<string, unknown>();
+  /** Texts shown with window.setStatusBarMessage. */
+  readonly statusMessages: string[] = [];
   readonly config: Record<Scope, Map<string, unknown>> = { user: new Map(), workspace: new Map(), workspaceFolder: new Map() };
   readonly defaults = readDefaults();
   answers: DialogAnswers = {
@@ -534,6 +603,7 @@ export class FakeVscode {
   /** commands.executeCommand, also for tests (as a user running a command from the palette). */
   readonly executeCommand = async (command: string, ...args: unknown[]): Promise<unknown> => {
     this.executed.push({ command, args });
+    if (command === 'setContext') this.contextKeys.set(String(args[0]), args[1]);
     const run = this.commands.get(command);
     return run ? await run(...args) : undefined;
   };
@@ -564,6 +634,19 @@ export class FakeVscode {
       registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: FakeWebviewPanel, state: unknown): Promise<void> }) => {
         this.serializers.set(viewType, serializer);
         return new FakeDisposable(() => this.serializers.delete(viewType));
+      },
+      createTreeView: (id: string, options: { treeDataProvider: FakeTreeDataProvider }) => {
+        const view = new FakeTreeView(id, options.treeDataProvider);
+        this.treeViews.set(id, view);
+        return view;
+      },
+      registerTreeDataProvider: (id: string, provider: FakeTreeDataProvider) => {
+        this.treeViews.set(id, new FakeTreeView(id, provider));
+        return new FakeDisposable(() => this.treeViews.delete(id));
+      },
+      setStatusBarMessage: (text: string) => {
+        this.statusMessages.push(text);
+        return new FakeDisposable();
       },
       showInformationMessage: this.message('information'),
       showWarningMessage: this.message('warning'),
@@ -664,6 +747,8 @@ export class FakeVscode {
       ThemeColor: FakeThemeColor,
       ThemeIcon: FakeThemeIcon,
       MarkdownString: FakeMarkdownString,
+      TreeItem: FakeTreeItem,
+      TreeItemCollapsibleState,
       Position: FakePosition,
       Range: FakeRange,
       Selection: FakeSelection,

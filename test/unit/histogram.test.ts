@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HistogramTracker, histogramQuantile } from '../../src/core/histogram';
+import { HistogramTracker, histogramQuantile, sumBuckets } from '../../src/core/histogram';
+import type { Buckets } from '../../src/core/histogram';
 import type { HistogramSample, Labels, Sample } from '../../src/core/model';
 
 const INF = Number.POSITIVE_INFINITY;
@@ -141,5 +142,66 @@ describe('HistogramTracker', () => {
     // Left after cleaning: le 1 → 3, le 2 → 5, le 5 → 5 (made monotone), +Inf → 5.
     assert.equal(quantile(out, '0.5')?.value, 2.5 / 3);
     assert.equal(quantile(out, '0.95')?.value, 1 + (4.75 - 3) / 2);
+  });
+});
+
+/** `values` as an array that counts how often its elements are read. */
+function counted(values: readonly number[], reads: { n: number }): number[] {
+  return new Proxy([...values], {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads.n++;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
+describe('sumBuckets', () => {
+  it('sums cumulative buckets over the union of bounds; a missing bound counts at the nearest one below', () => {
+    const a: Buckets = { bounds: [10, 50, INF], counts: [2, 5, 6] };
+    const b: Buckets = { bounds: [20, 50, 100, INF], counts: [1, 4, 4, 9] };
+    const c: Buckets = { bounds: [5, INF], counts: [3, 3] };
+    assert.deepEqual(sumBuckets([a, b, c]), { bounds: [5, 10, 20, 50, 100, INF], counts: [3, 5, 6, 12, 12, 18] });
+    assert.deepEqual(sumBuckets([a]), a);
+    assert.deepEqual(sumBuckets([]), { bounds: [], counts: [] });
+  });
+
+  it('matches a direct per-bound sum on random series', () => {
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 20; round++) {
+      const series: Buckets[] = [];
+      for (let k = 0; k < 1 + Math.floor(rand() * 6); k++) {
+        const bounds = [...new Set(Array.from({ length: Math.floor(rand() * 6) }, () => Math.floor(rand() * 20)))].sort((x, y) => x - y);
+        bounds.push(INF);
+        let running = 0;
+        series.push({ bounds, counts: bounds.map(() => (running += Math.floor(rand() * 5))) });
+      }
+      const union = [...new Set(series.flatMap((s) => s.bounds))].sort((x, y) => x - y);
+      const direct = union.map((u) =>
+        series.reduce((sum, s) => {
+          let j = -1;
+          while (j + 1 < s.bounds.length && (s.bounds[j + 1] ?? INF) <= u) j++;
+          return sum + (j >= 0 ? (s.counts[j] ?? 0) : 0);
+        }, 0),
+      );
+      assert.deepEqual(sumBuckets(series), { bounds: union, counts: direct }, `round ${round}`);
+    }
+  });
+
+  it('reads each point a bounded number of times: linear in the points, not series × union of bounds', () => {
+    // 2,000 label groups of one family, each with its own 5 bounds plus +Inf (an attacker's scrape).
+    const reads = { n: 0 };
+    const series: Buckets[] = [];
+    let points = 0;
+    for (let k = 0; k < 2000; k++) {
+      const bounds = [1, 2, 3, 4, 5].map((i) => k * 10 + i).concat(INF);
+      series.push({ bounds: counted(bounds, reads), counts: counted([1, 2, 3, 4, 5, 6], reads) });
+      points += bounds.length;
+    }
+    const summed = sumBuckets(series);
+    assert.equal(summed.bounds.length, 2000 * 5 + 1);
+    assert.equal(summed.counts.at(-1), 2000 * 6);
+    assert.equal(summed.counts[4], 5, 'the first group alone up to its last finite bound');
+    assert.ok(reads.n <= 4 * points, `${reads.n} element reads for ${points} points`);
   });
 });

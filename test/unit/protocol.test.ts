@@ -13,6 +13,7 @@ describe('parseWebviewMessage', () => {
       type: 'setThreshold', ruleId: 'r', patch: { warning: 1, critical: null, forSeconds: 5 },
     });
     assert.deepEqual(parseWebviewMessage({ type: 'reconnect', sourceId: null }), { type: 'reconnect', sourceId: null });
+    assert.deepEqual(parseWebviewMessage({ type: 'searchSeries', query: 'path=/api' }), { type: 'searchSeries', query: 'path=/api' });
   });
   it('refuses unknown, forged and malformed messages', () => {
     assert.equal(parseWebviewMessage({ type: 'runCommand', command: 'workbench.action.terminal.new' }), undefined);
@@ -40,6 +41,8 @@ describe('parseHostMessage', () => {
     assert.ok(parseHostMessage({ type: 'didSnapshot', snapshot }));
     assert.ok(parseHostMessage({ type: 'didUpdate', delta: { now: 2, series: [] } }));
     assert.equal(parseHostMessage({ type: 'didUpdate', delta: { now: 2, series: 'x' } }), undefined);
+    assert.ok(parseHostMessage({ type: 'didUpdate', delta: { now: 2, seriesTotal: 7000 } }));
+    assert.equal(parseHostMessage({ type: 'didUpdate', delta: { now: 2, seriesTotal: [] } }), undefined);
     assert.equal(parseHostMessage({ type: 'didSnapshot', snapshot: { ...snapshot, alerts: null } }), undefined);
     assert.equal(parseHostMessage({ type: 'nope' }), undefined);
   });

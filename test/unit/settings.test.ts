@@ -94,3 +94,31 @@ test('sourceId, checkUrl and isLoopbackUrl', () => {
   assert.equal(isLoopbackUrl('http://127.0.0.1.evil.com/'), false);
   assert.equal(isLoopbackUrl('nonsense'), false);
 });
+
+test('status bar metrics include subscribers, goroutines and jobs; a wrong list names them all', () => {
+  const s = readSettings(input({ 'statusBar.metrics': ['goroutines', 'jobs', 'subscribers', 'jobs'] }));
+  assert.deepEqual(s.statusBarMetrics, ['goroutines', 'jobs', 'subscribers']);
+  assert.deepEqual(s.problems, []);
+  const bad = readSettings(input({ 'statusBar.metrics': ['heap', 'threads'] }));
+  assert.deepEqual(bad.statusBarMetrics, ['requestRate', 'latency', 'errorRate', 'connections', 'heap']);
+  assert.equal(bad.problems.length, 1);
+  assert.ok(bad.problems[0]?.includes('subscribers, goroutines, jobs'), bad.problems[0]);
+});
+
+test('a source keeps its units and roles overrides; bad entries are named and the rest kept', () => {
+  const s = readSettings(input({}, [{ name: 'go', url: 'http://127.0.0.1:3002/metrics/enhanced', units: { '*_mb': 'MiB', bad: 7 }, roles: { 'performance.goroutines': 'goroutines', 'x*': 'brain' } }]));
+  assert.equal(s.sources.length, 1);
+  assert.deepEqual(s.sources[0]?.overrides, { units: [{ pattern: '*_mb', unit: 'MiB' }], roles: [{ pattern: 'performance.goroutines', role: 'goroutines' }] });
+  assert.equal(s.problems.length, 2, s.problems.join('\n'));
+  assert.ok(s.problems.some((p) => p.startsWith('pulse.sources (user settings)[0] ("go"): units["bad"]: 7 is not one of the units')));
+  assert.ok(s.problems.some((p) => p.startsWith('pulse.sources (user settings)[0] ("go"): roles["x*"]: "brain" is not a role')));
+  assert.ok(!s.problems.some((p) => p.includes('unknown propert')), 'units and roles are known properties');
+});
+
+test('pulse.statusBar.cpuAcrossLabels: max by default, avg or sum when asked, a wrong value named', () => {
+  assert.equal(readSettings(input({})).cpuAcrossLabels, 'max');
+  assert.equal(readSettings(input({ 'statusBar.cpuAcrossLabels': 'avg' })).cpuAcrossLabels, 'avg');
+  const bad = readSettings(input({ 'statusBar.cpuAcrossLabels': 'perCore' }));
+  assert.equal(bad.cpuAcrossLabels, 'max');
+  assert.deepEqual(bad.problems, ['pulse.statusBar.cpuAcrossLabels must be one of "max", "avg", "sum", got "perCore"; using "max"']);
+});

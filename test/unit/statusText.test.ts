@@ -16,6 +16,8 @@ const summary: SummaryView = {
   rssBytes: null,
   cpuPct: 12.5,
   uptimeSeconds: 3725,
+  goroutines: 42,
+  jobRate: 0.5,
 };
 
 function alert(severity: 'warning' | 'critical', message: string): AlertView {
@@ -77,4 +79,29 @@ test('a regression notice is shown in the text and the tooltip', () => {
   const v = statusView({ summary, metrics: ['latency'], sources: [{ name: 'a', state: { phase: 'open', since: 0 } }], alerts: [], now: 0, notice: 'p95 +38 % since save' });
   assert.ok(v.text.includes('p95 +38 % since save'));
   assert.ok(v.tooltip.includes('p95 \\+38 % since save'));
+});
+
+test('subscribers, goroutines and the job rate can be status bar metrics (seeds 000, 003, 004)', () => {
+  const v = statusView({ summary, metrics: ['subscribers', 'goroutines', 'jobs'], sources: [{ name: 'a', state: { phase: 'open', since: 0 } }], alerts: [], now: 0, window: (m) => (m === 'jobs' ? { avg: 0.25, max: 2 } : undefined) });
+  assert.equal(v.text, '$(pulse) 6 subs · 42 gor · 0.5 jobs/s');
+  assert.ok(v.tooltip.includes('| Subscribers | 6 |'), v.tooltip);
+  assert.ok(v.tooltip.includes('| Goroutines | 42 |'), v.tooltip);
+  assert.ok(v.tooltip.includes('| Jobs completed | 0.5 jobs/s | 0.25 jobs/s | 2 jobs/s |'), v.tooltip);
+  const none = statusView({ summary: { ...summary, subscribers: null, goroutines: null, jobRate: null }, metrics: ['subscribers', 'goroutines', 'jobs'], sources: [{ name: 'a', state: { phase: 'open', since: 0 } }], alerts: [], now: 0 });
+  assert.equal(none.text, '$(pulse) waiting for data');
+});
+
+test('the tooltip lists a labelled headline per label, biggest first, at most five', () => {
+  const parts = Array.from({ length: 7 }, (_, i) => ({ label: `service=s${i}`, value: (i + 1) * 1024 * 1024 }));
+  const v = statusView({ summary, metrics: ['heap', 'cpu'], sources: [{ name: 'a', state: { phase: 'open', since: 0 } }], alerts: [], now: 0, breakdown: (m) => (m === 'heap' ? parts : [{ label: 'cpu_id=0', value: 12.5 }]) });
+  const rows = v.tooltip.split('\n').filter((line) => line.startsWith('| ↳'));
+  assert.deepEqual(rows, [
+    `| ↳ service=s6 | ${formatBytes(7 * 1024 * 1024)} | | | |`,
+    `| ↳ service=s5 | ${formatBytes(6 * 1024 * 1024)} | | | |`,
+    `| ↳ service=s4 | ${formatBytes(5 * 1024 * 1024)} | | | |`,
+    `| ↳ service=s3 | ${formatBytes(4 * 1024 * 1024)} | | | |`,
+    `| ↳ service=s2 | ${formatBytes(3 * 1024 * 1024)} | | | |`,
+    '| ↳ …and 2 more | | | | |',
+  ]);
+  assert.ok(v.tooltip.indexOf('| Heap used |') < v.tooltip.indexOf('| ↳ service=s6'), 'under its metric');
 });

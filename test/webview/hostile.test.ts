@@ -71,6 +71,9 @@ describe('hostile host data', () => {
     assert.ok(text.includes(IMG), 'markup is shown as text');
     assert.doesNotMatch(text, BIDI_RE);
     assert.ok(text.includes('safeeviltxt.exe'));
+    // A hostile server error on a source row is text too, cut to one short line.
+    const rowError = await p.text('.source[data-source-id="s2"] .source-error');
+    assert.ok(rowError.includes(`Server error: ${IMG}`) && rowError.length <= 160 && !BIDI_RE.test(rowError), rowError);
     assert.ok(text.length < 40_000, `long strings are cut (page text is ${text.length} chars)`);
 
     // Every element's own text is at most 300 chars; titles hold at most 1000.

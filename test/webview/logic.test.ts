@@ -9,6 +9,8 @@ import { sameSeriesShape } from '../../webview/seriesShape';
 import { globMatch, levelOf, ruleForRole, ruleForSeries } from '../../webview/rules';
 import { contentSecurityPolicy, escapeHtml, makeNonce, renderPanelHtml } from '../../src/host/panelHtml';
 import { NOW, rule, rules, series, snapshot } from './fixtures/snapshot';
+import { clean } from '../../webview/guards';
+import { sourceErrorText } from '../../webview/sourceError';
 
 describe('state reducer', () => {
   it('replaces everything on a snapshot and marks every section dirty', () => {
@@ -187,5 +189,25 @@ describe('panel HTML', () => {
     assert.throws(() => contentSecurityPolicy("https://x; script-src 'unsafe-inline'", makeNonce()));
     assert.throws(() => contentSecurityPolicy('https://x', "abc' 'unsafe-inline"));
     assert.equal(escapeHtml(`<>&"'`), '&lt;&gt;&amp;&quot;&#39;');
+  });
+});
+
+describe('source rows: reported errors', () => {
+  it('keeps sources with error fields and drops those whose error fields are malformed', () => {
+    const sources = snapshot().sources;
+    assert.equal(clean.sources(sources).length, sources.length);
+    const [first] = sources;
+    assert.ok(first);
+    const bad = [{ ...first, errorCount: '3' }, { ...first, lastErrorAt: 'yesterday' }, { ...first, lastError: 42 }, { ...first, errorCount: undefined }];
+    assert.deepEqual(clean.sources([...bad, first]), [first]);
+  });
+
+  it('the worker row reads "3 errors · last 1 min ago: …" from the fixture', () => {
+    const worker = snapshot().sources.find((s) => s.id === 'worker');
+    assert.ok(worker);
+    assert.equal(sourceErrorText(worker, NOW)?.line, '3 errors · last 1 min ago: Could not decode a message: invalid JSON at position 0');
+    const api = snapshot().sources.find((s) => s.id === 'api');
+    assert.ok(api);
+    assert.equal(sourceErrorText(api, NOW), null);
   });
 });

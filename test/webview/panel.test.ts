@@ -62,6 +62,15 @@ describe('metrics panel', () => {
     assert.equal(await p.page.locator('.gauge[data-metric="cpu"]').count(), 0);
     assert.equal(await p.page.locator('.gauge[data-metric="subscribers"]').count(), 0);
     assert.equal(await p.page.locator('.gauge').count(), 6);
+
+    // A Go server's goroutines and a worker's job rate get gauges of their own once present, after the others.
+    await p.send({ type: 'didUpdate', delta: { now: NOW + 200, summary: { ...summary, cpuPct: null, subscribers: null, goroutines: 1234, jobRate: 5.5 } } });
+    assert.equal(await p.text('.gauge[data-metric="goroutines"] .gauge-value'), formatValue(1234, 'count'));
+    assert.equal(await p.text('.gauge[data-metric="goroutines"] .gauge-label'), 'Goroutines');
+    assert.equal(await p.text('.gauge[data-metric="jobs"] .gauge-value'), formatValue(5.5, 'per_second'));
+    assert.equal(await p.text('.gauge[data-metric="jobs"] .gauge-label'), 'Jobs completed');
+    assert.deepEqual((await p.page.locator('.gauge').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-metric')))).slice(-2), ['goroutines', 'jobs']);
+    assert.equal(await p.page.locator('.gauge').count(), 8);
   });
 
   it('follows 10/s deltas and switches gauge level and colour as values cross warning and critical', async () => {
@@ -110,6 +119,12 @@ describe('metrics panel', () => {
     assert.match(await p.text('.source[data-source-id="worker"] .source-meta'), /12 series dropped/);
     assert.equal(await p.text('.source[data-source-id="edge"] .source-state'), 'failed: 401 Unauthorized — set a token with Pulse: Set Source Token…');
     assert.match(await p.text('.source[data-source-id="api"] .source-meta'), /10 msg\/s/);
+    // A source's reported errors: count, when, what, as text on its row; none shown for a source without.
+    const workerError = p.page.locator('.source[data-source-id="worker"] .source-error');
+    assert.equal(await workerError.innerText(), '3 errors · last 1 min ago: Could not decode a message: invalid JSON at position 0');
+    assert.equal(await workerError.getAttribute('data-error-count'), '3');
+    assert.match((await workerError.getAttribute('title')) ?? '', /^3 errors, last at .+: Could not decode a message/);
+    assert.equal(await p.page.locator('.source[data-source-id="api"] .source-error').isHidden(), true);
     // The failed source's URL and reason are shown as text.
     assert.match(await p.text('.failure[data-source-id="edge"]'), /https:\/\/edge\.local:8443\/stats/);
 

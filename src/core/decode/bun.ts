@@ -1,14 +1,26 @@
-// Bun's native server metrics (docs/formats.md §1).
+// Bun's native server metrics (seed 000; docs/formats.md §1).
 import { SampleList } from './sampleList';
+import { addUnknownFields } from './unknownFields';
 import { field, finiteNumber, isObject, objectField, parseTimestamp, truncate } from './values';
 import type { Limits } from './limits';
 import type { JsonObject } from './values';
-import type { DecodeResult } from '../model';
+import type { DecodeResult, Role } from '../model';
 
 /** Topics and extra memory keys beyond these are not turned into series. */
 const MAX_TOPICS = 500;
 const MAX_MEMORY_KEYS = 50;
 const MAX_KEY = 64;
+
+/** Top-level keys read explicitly below, or that identify rather than measure (`pid`). */
+const TOP_KNOWN: ReadonlySet<string> = new Set(['type', 'timestamp', 'http', 'websockets', 'memory', 'uptime', 'cpu', 'pid']);
+const HTTP_KNOWN: ReadonlySet<string> = new Set(['pendingRequests', 'totalRequests']);
+const WS_KNOWN: ReadonlySet<string> = new Set(['pendingConnections', 'subscribers', 'totalSubscribers']);
+const MEMORY_ROLES: ReadonlyMap<string, Role> = new Map<string, Role>([
+  ['heapUsed', 'heap'],
+  ['rss', 'rss'],
+]);
+
+const num = (v: unknown): number | undefined => finiteNumber(v, true);
 
 /** Bun's blocks, told apart from look-alikes (Go's `memory` block has snake_case keys). */
 export function looksLikeBun(msg: JsonObject): boolean {
@@ -26,12 +38,12 @@ export function decodeBun(msg: JsonObject, limits: Limits): DecodeResult {
   }
   if (!looksLikeBun(msg)) return { ok: false, error: 'expected a Bun metrics message with http, websockets or memory blocks' };
   const out = new SampleList(limits.maxLeaves);
-  const num = (v: unknown): number | undefined => finiteNumber(v, true);
 
   const http = objectField(msg, 'http');
   if (http) {
     out.add('http.pendingRequests', num(field(http, 'pendingRequests')), 'gauge', 'count', 'pending');
     out.add('http.totalRequests', num(field(http, 'totalRequests')), 'counter', 'count', 'requests');
+    addUnknownFields(http, 'http', (key) => HTTP_KNOWN.has(key), out, limits);
   }
 
   const ws = objectField(msg, 'websockets');
@@ -46,23 +58,51 @@ export function decodeBun(msg: JsonObject, limits: Limits): DecodeResult {
       }
     }
     out.add('websockets.totalSubscribers', num(field(ws, 'totalSubscribers')), 'gauge', 'count', 'subscribers');
+    addUnknownFields(ws, 'websockets', (key) => WS_KNOWN.has(key), out, limits);
   }
 
   const memory = objectField(msg, 'memory');
-  if (memory) {
-    let n = 0;
-    for (const key of Object.keys(memory)) {
-      if (n++ >= MAX_MEMORY_KEYS) break;
-      if (key.length > MAX_KEY) continue;
-      const role = key === 'heapUsed' ? 'heap' : key === 'rss' ? 'rss' : undefined;
-      out.add(`memory.${key}`, num(memory[key]), 'gauge', 'bytes', role);
-    }
-  }
+  if (memory) decodeMemory(memory, out);
 
   out.add('uptime', num(field(msg, 'uptime')), 'gauge', 'seconds', 'uptime');
   const cpu = field(msg, 'cpu');
   out.add('cpu.percent', num(isObject(cpu) ? field(cpu, 'percent') : cpu), 'gauge', 'percent', 'cpu');
+  addUnknownFields(msg, '', (key) => TOP_KNOWN.has(key), out, limits);
 
   const timestamp = parseTimestamp(field(msg, 'timestamp'));
   return { ok: true, value: { format: 'bun', samples: out.samples, ...(timestamp === undefined ? {} : { timestamp }) } };
+}
+
+/**
+ * Every `memory.<key>` in bytes. Seed 000's `memory.used` object ({heapUsed, heapTotal, rss}) repeats
+ * the flat fields: a key the flat block also has is skipped as a duplicate; one it lacks fills in
+ * under the flat name (`memory.used.rss` → `memory.rss`), so nothing is lost and nothing doubles.
+ */
+function decodeMemory(memory: JsonObject, out: SampleList): void {
+  const keys = Object.keys(memory).filter((k) => k.length <= MAX_KEY).slice(0, MAX_MEMORY_KEYS);
+  const seen = new Set<string>();
+  for (const key of keys) {
+    const value = num(memory[key]);
+    if (value === undefined) continue;
+    seen.add(key);
+    out.add(`memory.${key}`, value, 'gauge', 'bytes', MEMORY_ROLES.get(key));
+  }
+  for (const key of keys) {
+    const nested = memory[key];
+    if (!isObject(nested)) continue;
+    let n = 0;
+    for (const inner of Object.keys(nested)) {
+      if (n++ >= MAX_MEMORY_KEYS) break;
+      if (inner.length > MAX_KEY) continue;
+      const value = num(nested[inner]);
+      if (value === undefined) continue;
+      if (key === 'used') {
+        if (seen.has(inner)) continue;
+        seen.add(inner);
+        out.add(`memory.${inner}`, value, 'gauge', 'bytes', MEMORY_ROLES.get(inner));
+      } else {
+        out.add(`memory.${key}.${inner}`, value, 'gauge', 'bytes');
+      }
+    }
+  }
 }

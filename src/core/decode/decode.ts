@@ -4,8 +4,9 @@ import { DAEMON_OTHER_TYPES, daemonRaw, decodeDaemon } from './daemon';
 import { decodeGenericJson } from './genericJson';
 import { decodeGoStats, looksLikeGoStats } from './goStats';
 import { decodePrometheus } from './prometheus';
+import { decodePromql } from './promql';
 import { looksLikePrometheus } from './prometheusParse';
-import { SNAPSHOT_TYPES, decodeSnapshot } from './snapshot';
+import { SNAPSHOT_TYPES, decodeSnapshot, looksLikeBareSnapshot } from './snapshot';
 import { field, isObject, printable, snippet, truncate } from './values';
 import type { Limits } from './limits';
 import type { DecodeResult, FormatHint } from '../model';
@@ -83,6 +84,8 @@ function decodeUnsafe(payload: string, hint: FormatHint, options: DecodeOptions)
           return decodeDaemon(value, limits);
         case 'go-stats':
           return decodeGoStats(value, limits);
+        case 'promql':
+          return decodePromql(value, limits);
       }
   }
   return { ok: false, error: `unknown format "${truncate(String(hint), 40)}"` };
@@ -94,10 +97,14 @@ function decodeDetected(value: unknown, limits: Limits): DecodeResult {
   const type = field(value, 'type');
   if (SNAPSHOT_TYPES.has(type)) return decodeSnapshot(value, limits);
   if (type === 'metrics' && daemonRaw(value) !== undefined) return decodeDaemon(value, limits);
+  // A promql source's own message, when its format was left at auto.
+  if (type === 'promql') return decodePromql(value, limits);
   if (typeof type === 'string' && type !== 'metrics') {
     // Another kind of message on a shared socket (log, heartbeat, status, pong, …).
     return { ok: true, value: { format: DAEMON_OTHER_TYPES.has(type) ? 'daemon' : 'json', samples: [], ignored: true } };
   }
+  // Seed 001's MetricsSnapshot as `GET /api/metrics` and `/sse` send it: no envelope, no type.
+  if (looksLikeBareSnapshot(value)) return decodeSnapshot(value, limits);
   if (looksLikeBun(value)) return decodeBun(value, limits);
   if (looksLikeGoStats(value)) return decodeGoStats(value, limits);
   return decodeGenericJson(value, limits);

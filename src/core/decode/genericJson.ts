@@ -1,6 +1,6 @@
 // Any other JSON: numeric leaves flattened into dotted names (docs/formats.md §6).
 import { numericLeaves } from './jsonWalk';
-import { guessSeries } from './roles';
+import { inferSeries, isTimestampName } from './roles';
 import { SampleList } from './sampleList';
 import { field, isObject, parseTimestamp } from './values';
 import type { Limits } from './limits';
@@ -20,11 +20,12 @@ export function decodeGenericJson(value: unknown, limits: Limits): DecodeResult 
       if (timestamp !== undefined) break;
     }
   }
-  const { leaves } = numericLeaves(value, limits, (path, depth) => depth === 1 && TIME_KEYS.has(path));
+  // Points in time (`timestamp`, `last_update`, … at any depth) are never charted.
+  const { leaves } = numericLeaves(value, limits, (path, depth) => (depth === 1 && TIME_KEYS.has(path)) || isTimestampName(path));
   const out = new SampleList(limits.maxLeaves);
   for (const leaf of leaves) {
-    const meta = guessSeries(leaf.path);
-    out.add(leaf.path, leaf.value, meta.kind, meta.unit, meta.role);
+    const meta = inferSeries(leaf.path);
+    out.add(meta.name, leaf.value * meta.scale, meta.kind, meta.unit, meta.role);
   }
   return { ok: true, value: { format: 'json', samples: out.samples, ...(timestamp === undefined ? {} : { timestamp }) } };
 }

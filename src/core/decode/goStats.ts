@@ -1,6 +1,6 @@
-// Go-style JSON endpoints: /stats, /metrics/enhanced, /metrics/system (docs/formats.md §4).
+// Go WebSocket server stats (seed 003): /stats, /metrics/enhanced, /metrics/system.
 import { numericLeaves } from './jsonWalk';
-import { guessKind, guessUnit } from './roles';
+import { inferSeries, isTimestampName } from './roles';
 import { SampleList } from './sampleList';
 import { field, finiteNumber, isObject, objectField, parseTimestamp, truncate } from './values';
 import type { Limits } from './limits';
@@ -9,7 +9,7 @@ import type { JsonObject } from './values';
 import type { ConnectionRow, DecodeResult } from '../model';
 
 interface KnownField extends SeriesMeta {
-  /** Series name when it differs from the path (nanoseconds are turned into ms). */
+  /** Series name when it differs from the path (MiB and nanoseconds are restated). */
   readonly name?: string;
   readonly scale?: number;
 }
@@ -18,49 +18,73 @@ const COUNT_GAUGE: KnownField = { kind: 'gauge', unit: 'count' };
 const COUNTER: KnownField = { kind: 'counter', unit: 'count' };
 const BYTES_GAUGE: KnownField = { kind: 'gauge', unit: 'bytes' };
 const BYTES_COUNTER: KnownField = { kind: 'counter', unit: 'bytes' };
+const MIB = 1024 * 1024;
 const NS_TO_MS = 1e-6;
+const mib = (name: string, role?: 'heap'): KnownField => ({ kind: 'gauge', unit: 'bytes', name, scale: MIB, ...(role ? { role } : {}) });
 
+/**
+ * Fields whose meaning the seed states, read before everything else so that roles go by this
+ * order, not by the server's key order (Go sorts map keys: `performance` comes before `system`).
+ * For each role the seed's primary field comes first and `performance.*` (a summary repeating
+ * `system.*`) only stands in when the primary is missing. Entries after the seed's are the older
+ * flat shape some servers still send.
+ */
 const KNOWN = new Map<string, KnownField>([
-  ['active_connections', { kind: 'gauge', unit: 'count', role: 'connections' }],
   ['connections.active', { kind: 'gauge', unit: 'count', role: 'connections' }],
-  ['total_connections', COUNTER],
+  ['performance.active_conns', { kind: 'gauge', unit: 'count', role: 'connections' }],
+  ['system.memory.heap_alloc', { kind: 'gauge', unit: 'bytes', role: 'heap' }],
+  ['system.memory.heap_alloc_mb', mib('system.memory.heap_alloc_bytes', 'heap')],
+  ['performance.memory_mb', mib('performance.memory_bytes', 'heap')],
+  ['system.cpu.percent', { kind: 'gauge', unit: 'percent', role: 'cpu' }],
+  ['performance.cpu_percent', { kind: 'gauge', unit: 'percent', role: 'cpu' }],
+  ['system.goroutines', { kind: 'gauge', unit: 'count', role: 'goroutines' }],
+  ['system.memory.goroutines', { kind: 'gauge', unit: 'count', role: 'goroutines' }],
+  ['performance.goroutines', { kind: 'gauge', unit: 'count', role: 'goroutines' }],
+  ['uptime_seconds', { kind: 'gauge', unit: 'seconds', role: 'uptime' }],
   ['connections.total', COUNTER],
   ['connections.peak', COUNT_GAUGE],
+  ['connections.messages_sent_total', COUNTER],
+  ['connections.messages_recv_total', COUNTER],
+  ['connections.bytes_sent_total', BYTES_COUNTER],
+  ['connections.bytes_recv_total', BYTES_COUNTER],
+  ['connections.avg_duration_sec', { kind: 'gauge', unit: 'seconds' }],
+  ['system.memory.gc_count', COUNTER],
+  ['system.memory.gc_cpu_percent', { kind: 'gauge', unit: 'percent' }],
+  ['system.cpu.cores', COUNT_GAUGE],
+  // Older flat shape.
+  ['active_connections', { kind: 'gauge', unit: 'count', role: 'connections' }],
+  ['memory.heap_alloc', { kind: 'gauge', unit: 'bytes', role: 'heap' }],
+  ['cpu.usage_percent', { kind: 'gauge', unit: 'percent', role: 'cpu' }],
+  ['goroutines', { kind: 'gauge', unit: 'count', role: 'goroutines' }],
+  ['total_connections', COUNTER],
   ['messages_sent', COUNTER],
   ['messages_received', COUNTER],
-  ['messages.sent', COUNTER],
-  ['messages.received', COUNTER],
-  ['bytes_sent', BYTES_COUNTER],
-  ['bytes_received', BYTES_COUNTER],
-  ['bytes.sent', BYTES_COUNTER],
-  ['bytes.received', BYTES_COUNTER],
-  ['uptime_seconds', { kind: 'gauge', unit: 'seconds', role: 'uptime' }],
-  ['goroutines', COUNT_GAUGE],
   ['memory.alloc', BYTES_GAUGE],
   ['memory.total_alloc', BYTES_COUNTER],
   ['memory.sys', { kind: 'gauge', unit: 'bytes', role: 'rss' }],
-  ['memory.heap_alloc', { kind: 'gauge', unit: 'bytes', role: 'heap' }],
-  ['memory.heap_sys', BYTES_GAUGE],
-  ['memory.heap_inuse', BYTES_GAUGE],
-  ['memory.heap_idle', BYTES_GAUGE],
-  ['memory.heap_released', BYTES_GAUGE],
   ['memory.heap_objects', COUNT_GAUGE],
-  ['memory.stack_inuse', BYTES_GAUGE],
   ['gc.num_gc', COUNTER],
   ['gc.pause_total_ns', { kind: 'counter', unit: 'ms', name: 'gc.pause_total_ms', scale: NS_TO_MS }],
   ['gc.last_pause_ns', { kind: 'gauge', unit: 'ms', name: 'gc.last_pause_ms', scale: NS_TO_MS }],
   ['gc.gc_cpu_fraction', { kind: 'gauge', unit: 'ratio' }],
   ['cpu.num_cpu', COUNT_GAUGE],
-  ['cpu.usage_percent', { kind: 'gauge', unit: 'percent', role: 'cpu' }],
 ]);
 
-const MAX_ROWS = 500;
+/** Rows kept from one message; the seed itself warns of servers with thousands of connections. */
+const MAX_ROWS = 2000;
 const MAX_TEXT = 200;
+/** The per-connection list in /metrics/enhanced (seed), and where older servers put it. */
+const TABLE_PATHS: ReadonlySet<string> = new Set(['connections.connections', 'connection_list']);
 
 export function looksLikeGoStats(msg: JsonObject): boolean {
-  if (Array.isArray(field(msg, 'connection_list'))) return true;
   const connections = objectField(msg, 'connections');
   if (connections && typeof field(connections, 'active') === 'number') return true;
+  // /metrics/system: `system` with `memory` / `cpu` blocks (a bare snapshot's are numbers), and `performance`.
+  const system = objectField(msg, 'system');
+  if (system && (isObject(field(system, 'memory')) || isObject(field(system, 'cpu')) || typeof field(system, 'goroutines') === 'number')) return true;
+  const performance = objectField(msg, 'performance');
+  if (performance && typeof field(performance, 'goroutines') === 'number') return true;
+  if (Array.isArray(field(msg, 'connection_list'))) return true;
   const memory = objectField(msg, 'memory');
   if (memory && typeof field(memory, 'heap_alloc') === 'number') return true;
   const gc = objectField(msg, 'gc');
@@ -69,10 +93,10 @@ export function looksLikeGoStats(msg: JsonObject): boolean {
 }
 
 function readPath(msg: JsonObject, path: string): unknown {
-  const dot = path.indexOf('.');
-  if (dot < 0) return field(msg, path);
-  const parent = objectField(msg, path.slice(0, dot));
-  return parent ? field(parent, path.slice(dot + 1)) : undefined;
+  let obj: JsonObject | undefined = msg;
+  const parts = path.split('.');
+  for (let i = 0; i < parts.length - 1 && obj !== undefined; i++) obj = objectField(obj, parts[i] ?? '');
+  return obj === undefined ? undefined : field(obj, parts[parts.length - 1] ?? '');
 }
 
 export function decodeGoStats(msg: JsonObject, limits: Limits): DecodeResult {
@@ -82,22 +106,19 @@ export function decodeGoStats(msg: JsonObject, limits: Limits): DecodeResult {
     out.add(meta.name ?? path, v === undefined ? undefined : v * (meta.scale ?? 1), meta.kind, meta.unit, meta.role);
   }
   const known = out.samples.length;
-  // Fields outside the table still become series, typed from their names.
-  const { leaves } = numericLeaves(
-    msg,
-    limits,
-    (path, depth) => KNOWN.has(path) || (depth === 1 && (path === 'connection_list' || path === 'timestamp')),
-  );
+  // Fields outside the table (`nats`, `hub`, `heap_sys_mb`, …) still become series, typed from their names.
+  const { leaves } = numericLeaves(msg, limits, (path) => KNOWN.has(path) || TABLE_PATHS.has(path) || isTimestampName(path));
   for (const leaf of leaves) {
-    const kind = guessKind(leaf.path);
-    out.add(leaf.path, leaf.value, kind, guessUnit(leaf.path, kind));
+    const meta = inferSeries(leaf.path);
+    out.add(meta.name, leaf.value * meta.scale, meta.kind, meta.unit, meta.role);
   }
-  const list = field(msg, 'connection_list');
-  if (known === 0 && leaves.length === 0 && !Array.isArray(list)) {
-    return { ok: false, error: 'expected a go-stats object (connections, memory, gc, goroutines, …) but found no such fields' };
+  const list = tableOf(msg);
+  if (known === 0 && leaves.length === 0 && list === undefined) {
+    return { ok: false, error: 'expected a go-stats object (connections, system, performance, …) but found no such fields' };
   }
-  const timestamp = parseTimestamp(field(msg, 'timestamp'));
-  const connections = Array.isArray(list) ? connectionRows(list, timestamp ?? limits.now) : undefined;
+  // `last_update` is when the collector last measured (every 5 s): the time the values belong to.
+  const timestamp = parseTimestamp(field(msg, 'last_update')) ?? parseTimestamp(field(msg, 'timestamp'));
+  const connections = list === undefined ? undefined : connectionRows(list, timestamp ?? limits.now);
   return {
     ok: true,
     value: {
@@ -107,6 +128,14 @@ export function decodeGoStats(msg: JsonObject, limits: Limits): DecodeResult {
       ...(connections === undefined ? {} : { connections }),
     },
   };
+}
+
+function tableOf(msg: JsonObject): readonly unknown[] | undefined {
+  for (const path of TABLE_PATHS) {
+    const list = readPath(msg, path);
+    if (Array.isArray(list)) return list;
+  }
+  return undefined;
 }
 
 function text(v: unknown): string | undefined {
@@ -131,6 +160,11 @@ function optional<K extends keyof ConnectionRow>(key: K, value: number | undefin
   return value === undefined ? {} : ({ [key]: value } as Partial<Record<K, number>>);
 }
 
+const seconds = (v: unknown): number | undefined => {
+  const n = finiteNumber(v, true);
+  return n === undefined || n < 0 ? undefined : n;
+};
+
 function connectionRows(list: readonly unknown[], now: number): ConnectionRow[] {
   const rows: ConnectionRow[] = [];
   for (let i = 0; i < list.length && rows.length < MAX_ROWS; i++) {
@@ -142,12 +176,12 @@ function connectionRows(list: readonly unknown[], now: number): ConnectionRow[] 
       id: text(field(raw, 'id')) ?? `#${i + 1}`,
       remoteAddress: text(first(raw, 'remote_addr', 'remoteAddr', 'remote_address', 'remoteAddress')) ?? '',
       ...optional('connectedAt', connectedAt),
-      ...optional('durationSeconds', secondsSince(now, connectedAt)),
-      ...optional('messagesIn', finiteNumber(first(raw, 'messages_received', 'messagesReceived'), true)),
+      ...optional('durationSeconds', seconds(field(raw, 'duration_sec')) ?? secondsSince(now, connectedAt)),
+      ...optional('messagesIn', finiteNumber(first(raw, 'messages_recv', 'messages_received', 'messagesReceived'), true)),
       ...optional('messagesOut', finiteNumber(first(raw, 'messages_sent', 'messagesSent'), true)),
-      ...optional('bytesIn', finiteNumber(first(raw, 'bytes_received', 'bytesReceived'), true)),
+      ...optional('bytesIn', finiteNumber(first(raw, 'bytes_recv', 'bytes_received', 'bytesReceived'), true)),
       ...optional('bytesOut', finiteNumber(first(raw, 'bytes_sent', 'bytesSent'), true)),
-      ...optional('idleSeconds', secondsSince(now, lastActivity)),
+      ...optional('idleSeconds', seconds(field(raw, 'idle_sec')) ?? secondsSince(now, lastActivity)),
     });
   }
   return rows;

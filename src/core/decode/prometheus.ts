@@ -1,7 +1,7 @@
 // Prometheus text / OpenMetrics → the normalised model (docs/formats.md §5).
 import { normalizeLabels } from './labels';
 import { parsePrometheusText } from './prometheusParse';
-import { guessKind, guessUnit } from './roles';
+import { guessKind, guessUnit, prometheusRole } from './roles';
 import { SampleList } from './sampleList';
 import { snippet } from './values';
 import type { Limits } from './limits';
@@ -12,12 +12,6 @@ import type { DecodeResult, HistogramSample, Labels, Role, SeriesKind, Unit } fr
 const MAX_PARSED = 200_000;
 const MAX_SERIES = 50_000;
 const MAX_HISTOGRAMS = 5_000;
-
-const ROLE_BY_SERIES: ReadonlyMap<string, Role> = new Map<string, Role>([
-  ['process_resident_memory_bytes', 'rss'],
-  ['nodejs_heap_size_used_bytes', 'heap'],
-  ['go_memstats_heap_alloc_bytes', 'heap'],
-]);
 
 const UNIT_BY_METADATA: ReadonlyMap<string, Unit> = new Map<string, Unit>([
   ['seconds', 'seconds'],
@@ -45,9 +39,11 @@ export function decodePrometheus(text: string, limits: Limits): DecodeResult {
   const names = new Set(parsed.families.map((f) => f.name));
 
   for (const fam of parsed.families) {
+    // The budgets hold across families and are checked before decoding one: a family past them costs nothing.
+    if (fam.type === 'histogram' ? histograms.length >= MAX_HISTOGRAMS : out.samples.length >= MAX_SERIES) continue;
     switch (fam.type) {
       case 'histogram':
-        if (histograms.length < MAX_HISTOGRAMS) histograms.push(...toHistograms(fam, fam === latency ? 'latency' : undefined));
+        for (const h of toHistograms(fam, fam === latency ? 'latency' : undefined, MAX_HISTOGRAMS - histograms.length)) histograms.push(h);
         break;
       case 'summary':
         addSummary(fam, out);
@@ -77,8 +73,9 @@ export function decodePrometheus(text: string, limits: Limits): DecodeResult {
   return { ok: true, value: { format: 'prometheus', samples: out.samples, ...(histograms.length > 0 ? { histograms } : {}) } };
 }
 
+/** Every series of a family with a role keeps it, labelled or not (seed 002's `memory_usage_bytes{service}`). */
 function roleOf(s: PromSample): Role | undefined {
-  return s.labels.length === 0 ? ROLE_BY_SERIES.get(s.name) : undefined;
+  return prometheusRole(s.name);
 }
 
 /** Guessed units by kind and name: scrapes repeat the same names, and guessing is the costly part. */
@@ -198,9 +195,12 @@ function sameLabels(a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArra
   return true;
 }
 
-function toHistograms(fam: PromFamily, role: Role | undefined): HistogramSample[] {
+/** At most `budget` label groups of the family (the first ones sent); samples of later groups are skipped. */
+function toHistograms(fam: PromFamily, role: Role | undefined, budget: number): HistogramSample[] {
   const groups = new Map<string, Group>();
   let last: Group | undefined;
+  /** The labels of the last group refused for the budget (its other samples follow it). */
+  let skipped: ReadonlyArray<readonly [string, string]> | undefined;
   const bucketName = `${fam.name}_bucket`;
   const sumName = `${fam.name}_sum`;
   const countName = `${fam.name}_count`;
@@ -209,11 +209,16 @@ function toHistograms(fam: PromFamily, role: Role | undefined): HistogramSample[
     if (!isBucket && s.name !== sumName && s.name !== countName) continue;
     const rest = withoutLe(s.labels);
     let group = last !== undefined && sameLabels(last.raw, rest) ? last : undefined;
+    if (group === undefined && skipped !== undefined && sameLabels(skipped, rest)) continue;
     if (group === undefined) {
       const labels = normalizeLabels(rest);
       const key = labels.map(([k, v]) => `${k}\u0000${v}`).join('\u0001');
       group = groups.get(key);
       if (group === undefined) {
+        if (groups.size >= budget) {
+          skipped = rest;
+          continue;
+        }
         group = { raw: rest, labels, buckets: [], sum: undefined, count: undefined };
         groups.set(key, group);
       }

@@ -1,5 +1,6 @@
 // Prometheus text exposition 0.0.4 and OpenMetrics 1.0, parsed in one pass over the string with
-// character codes and slices: no regular expressions and no split into an array of lines.
+// character codes and slices: no regular expressions and no split into an array of lines. Names and
+// label keys and values are interned copies, never slices of the scrape (see `ownString`).
 
 export type PromType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'untyped';
 
@@ -66,6 +67,41 @@ const SUFFIXES: Readonly<Record<PromType, readonly string[]>> = {
   untyped: [],
 };
 const ALL_SUFFIXES = ['_bucket', '_count', '_sum', '_total', '_created', '_info', '_gsum', '_gcount'];
+
+/** V8 copies slices shorter than this; a longer slice is a view that keeps its whole parent alive. */
+const SLICE_MIN_LENGTH = 13;
+/** Strings up to this long are shared across scrapes; longer ones (rare) are only copied. */
+const INTERN_MAX_LENGTH = 256;
+/** The table is emptied when it holds this many characters (a few MiB at most, whatever the input). */
+const INTERN_MAX_CHARS = 1 << 20;
+const interned = new Map<string, string>();
+let internedChars = 0;
+
+/**
+ * A string holding its own characters. Names and labels outlive the scrape (in the store, histogram
+ * tracker, rules), and a slice of the scrape text would keep the whole text (megabytes) alive per
+ * series. Concatenating makes a rope that `slice` flattens into a fresh string first.
+ */
+export function ownString(s: string): string {
+  return s.length < SLICE_MIN_LENGTH ? s : (' ' + s).slice(1);
+}
+
+/** `s` as a shared, owned copy: scrapes repeat the same names, so each is copied once. */
+export function intern(s: string): string {
+  if (s.length < SLICE_MIN_LENGTH) return s;
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  const own = ownString(s);
+  if (own.length <= INTERN_MAX_LENGTH) {
+    if (internedChars + own.length > INTERN_MAX_CHARS) {
+      interned.clear();
+      internedChars = 0;
+    }
+    interned.set(own, own);
+    internedChars += own.length;
+  }
+  return own;
+}
 
 function isNameChar(c: number, first: boolean): boolean {
   return (
@@ -154,7 +190,7 @@ class Parser {
       this.pos++;
       while (this.pos < this.end && isNameChar(t.charCodeAt(this.pos), false)) this.pos++;
     }
-    return t.slice(start, this.pos);
+    return intern(t.slice(start, this.pos));
   }
 
   /** `# HELP`, `# TYPE`, `# UNIT`, `# EOF` or a plain comment. Returns true at `# EOF`. */
@@ -176,8 +212,8 @@ class Parser {
       fam.type = TYPES.get(this.token().toLowerCase()) ?? 'untyped';
     } else {
       const rest = t.slice(this.pos, this.end);
-      if (keyword === 'HELP') fam.help = rest.includes('\\') ? unescape(rest, false) : rest;
-      else fam.unit = rest.trim();
+      if (keyword === 'HELP') fam.help = rest.includes('\\') ? unescape(rest, false) : rest; // not kept past the decode
+      else fam.unit = intern(rest.trim());
     }
     return false;
   }
@@ -247,7 +283,7 @@ class Parser {
       const c = t.charCodeAt(this.pos);
       if (c === QUOTE) {
         const raw = t.slice(start, this.pos++);
-        return escaped ? unescape(raw, true) : raw;
+        return intern(escaped ? unescape(raw, true) : raw);
       }
       if (c === BACKSLASH) {
         escaped = true;

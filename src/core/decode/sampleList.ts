@@ -5,12 +5,14 @@ const NO_LABELS: Labels = [];
 
 /**
  * Collects a message's samples, enforcing the model's invariants in one place: values finite
- * (others dropped), -0 as 0, labels sorted, at most one series per role (later ones lose the
- * role, so consumers looking a role up never have to choose), and a cap on the count.
+ * (others dropped), -0 as 0, labels sorted, each role held by one series name (later names lose
+ * the role; the same name's other label sets keep it, so a labelled family such as
+ * `memory_usage_bytes{service=…}` is heap in every series), and a cap on the count.
  */
 export class SampleList {
   readonly samples: Sample[] = [];
-  private readonly roles = new Set<Role>();
+  /** Role → the name that holds it. */
+  private readonly roles = new Map<Role, string>();
   /** Samples refused because the cap was reached. */
   dropped = 0;
 
@@ -31,8 +33,9 @@ export class SampleList {
     }
     const v = value === 0 ? 0 : value;
     const sorted = normalizeLabels(labels);
-    if (role !== undefined && !this.roles.has(role)) {
-      this.roles.add(role);
+    const holder = role === undefined ? undefined : this.roles.get(role);
+    if (role !== undefined && (holder === undefined || (holder === name && labels.length > 0))) {
+      this.roles.set(role, name);
       this.samples.push({ name, labels: sorted, value: v, kind, unit, role });
     } else {
       this.samples.push({ name, labels: sorted, value: v, kind, unit });

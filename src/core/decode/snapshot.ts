@@ -1,45 +1,105 @@
-// The snapshot / update / error protocol (docs/formats.md §2).
+// The snapshot / update / error protocol and the bare MetricsSnapshot (seed 001; docs/formats.md §2).
 import { SampleList } from './sampleList';
-import { field, finiteNumber, isObject, labelValue, objectField, parseTimestamp, truncate } from './values';
+import { addUnknownFields } from './unknownFields';
+import { field, finiteNumber, isObject, labelValue, objectField, parseTimestamp, printable, truncate } from './values';
+import { decodeServerAlerts } from './serverAlerts';
 import type { Limits } from './limits';
 import type { JsonObject } from './values';
-import type { DecodeResult, ServerAlert, Severity } from '../model';
+import type { DecodeResult, Role, Unit } from '../model';
 
 const MAX_ENDPOINTS = 1000;
-const MAX_ALERTS = 100;
-const MAX_ALERT_ID = 200;
-const MAX_ALERT_MESSAGE = 500;
 const MAX_SERVER_ERROR = 500;
 
 export const SNAPSHOT_TYPES: ReadonlySet<unknown> = new Set(['snapshot', 'update', 'error']);
 
 const num = (v: unknown): number | undefined => finiteNumber(v, true);
-const percentOf = (fraction: number | undefined): number | undefined => (fraction === undefined ? undefined : fraction * 100);
+
+/** Keys of the envelope, never measurements. */
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['type', 'data', 'alerts', 'timestamp']);
+/** Endpoint keys that identify or stamp a row rather than measure it. */
+const ENDPOINT_SKIP: ReadonlySet<string> = new Set(['method', 'path', 'endpoint', 'timestamp', 'id']);
+
+/** Endpoint fields with a meaning in seed 001 (`EndpointMetrics`); errorRate is already a percent. */
+const ENDPOINT_FIELDS: ReadonlyArray<readonly [key: string, kind: 'gauge' | 'counter', unit: Unit]> = [
+  ['p50', 'gauge', 'ms'],
+  ['p95', 'gauge', 'ms'],
+  ['p99', 'gauge', 'ms'],
+  ['errorRate', 'gauge', 'percent'],
+  ['throughput', 'gauge', 'per_second'],
+  // Not in the seed; older Pulse fixtures sent them and they cost nothing to keep.
+  ['requests', 'counter', 'count'],
+  ['errors', 'counter', 'count'],
+];
+
+/** `system` and `cdn` fields of seed 001's MetricsSnapshot: [key, unit, role]. */
+const SYSTEM_FIELDS: ReadonlyArray<readonly [string, Unit, Role | undefined]> = [
+  ['uptime', 'seconds', 'uptime'],
+  // A bare number; the seed gives no unit. Assumed bytes of process memory (process.memoryUsage()),
+  // the only memory figure the server sends, so it feeds the heap headline (docs/formats.md §2).
+  ['memory', 'bytes', 'heap'],
+  ['cpu', 'percent', 'cpu'],
+  // Not in the seed; kept from older Pulse shapes.
+  ['connections', 'count', 'connections'],
+];
+const CDN_FIELDS: ReadonlyArray<readonly [string, Unit, Role | undefined]> = [
+  ['cacheHitRatio', 'percent', 'cacheHitRatio'], // percent: the seed's rule is cacheHitMin 90
+  ['storage', 'percent', 'storage'], // percent: the seed's rule is storageMax 85
+  ['bandwidth', 'bytes', undefined],
+];
+
+/** A bare MetricsSnapshot (no `type`), as `GET /api/metrics` and `/sse` send it — strict, for auto-detection. */
+export function looksLikeBareSnapshot(msg: JsonObject): boolean {
+  if (field(msg, 'type') !== undefined) return false;
+  const endpoints = field(msg, 'endpoints');
+  if (Array.isArray(endpoints)) {
+    const list: readonly unknown[] = endpoints;
+    if (list.length === 0) return true;
+    for (let i = 0; i < list.length && i < 5; i++) {
+      const ep = list[i];
+      if (isObject(ep) && ['p50', 'p95', 'p99', 'errorRate', 'throughput'].some((k) => field(ep, k) !== undefined)) return true;
+    }
+  }
+  const cdn = objectField(msg, 'cdn');
+  if (cdn && ['cacheHitRatio', 'storage', 'bandwidth'].some((k) => field(cdn, k) !== undefined)) return true;
+  // Seed 001's system block holds plain numbers (Go's, seed 003, holds memory/cpu objects); two of the
+  // three, so a status page's lone `system.uptime` stays generic JSON.
+  const system = objectField(msg, 'system');
+  return system !== undefined && ['memory', 'cpu', 'uptime'].filter((k) => typeof field(system, k) === 'number').length >= 2;
+}
+
+/** Any block of a snapshot, when the format is fixed to `snapshot`. */
+function hasSnapshotBlocks(msg: JsonObject): boolean {
+  return Array.isArray(field(msg, 'endpoints')) || isObject(field(msg, 'system')) || isObject(field(msg, 'cdn'));
+}
 
 export function decodeSnapshot(msg: JsonObject, limits: Limits): DecodeResult {
   const type = field(msg, 'type');
-  if (!SNAPSHOT_TYPES.has(type)) {
+  const bare = type === undefined && hasSnapshotBlocks(msg);
+  if (!bare && !SNAPSHOT_TYPES.has(type)) {
     const got = typeof type === 'string' ? `type ${JSON.stringify(truncate(type, 40))}` : 'no type';
     return { ok: false, error: `expected a snapshot/update/error message, got ${got}` };
   }
-  const timestamp = parseTimestamp(field(msg, 'timestamp'));
-  const stamp = timestamp === undefined ? {} : { timestamp };
   if (type === 'error') {
-    return { ok: true, value: { format: 'snapshot', samples: [], serverError: serverErrorText(msg), ...stamp } };
+    const timestamp = parseTimestamp(field(msg, 'timestamp'));
+    return { ok: true, value: { format: 'snapshot', samples: [], serverError: serverErrorText(msg), ...(timestamp === undefined ? {} : { timestamp }) } };
   }
 
+  const data = bare ? msg : (objectField(msg, 'data') ?? (hasSnapshotBlocks(msg) ? msg : undefined));
+  // The snapshot's own collection time first: a re-sent snapshot keeps it, so repeats can be told apart.
+  const timestamp = parseTimestamp(data === undefined ? undefined : field(data, 'timestamp')) ?? parseTimestamp(field(msg, 'timestamp'));
   const out = new SampleList(limits.maxLeaves);
-  const data = objectField(msg, 'data');
   if (data) {
-    decodeEndpoints(field(data, 'endpoints'), out);
-    decodeSystem(objectField(data, 'system'), out);
-    decodeCdn(objectField(data, 'cdn'), out);
+    decodeEndpoints(field(data, 'endpoints'), out, limits);
+    decodeBlock(objectField(data, 'system'), 'system', SYSTEM_FIELDS, out, limits);
+    decodeBlock(objectField(data, 'cdn'), 'cdn', CDN_FIELDS, out, limits);
+    addUnknownFields(data, '', (key) => key === 'endpoints' || key === 'system' || key === 'cdn' || ENVELOPE_KEYS.has(key), out, limits);
   }
-  const rawAlerts = field(msg, 'alerts') ?? (data ? field(data, 'alerts') : undefined);
-  const alerts = Array.isArray(rawAlerts) ? decodeAlerts(rawAlerts) : undefined;
+  const rawAlerts = field(msg, 'alerts') ?? (data && data !== msg ? field(data, 'alerts') : undefined);
+  // Alerts are optional on updates: an update without them means none is active any more.
+  const alerts = Array.isArray(rawAlerts) ? decodeServerAlerts(rawAlerts) : type === 'update' ? [] : undefined;
   return {
     ok: true,
-    value: { format: 'snapshot', samples: out.samples, ...stamp, ...(alerts === undefined ? {} : { alerts }) },
+    value: { format: 'snapshot', samples: out.samples, ...(timestamp === undefined ? {} : { timestamp }), ...(alerts === undefined ? {} : { alerts }) },
   };
 }
 
@@ -47,17 +107,17 @@ function serverErrorText(msg: JsonObject): string {
   const message = field(msg, 'message');
   const error = field(msg, 'error');
   const text =
-    typeof message === 'string'
-      ? message
-      : typeof error === 'string'
-        ? error
+    typeof error === 'string' && error.trim() !== ''
+      ? error
+      : typeof message === 'string' && message.trim() !== ''
+        ? message
         : isObject(error) && typeof field(error, 'message') === 'string'
           ? String(field(error, 'message'))
           : 'the server reported an error';
-  return truncate(text, MAX_SERVER_ERROR);
+  return truncate(printable(text), MAX_SERVER_ERROR);
 }
 
-function decodeEndpoints(endpoints: unknown, out: SampleList): void {
+function decodeEndpoints(endpoints: unknown, out: SampleList, limits: Limits): void {
   if (!Array.isArray(endpoints)) return;
   let throughput = 0;
   let tpN = 0;
@@ -75,19 +135,14 @@ function decodeEndpoints(endpoints: unknown, out: SampleList): void {
     if (!isObject(ep)) continue;
     const labels: Array<[string, string]> = [];
     const method = labelValue(field(ep, 'method'));
-    const path = labelValue(field(ep, 'path'));
+    const path = labelValue(field(ep, 'path')) ?? labelValue(field(ep, 'endpoint'));
     if (method !== undefined) labels.push(['method', method]);
     if (path !== undefined) labels.push(['path', path]);
+    for (const [key, kind, unit] of ENDPOINT_FIELDS) out.add(`endpoint.${key}`, num(field(ep, key)), kind, unit, undefined, labels);
+    addUnknownFields(ep, 'endpoint', (key) => ENDPOINT_SKIP.has(key) || ENDPOINT_FIELDS.some(([k]) => k === key), out, limits, labels);
     const p95 = num(field(ep, 'p95'));
-    const errorRate = percentOf(num(field(ep, 'errorRate')));
+    const errorRate = num(field(ep, 'errorRate'));
     const tp = num(field(ep, 'throughput'));
-    out.add('endpoint.p50', num(field(ep, 'p50')), 'gauge', 'ms', undefined, labels);
-    out.add('endpoint.p95', p95, 'gauge', 'ms', undefined, labels);
-    out.add('endpoint.p99', num(field(ep, 'p99')), 'gauge', 'ms', undefined, labels);
-    out.add('endpoint.errorRate', errorRate, 'gauge', 'percent', undefined, labels);
-    out.add('endpoint.throughput', tp, 'gauge', 'per_second', undefined, labels);
-    out.add('endpoint.requests', num(field(ep, 'requests')), 'counter', 'count', undefined, labels);
-    out.add('endpoint.errors', num(field(ep, 'errors')), 'counter', 'count', undefined, labels);
     if (tp !== undefined) tpN++;
     const weight = tp !== undefined && tp > 0 ? tp : 0;
     throughput += weight;
@@ -106,79 +161,27 @@ function decodeEndpoints(endpoints: unknown, out: SampleList): void {
   }
   // An empty endpoint list is a server with no traffic: throughput 0, not unknown.
   if (tpN > 0 || list.length === 0) out.add('http.throughput', throughput, 'gauge', 'per_second', 'requestRate');
-  // Weighted by throughput; with no traffic at all every endpoint counts the same.
+  // Weighted by throughput (the share of requests that failed); with no traffic every endpoint counts the same.
   if (errN > 0) out.add('http.errorRate', errWeight > 0 ? errWeighted / errWeight : errPlain / errN, 'gauge', 'percent', 'errorRate');
   if (p95N > 0) out.add('http.p95', p95Weight > 0 ? p95Weighted / p95Weight : p95Plain / p95N, 'gauge', 'ms', 'latency');
 }
 
-function decodeSystem(system: JsonObject | undefined, out: SampleList): void {
-  if (!system) return;
-  const cpu = field(system, 'cpu');
-  out.add('system.cpu', num(isObject(cpu) ? field(cpu, 'percent') : cpu), 'gauge', 'percent', 'cpu');
-  const memory = objectField(system, 'memory');
-  if (memory) {
-    out.add('system.memory.used', num(field(memory, 'used')), 'gauge', 'bytes');
-    out.add('system.memory.total', num(field(memory, 'total')), 'gauge', 'bytes');
-    out.add('system.memory.percent', num(field(memory, 'percent')), 'gauge', 'percent');
+function decodeBlock(
+  block: JsonObject | undefined,
+  prefix: string,
+  fields: ReadonlyArray<readonly [string, Unit, Role | undefined]>,
+  out: SampleList,
+  limits: Limits,
+): void {
+  if (!block) return;
+  const known = new Set<string>();
+  for (const [key, unit, role] of fields) {
+    const raw = field(block, key);
+    // `cpu: {percent}` is an older Pulse shape; anything else nested is walked below.
+    const value = key === 'cpu' && isObject(raw) ? num(field(raw, 'percent')) : num(raw);
+    if (value === undefined) continue;
+    known.add(key);
+    out.add(`${prefix}.${key}`, value, 'gauge', unit, role);
   }
-  out.add('system.uptime', num(field(system, 'uptime')), 'gauge', 'seconds', 'uptime');
-  out.add('system.connections', num(field(system, 'connections')), 'gauge', 'count', 'connections');
-  const storage = objectField(system, 'storage');
-  if (storage) out.add('system.storage.usedPercent', num(field(storage, 'usedPercent')), 'gauge', 'percent', 'storage');
-}
-
-function decodeCdn(cdn: JsonObject | undefined, out: SampleList): void {
-  if (!cdn) return;
-  out.add('cdn.hitRatio', percentOf(num(field(cdn, 'hitRatio'))), 'gauge', 'percent', 'cacheHitRatio');
-  out.add('cdn.bandwidth', num(field(cdn, 'bandwidth')), 'gauge', 'bytes');
-  out.add('cdn.requests', num(field(cdn, 'requests')), 'counter', 'count');
-}
-
-const SEVERITIES: ReadonlySet<unknown> = new Set<Severity>(['info', 'warning', 'critical']);
-
-function decodeAlerts(raw: readonly unknown[]): ServerAlert[] {
-  const alerts: ServerAlert[] = [];
-  for (let i = 0; i < raw.length && alerts.length < MAX_ALERTS; i++) {
-    const a = raw[i];
-    if (!isObject(a)) continue;
-    const rawMessage = field(a, 'message');
-    const rawMetric = field(a, 'metric');
-    const metric = typeof rawMetric === 'string' && rawMetric.length > 0 ? truncate(rawMetric, MAX_ALERT_ID) : undefined;
-    let message: string;
-    if (typeof rawMessage === 'string' && rawMessage.trim().length > 0) message = truncate(rawMessage, MAX_ALERT_MESSAGE);
-    else if (metric !== undefined) message = `Server alert on ${metric}`;
-    else continue;
-    const rawId = field(a, 'id');
-    const id =
-      typeof rawId === 'string' && rawId.length > 0 && rawId.length <= MAX_ALERT_ID
-        ? rawId
-        : typeof rawId === 'number' && Number.isFinite(rawId)
-          ? String(rawId)
-          : `server:${metric ?? 'alert'}:${hash(message)}`;
-    const rawSeverity = field(a, 'severity');
-    const severity: Severity = SEVERITIES.has(rawSeverity) ? (rawSeverity as Severity) : 'warning';
-    const value = num(field(a, 'value'));
-    const threshold = num(field(a, 'threshold'));
-    const timestamp = parseTimestamp(field(a, 'timestamp'));
-    alerts.push({
-      id,
-      severity,
-      message,
-      ...(metric === undefined ? {} : { metric }),
-      ...(value === undefined ? {} : { value }),
-      ...(threshold === undefined ? {} : { threshold }),
-      ...(timestamp === undefined ? {} : { timestamp }),
-    });
-  }
-  return alerts;
-}
-
-/** FNV-1a, hex: a stable id for an alert the server sent without one. */
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  addUnknownFields(block, prefix, (key) => known.has(key), out, limits);
 }

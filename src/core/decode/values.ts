@@ -59,7 +59,8 @@ export function parseTimestamp(value: unknown): number | undefined {
 }
 
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  // Flattened into a copy: a slice would keep all of `text` (maybe megabytes) alive wherever the result is kept.
+  return text.length <= max ? text : ` ${text.slice(0, Math.max(0, max - 1))}…`.slice(1);
 }
 
 /** Longest label value kept; longer ones are cut so a hostile server cannot bloat every series key. */

@@ -113,7 +113,7 @@ describe('connection faults through SourceManager and Pipeline', () => {
     run({ config: sourceConfig('poll-stall', server.url('/stats'), 'http-json'), mode: 'stall', reason: /no response within [\d.]+ s/ }));
 
   test('SSE: the stream stalls in the middle of an event → "no data … for", recovers', () =>
-    run({ config: sourceConfig('sse-stall', server.url('/events'), 'sse'), mode: 'stall', reason: /no data from http:\/\/127\.0\.0\.1:\d+\/events for [\d.]+ s/ }));
+    run({ config: sourceConfig('sse-stall', server.url('/sse'), 'sse'), mode: 'stall', reason: /no data from http:\/\/127\.0\.0\.1:\d+\/sse for [\d.]+ s/ }));
 
   test('WebSocket: the server closes every 100 ms (flap) → "connection closed", recovers', () =>
     run({ config: sourceConfig('ws-flap', server.wsUrl('/api/dev/server-metrics/live'), 'ws'), mode: 'flap', reason: /connection closed \(code 1001: flapping\)/ }));

@@ -104,7 +104,7 @@ describe('host faults (real bundle in the fake VS Code)', () => {
 
   test('forged or unknown webview messages execute nothing and are logged as warnings; the panel keeps working', async () => {
     const host = start({ user: { 'pulse.sources': [wsSource('dev', server.wsUrl(LIVE))] } }, join(dir, 'forged'));
-    await waitFor('data in the status bar', () => host.fake.statusBarItems.some((i) => / req\/s/.test(i.text)), 10_000);
+    await waitFor('data in the status bar', () => host.fake.statusBarItems.some((i) => /\d conn/.test(i.text)), 10_000);
     await openPanel(host.fake);
     const webview = host.fake.panel?.webview;
     assert.ok(webview);
@@ -145,7 +145,7 @@ describe('host faults (real bundle in the fake VS Code)', () => {
         trusted: false,
         workspaceFolders: [dir],
         user: { 'pulse.sources': [wsSource('mine', server.wsUrl(LIVE))] },
-        workspace: { 'pulse.sources': [wsSource('theirs', server.wsUrl('/daemon'))] },
+        workspace: { 'pulse.sources': [wsSource('theirs', server.wsUrl('/ws'))] },
       },
       join(dir, 'untrusted'),
     );

@@ -12,6 +12,7 @@ import { statusView } from '../../../src/core/statusText';
 import { DEFAULT_STATUS_METRICS } from '../../../src/core/settings';
 import { headline } from '../../../src/core/headline';
 import { EVIL_STRINGS } from '../../../scripts/devserver/hostile';
+import { printable } from '../../../src/core/decode/values';
 import type { DevServer } from '../../helpers/devserver';
 import { startDevServer } from '../../helpers/devserver';
 import type { Rig } from './support';
@@ -70,14 +71,15 @@ describe('hostile names, labels and messages', () => {
     rig = makeRig();
     rig.pipeline.setThresholdSettings([{ id: 'evil-rule', metric: 'pulse_demo_evil', warning: 0 }], false);
     await server.control('evil');
-    await rig.apply([prom(server.url('/metrics')), snap(server.wsUrl('/ws/metrics'))]);
+    await rig.apply([prom(server.url('/metrics')), snap(server.wsUrl('/metrics'))]);
     await until('the evil series', () => rig.pipeline.store.list().some((s) => s.name === 'pulse_demo_evil') && rig.pipeline.store.list().some((s) => s.name === '__proto__'));
     // Every hostile string as a server error message, in turn.
     for (const message of EVIL_STRINGS) {
       await server.control('serverError', { message });
       const err = await until('the server error on the source', () => {
         const e = rig.runtime('evil-snapshot').lastError;
-        return e !== null && e.startsWith(`Server error: ${message.slice(0, 20)}`) ? e : undefined;
+        // Control characters in a server's error text are shown as `·` (decode/values.ts printable()).
+        return e !== null && e.startsWith(`Server error: ${printable(message).slice(0, 20)}`) ? e : undefined;
       });
       serverErrors.push(err);
     }

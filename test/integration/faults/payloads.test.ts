@@ -66,7 +66,7 @@ describe('bad payloads through SourceManager and Pipeline', () => {
     const rig = makeRig();
     cleanups.push(() => rig.dispose());
     const ws = sourceConfig('garbage-ws', server.wsUrl('/api/dev/server-metrics/live'), 'ws');
-    const sse = sourceConfig('garbage-sse', server.url('/events'), 'sse');
+    const sse = sourceConfig('garbage-sse', server.url('/sse'), 'sse');
     try {
       await rig.apply([ws, sse]);
       await until('both open with data', () => [ws, sse].every((c) => rig.runtime(c.id).state.phase === 'open' && rig.runtime(c.id).messages >= 2));

@@ -1,9 +1,12 @@
 // One "window" of Pulse saving history into a workspace storage folder it shares with another
 // window. The two-windows test runs one in-process and this one as a child process, as VS Code runs
 // each window's extension host in its own process.
-//   node --import tsx storageWindow.ts <folder> <sourceId> <rounds>
+//   node --import tsx storageWindow.ts <folder> <sourceId> <rounds> [growth=<factor>] [truth=<file>] [go]
+// growth: the raw log's growth factor (1 compacts at nearly every save); truth: write this window's
+// raw tier there as JSON at the end; go: print PULSE_WINDOW_READY and wait for a line on stdin first.
 // Prints `PULSE_WINDOW_DONE {"saves":N,"errors":[...]}` and exits.
 
+import { writeFile } from 'node:fs/promises';
 import type { Logger } from '../../../src/core/model';
 import { Pipeline } from '../../../src/core/pipeline';
 import { HistoryStorage } from '../../../src/host/historyStorage';
@@ -30,7 +33,7 @@ export function memoryState(map = new Map<string, string>()): StateStore & { rea
 }
 
 /** A pipeline holding WINDOW_SERIES gauges of `sourceId` with WINDOW_PREFILL points each, and its storage. */
-export function storageWindow(folder: string, sourceId: string, errors: string[]): { pipeline: Pipeline; storage: HistoryStorage; addRound(round: number): void } {
+export function storageWindow(folder: string, sourceId: string, errors: string[], rawGrowthFactor?: number): { pipeline: Pipeline; storage: HistoryStorage; addRound(round: number): void } {
   const log: Logger = {
     trace: () => undefined,
     debug: () => undefined,
@@ -39,7 +42,7 @@ export function storageWindow(folder: string, sourceId: string, errors: string[]
     error: (m) => errors.push(m),
   };
   const pipeline = new Pipeline(pipelineOptions(), log);
-  const storage = new HistoryStorage({ state: memoryState(), folder, pipeline, log });
+  const storage = new HistoryStorage({ state: memoryState(), folder, pipeline, log, ...(rawGrowthFactor === undefined ? {} : { rawGrowthFactor }) });
   const start = Date.now() - (WINDOW_PREFILL + 1) * 1000;
   let last = start;
   const addAt = (at: number, value: number): void => {
@@ -57,12 +60,38 @@ export function storageWindow(folder: string, sourceId: string, errors: string[]
   };
 }
 
+/** Each series' raw points by id: what a window holds, to compare with what a load restores. */
+export type RawTruth = Record<string, { t: number[]; v: number[] }>;
+
+export function rawTruth(pipeline: Pipeline, sourceId: string): RawTruth {
+  const out: RawTruth = {};
+  for (const info of pipeline.store.bySource(sourceId)) {
+    const raw = pipeline.store.history(info.id)?.raw;
+    const t: number[] = [];
+    const v: number[] = [];
+    for (let i = 0; i < (raw?.size ?? 0); i++) {
+      t.push(raw?.get(0, i) ?? NaN);
+      v.push(raw?.get(1, i) ?? NaN);
+    }
+    out[info.id] = { t, v };
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
-  const [folder, sourceId, roundsText] = process.argv.slice(2);
-  if (!folder || !sourceId) throw new Error('usage: storageWindow.ts <folder> <sourceId> <rounds>');
+  const [folder, sourceId, roundsText, ...flags] = process.argv.slice(2);
+  if (!folder || !sourceId) throw new Error('usage: storageWindow.ts <folder> <sourceId> <rounds> [growth=<factor>] [truth=<file>] [go]');
   const rounds = Number(roundsText ?? '20');
+  const flag = (name: string): string | undefined => flags.find((f) => f.startsWith(`${name}=`))?.slice(name.length + 1);
+  const growth = flag('growth');
+  const truth = flag('truth');
   const errors: string[] = [];
-  const w = storageWindow(folder, sourceId, errors);
+  const w = storageWindow(folder, sourceId, errors, growth === undefined ? undefined : Number(growth));
+  if (flags.includes('go')) {
+    process.stdout.write('PULSE_WINDOW_READY\n');
+    await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+    process.stdin.pause();
+  }
   let saves = 0;
   for (let r = 0; r < rounds; r++) {
     w.addRound(r);
@@ -70,6 +99,7 @@ async function main(): Promise<void> {
     saves++;
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
   }
+  if (truth !== undefined) await writeFile(truth, JSON.stringify(rawTruth(w.pipeline, sourceId)));
   process.stdout.write(`PULSE_WINDOW_DONE ${JSON.stringify({ saves, errors })}\n`);
 }
 

@@ -76,6 +76,7 @@ async function startBunServer(intervalMs: number, heapUsed = 44_040_192): Promis
 // ------------------------------------------------------------------ the reference dev server, when it exists
 
 interface DevServerHandle {
+  url(path: string): string;
   wsUrl(path: string): string;
   stop(): Promise<void>;
 }
@@ -205,8 +206,22 @@ describe('extension host (real bundle, fake VS Code)', () => {
     const reference = await startReferenceServer();
     const inline = reference ? undefined : await startBunServer(100);
     const url = reference ? reference.wsUrl('/api/dev/server-metrics/live') : (inline?.url ?? '');
+    // Seed 000: the live stream carries pending requests and heap; the running request total is in the
+    // HTTP response of /api/dev/server-metrics, so a user watching both gets the rate from the latter.
+    const polled = reference ? reference.url('/api/dev/server-metrics') : undefined;
     const recorder = tap(url);
-    const host = activate({ user: { 'pulse.sources': [wsSource('dev', url)] } }, join(dir, 'status'));
+    const totals: Array<{ at: number; total: number }> = [];
+    const sampler = polled
+      ? setInterval(() => {
+          void fetch(polled)
+            .then(async (r) => field(await r.json(), 'http', 'totalRequests'))
+            .then((t) => {
+              if (typeof t === 'number') totals.push({ at: Date.now(), total: t });
+            }, () => undefined);
+        }, 500)
+      : undefined;
+    const sources = [wsSource('dev', url), ...(polled ? [{ name: 'dev-http', url: polled, kind: 'http-json', format: 'bun', pollIntervalMs: 500 }] : [])];
+    const host = activate({ user: { 'pulse.sources': sources } }, join(dir, 'status'));
     try {
       await waitFor(
         'status text matching the server',
@@ -218,22 +233,24 @@ describe('extension host (real bundle, fake VS Code)', () => {
           const recent = recorder.messages.slice(-8);
           const heaps = new Set(recent.map((m) => field(m.data, 'memory', 'heapUsed')).filter((h): h is number => typeof h === 'number').map(formatBytes));
           const rates: number[] = [];
-          for (let i = 1; i < recent.length; i++) {
-            const a = recent[i - 1];
-            const b = recent[i];
-            const dr = Number(field(b?.data, 'http', 'totalRequests')) - Number(field(a?.data, 'http', 'totalRequests'));
+          const points = polled ? totals.slice(-8) : recent.map((m) => ({ at: m.at, total: Number(field(m.data, 'http', 'totalRequests')) }));
+          for (let i = 1; i < points.length; i++) {
+            const a = points[i - 1];
+            const b = points[i];
+            const dr = (b?.total ?? Number.NaN) - (a?.total ?? Number.NaN);
             const dt = ((b?.at ?? 0) - (a?.at ?? 0)) / 1000;
             if (dt > 0 && Number.isFinite(dr)) rates.push(dr / dt);
           }
-          if (rates.length === 0) return false;
+          if (rates.length < 2) return false;
           const heapShown = [...heaps].some((h) => text.includes(h));
           const rateOk = shownRate >= Math.min(...rates) * 0.5 && shownRate <= Math.max(...rates) * 1.5;
           return heapShown && rateOk;
         },
-        10_000,
+        15_000,
       );
       if (inline) assert.match(statusText(host.fake), new RegExp(formatBytes(44_040_192)));
     } finally {
+      if (sampler) clearInterval(sampler);
       recorder.close();
       await host.shutdown();
       await inline?.close();

@@ -53,8 +53,8 @@ describe('polling transport', () => {
       w.states.map((s) => s.phase),
       ['connecting', 'open'],
     );
-    const body = JSON.parse((w.received[0] as Received).payload) as Record<string, unknown>;
-    assert.equal(typeof body.active_connections, 'number');
+    const body = JSON.parse((w.received[0] as Received).payload) as { connections: { active: unknown }; uptime_seconds: unknown };
+    assert.equal(typeof body.connections.active, 'number');
     assert.equal(typeof body.uptime_seconds, 'number');
     w.transport.dispose();
   });
@@ -65,7 +65,7 @@ describe('polling transport', () => {
     await until('a poll', () => w.received.length >= 1);
     const text = (w.received[0] as Received).payload;
     assert.match(text, /^# TYPE http_requests_total counter$/m);
-    assert.match(text, /^http_request_duration_seconds_bucket\{/m);
+    assert.match(text, /^# TYPE memory_usage_bytes gauge$/m);
     assert.doesNotMatch(text, /# EOF/);
     w.transport.dispose();
   });

@@ -30,17 +30,17 @@ describe('probeUrl', () => {
     assert.equal((JSON.parse(r.sample) as { type: string }).type, 'metrics');
   });
 
-  it('WebSocket that waits for subscribe: subscribes after a silent second', async () => {
-    const r = ok(await probeUrl(dev.wsUrl('/ws/metrics'), deps));
+  it('seed-001 WebSocket: the snapshot it sends on open', async () => {
+    const r = ok(await probeUrl(dev.wsUrl('/metrics'), deps));
     assert.equal(r.kind, 'ws');
     assert.equal((JSON.parse(r.sample) as { type: string }).type, 'snapshot');
   });
 
   it('event stream: kind sse with the first event', async () => {
-    const r = ok(await probeUrl(dev.url('/events'), deps));
+    const r = ok(await probeUrl(dev.url('/sse'), deps));
     assert.equal(r.kind, 'sse');
     assert.match(r.contentType, /^text\/event-stream/);
-    assert.equal((JSON.parse(r.sample) as { type: string }).type, 'metrics');
+    assert.ok(Array.isArray((JSON.parse(r.sample) as { endpoints: unknown }).endpoints), 'a bare seed-001 snapshot');
   });
 
   it('JSON endpoint: kind http-json', async () => {

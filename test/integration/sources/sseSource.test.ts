@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../../src/core/model';
-import { SseParser } from '../../../src/sources/sseSource';
+import { MAX_EVENT_ID_BYTES, SseParser, lastEventIdHeader } from '../../../src/sources/sseSource';
 import type { SseEvent } from '../../../src/sources/sseSource';
 import { until, watchTransport } from '../../helpers/transports';
 import type { Watched } from '../../helpers/transports';
@@ -91,6 +91,17 @@ describe('SSE parser', () => {
       ['after'],
     );
   });
+
+  it('turns an event id into a header value: UTF-8 bytes, or nothing for control characters and huge ids', () => {
+    assert.equal(lastEventIdHeader('42'), '42');
+    assert.equal(lastEventIdHeader('tab\there'), 'tab\there');
+    assert.equal(Buffer.from(lastEventIdHeader('€☃') ?? '', 'latin1').toString('utf8'), '€☃');
+    assert.doesNotMatch(lastEventIdHeader('€☃') ?? '', /[^\t\x20-\x7e\x80-\xff]/, 'only octets a header may carry');
+    assert.equal(lastEventIdHeader('a\u0001b'), undefined);
+    assert.equal(lastEventIdHeader('a\u007fb'), undefined);
+    assert.equal(lastEventIdHeader('x'.repeat(MAX_EVENT_ID_BYTES + 1)), undefined);
+    assert.equal(lastEventIdHeader(''), undefined);
+  });
 });
 
 describe('SSE transport', () => {
@@ -103,26 +114,28 @@ describe('SSE transport', () => {
     await dev.stop();
   });
 
-  it('streams bun events from /events (single- and multi-line) and goes open', async () => {
-    const w = watch(dev.url('/events'));
+  it('streams seed-001 snapshots from /sse (single- and multi-line) and goes open', async () => {
+    const w = watch(dev.url('/sse'));
     w.transport.start();
     await until('six events', () => w.received.length >= 6);
     assert.deepEqual(
       w.states.map((s) => s.phase),
       ['connecting', 'open'],
     );
-    for (const r of w.received) assert.equal((JSON.parse(r.payload) as { type: string }).type, 'metrics');
-    assert.ok(
-      w.received.some((r) => r.payload.includes('\n')),
-      'the dev server sends every fifth event over several data: lines',
-    );
+    await dev.control('multiline');
+    try {
+      await until('an event over several data: lines', () => w.received.some((r) => r.payload.includes('\n')));
+    } finally {
+      await dev.control('normal');
+    }
+    for (const r of w.received) assert.ok(Array.isArray((JSON.parse(r.payload) as { endpoints: unknown }).endpoints), 'a bare MetricsSnapshot');
     w.transport.dispose();
   });
 
   it('401 → failed, no retry', async () => {
     await dev.control('unauthorized');
     try {
-      const w = watch(dev.url('/events'));
+      const w = watch(dev.url('/sse'));
       w.transport.start();
       const failed = await until('failed', () => (w.transport.state.phase === 'failed' ? w.transport.state : undefined));
       assert.match(failed.reason, /HTTP 401/);
@@ -135,7 +148,7 @@ describe('SSE transport', () => {
   it('an HTML page instead of a stream → clear warning and retry', async () => {
     await dev.control('html');
     try {
-      const w = watch(dev.url('/events'));
+      const w = watch(dev.url('/sse'));
       w.transport.start();
       const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
       assert.match(state.reason, /HTML page, not an event stream/);
@@ -149,7 +162,7 @@ describe('SSE transport', () => {
   it('a stream that stalls mid-event is dropped and retried', async () => {
     await dev.control('stall');
     try {
-      const w = watch(dev.url('/events'), { heartbeatIntervalMs: 150 });
+      const w = watch(dev.url('/sse'), { heartbeatIntervalMs: 150 });
       w.transport.start();
       const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
       assert.match(state.reason, /no data/);
@@ -161,7 +174,7 @@ describe('SSE transport', () => {
   });
 
   it('an oversized event is dropped with a warning and the stream goes on', async () => {
-    const w = watch(dev.url('/events'), { maxPayloadBytes: 64 * 1024 });
+    const w = watch(dev.url('/sse'), { maxPayloadBytes: 64 * 1024 });
     w.transport.start();
     await until('open', () => w.transport.state.phase === 'open');
     await dev.control('huge', { bytes: 200 * 1024 });
@@ -179,7 +192,7 @@ describe('SSE transport', () => {
   });
 
   it('comes back after the server ends the stream (restart)', async () => {
-    const w = watch(dev.url('/events'));
+    const w = watch(dev.url('/sse'));
     w.transport.start();
     await until('data', () => w.received.length >= 1);
     await dev.restart();

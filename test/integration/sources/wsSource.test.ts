@@ -92,19 +92,20 @@ describe('WebSocket transport', () => {
     w.transport.dispose();
   });
 
-  it('snapshot protocol: nothing without subscribe; subscribe after 1 s of silence when unset', async () => {
-    const never = watch(wsConfig(dev.wsUrl('/ws/metrics'), { subscribe: false }));
-    const auto = watch(wsConfig(dev.wsUrl('/ws/metrics')));
+  it('snapshot protocol (seed 001): a snapshot on open, then updates, whether or not the client subscribes', async () => {
+    const never = watch(wsConfig(dev.wsUrl('/metrics'), { subscribe: false }));
+    const eager = watch(wsConfig(dev.wsUrl('/metrics'), { subscribe: true }));
     never.transport.start();
-    auto.transport.start();
-    await until('a snapshot after the silent second', () => auto.received.length >= 2);
-    const [first, second] = auto.received.map(parse);
-    assert.equal(first?.type, 'snapshot');
-    assert.equal(second?.type, 'update');
-    assert.equal(never.transport.state.phase, 'open');
-    assert.equal(never.received.length, 0, 'the server only talks after a subscribe');
+    eager.transport.start();
+    await until('a snapshot and an update on each', () => never.received.length >= 2 && eager.received.length >= 2);
+    for (const w of [never, eager]) {
+      const [first, second] = w.received.map(parse);
+      assert.equal(first?.type, 'snapshot');
+      assert.equal(second?.type, 'update');
+      assert.equal(w.transport.state.phase, 'open');
+    }
     never.transport.dispose();
-    auto.transport.dispose();
+    eager.transport.dispose();
   });
 
   it('subscribe: true always subscribes; unset does not when the server talks first', async () => {
@@ -135,7 +136,7 @@ describe('WebSocket transport', () => {
   });
 
   it('daemon stream carries metrics among other message types', async () => {
-    const w = watch(wsConfig(dev.wsUrl('/daemon'), { subscribe: false }));
+    const w = watch(wsConfig(dev.wsUrl('/ws'), { subscribe: false }));
     w.transport.start();
     await until('metrics and another type', () => {
       const types = new Set(w.received.map((r) => parse(r).type));

@@ -156,21 +156,62 @@ describe('AlertBook server alerts', () => {
     assert.equal(book.mergeServerAlerts('s', [alert('disk')], 1000).newlyFiring.length, 0, 'not news twice');
   });
 
-  it('resolve after 3 lists without them', () => {
+  it('a list without them resolves them at once; an empty list resolves all', () => {
     const book = new AlertBook();
-    book.mergeServerAlerts('s', [alert('a')], 0);
-    book.mergeServerAlerts('s', [], 1000);
+    book.mergeServerAlerts('s', [alert('a'), alert('b')], 0);
+    book.mergeServerAlerts('s', [alert('b')], 1000);
+    const state = (id: string) => book.views(1000).find((v) => v.id === `server|s|${id}`)?.state;
+    assert.equal(state('a'), 'resolved');
+    assert.equal(book.views(1000).find((v) => v.id === 'server|s|a')?.resolvedAt, 1000);
+    assert.equal(state('b'), 'firing');
     book.mergeServerAlerts('s', [], 2000);
-    assert.equal(book.views(2000)[0]?.state, 'firing');
-    book.mergeServerAlerts('s', [], 3000);
-    assert.equal(book.views(3000)[0]?.state, 'resolved');
+    assert.equal(book.firing(2000).length, 0);
+    assert.equal(state('b'), 'resolved');
   });
 
-  it('resolve when a list arrives 30 s after they were last sent', () => {
+  it('same id on every list is one alert with one notification; severity kept, escalation is news', () => {
     const book = new AlertBook();
+    assert.equal(book.mergeServerAlerts('s', [alert('latency_spike', { severity: 'warning', value: 60 })], 0).newlyFiring.length, 1);
+    assert.equal(book.mergeServerAlerts('s', [alert('latency_spike', { severity: 'warning', value: 70 })], 5000).newlyFiring.length, 0);
+    const up = book.mergeServerAlerts('s', [alert('latency_spike', { severity: 'critical', value: 90 })], 10_000).newlyFiring;
+    assert.deepEqual(up.map((v) => [v.id, v.severity]), [['server|s|latency_spike', 'critical']]);
+    assert.equal(book.size, 1);
+    const v = book.views(10_000)[0];
+    assert.equal(v?.since, 0, 'the episode continues');
+    assert.equal(v?.value, 90);
+    assert.equal(v?.peak, 90);
+  });
+
+  it('a new episode after it resolved is news again, and shows although the old one was dismissed', () => {
+    const book = new AlertBook();
+    book.mergeServerAlerts('s', [alert('error_rate', { severity: 'critical' })], 0);
+    book.dismiss('server|s|error_rate');
+    assert.equal(book.views(0).length, 0);
+    assert.equal(book.mergeServerAlerts('s', [alert('error_rate', { severity: 'critical' })], 5000).newlyFiring.length, 0, 'dismissed holds for the episode');
+    assert.equal(book.views(5000).length, 0);
+    book.mergeServerAlerts('s', [], 10_000);
+    assert.equal(book.mergeServerAlerts('s', [alert('error_rate', { severity: 'critical' })], 15_000).newlyFiring.length, 1);
+    assert.equal(book.views(15_000)[0]?.state, 'firing');
+  });
+
+  it('acknowledge and snooze hold while the server keeps sending it', () => {
+    const book = new AlertBook();
+    book.mergeServerAlerts('s', [alert('a', { severity: 'critical' }), alert('b', { severity: 'critical' })], 0);
+    assert.ok(book.acknowledge('server|s|a'));
+    assert.ok(book.snooze('server|s|b', '15m', 0));
+    book.mergeServerAlerts('s', [alert('a', { severity: 'critical' }), alert('b', { severity: 'critical' })], 5000);
+    assert.equal(book.views(5000).find((v) => v.id === 'server|s|a')?.acknowledged, true);
+    assert.deepEqual(book.firing(5000).map((v) => v.id), ['server|s|a'], 'snoozed b is not firing(); acknowledged a is, flagged');
+  });
+
+  it('expireServerAlerts resolves the silent sources’ server alerts only, never rule alerts', () => {
+    const book = firingBook();
     book.mergeServerAlerts('s', [alert('a')], 0);
-    book.mergeServerAlerts('s', [], 30_000);
-    assert.equal(book.views(30_000)[0]?.state, 'resolved');
+    book.mergeServerAlerts('t', [alert('a')], 0);
+    assert.equal(book.expireServerAlerts(20_000, (id) => id === 'nobody'), false);
+    assert.equal(book.expireServerAlerts(20_000, (id) => id === 's'), true);
+    assert.deepEqual(book.firing(20_000).map((v) => v.id).sort(), ['r|s|m', 'server|t|a']);
+    assert.equal(book.views(20_000).find((v) => v.id === 'server|s|a')?.resolvedAt, 20_000);
   });
 
   it('another source’s list does not touch them', () => {

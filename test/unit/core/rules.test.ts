@@ -225,6 +225,17 @@ describe('RuleEngine: anomaly', () => {
     assert.equal(e.evaluate([lat(20, 61_000)], 61_000)[0]?.to, 'firing');
   });
 
+  it('a slow producer polled fast feeds the baseline once per update (changedAt), not once per repeated message', () => {
+    const e = engine([rule({ metric: 'role:latency', anomaly: 0.5, unit: 'ms' })]);
+    // Updated every 60 s, received every 2 s for 3 minutes: 4 updates, 90 messages.
+    for (let t = 0; t < 180_000; t += 2000) {
+      const changedAt = Math.floor(t / 60_000) * 60_000;
+      assert.deepEqual(e.evaluate([{ ...lat(100, t), changedAt }], t), []);
+    }
+    // Four samples are still warm-up (20 needed): a jump is no verdict yet.
+    assert.deepEqual(e.evaluate([{ ...lat(1000, 180_000), changedAt: 180_000 }], 180_000), []);
+  });
+
   it('the baseline decays by time, not by sample count', () => {
     const fast = new Baseline();
     const slow = new Baseline();

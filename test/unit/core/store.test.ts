@@ -115,6 +115,41 @@ describe('MetricStore: ingest', () => {
   });
 });
 
+describe('MetricStore: repeated messages (a slow producer polled fast)', () => {
+  it('an unchanged sample set adds no point: its series are only marked as seen, rates stand', () => {
+    const store = new MetricStore(OPTS);
+    store.ingest('a', [gauge('mem', 5), counter('req', 100)], 0);
+    store.ingest('a', [gauge('mem', 6), counter('req', 160)], 2000);
+    const r = store.ingest('a', [gauge('mem', 6), counter('req', 160)], 4000);
+    assert.equal(r.repeat, true);
+    assert.deepEqual([...r.changed].sort(), ['a|mem', 'a|req']);
+    assert.equal(store.history('a|mem')?.raw.size, 2);
+    assert.equal(store.history('a|req')?.raw.size, 2);
+    assert.equal(store.get('a|req')?.value, 30, 'not 0');
+    assert.equal(store.get('a|req')?.updatedAt, 4000);
+    assert.equal(store.get('a|req')?.changedAt, 2000);
+    assert.equal(store.ingest('a', [gauge('mem', 6), counter('req', 220)], 6000).repeat, false);
+    assert.equal(store.get('a|req')?.value, 15, '60 over the 4 s since the last update');
+  });
+
+  it('a message with a new series or another unit is no repeat; nor is one on another source', () => {
+    const store = new MetricStore(OPTS);
+    store.ingest('a', [gauge('mem', 5)], 0);
+    assert.equal(store.ingest('a', [gauge('mem', 5), gauge('cpu', 1)], 1000).repeat, false);
+    assert.equal(store.ingest('a', [{ ...gauge('mem', 5), unit: 'bytes' }, gauge('cpu', 1)], 2000).repeat, false);
+    assert.equal(store.get('a|mem')?.unit, 'bytes');
+    assert.equal(store.ingest('b', [gauge('mem', 5)], 2000).repeat, false);
+    assert.equal(store.ingest('a', [{ ...gauge('mem', 5), unit: 'bytes' }, gauge('cpu', 1)], 3000).repeat, true);
+  });
+
+  it('a series that holds still keeps a point at least every quarter of the raw window', () => {
+    const store = new MetricStore({ ...OPTS, rawWindowMs: MIN });
+    for (let t = 0; t <= 5 * MIN; t += 1000) store.ingest('a', [gauge('flat', 7)], t);
+    const t = store.points('a|flat', 4 * MIN, 5 * MIN, 'raw').t;
+    assert.ok(t.length >= 4 && t.length <= 5, `${t.length} points in the last minute`);
+  });
+});
+
 describe('MetricStore: points', () => {
   function filled(): MetricStore {
     const store = new MetricStore(OPTS);

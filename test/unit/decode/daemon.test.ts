@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { decodeMessage } from '../../../src/core/decode/decode';
 import type { Decoded } from '../../../src/core/model';
 
+// Seed 004's message shape with other values and extra keys; seed004.test.ts holds the seed's own example.
 const messages = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'daemon.jsonl'), 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
@@ -15,10 +16,15 @@ const TABLE: Record<string, [kind: string, unit: string, role: string | undefine
   http_errors: ['counter', 'count', 'errors'],
   avg_response_time: ['gauge', 'ms', 'latency'],
   memory_usage: ['gauge', 'bytes', 'heap'],
-  goroutines: ['gauge', 'count', undefined],
+  cpu_usage: ['gauge', 'percent', 'cpu'],
+  goroutines: ['gauge', 'count', 'goroutines'],
   uptime_seconds: ['gauge', 'seconds', 'uptime'],
   active_connections: ['gauge', 'count', 'connections'],
-  cpu_percent: ['gauge', 'percent', 'cpu'],
+  websocket_clients: ['gauge', 'count', undefined],
+  jobs_active: ['gauge', 'count', undefined],
+  jobs_pending: ['gauge', 'count', undefined],
+  jobs_completed: ['counter', 'count', 'jobs'],
+  jobs_failed: ['counter', 'count', 'jobsFailed'],
 };
 
 function decoded(payload: string, hint: 'daemon' | 'auto'): Decoded {
@@ -47,7 +53,7 @@ describe('daemon decoder', () => {
     }
   });
 
-  it('types other numeric keys by their suffix and skips strings and nested blocks', () => {
+  it('types other numeric keys by their names, scales MiB, and skips strings, nested blocks and timestamps', () => {
     const last = messages.filter((m) => m.json.type === 'metrics').at(-1);
     assert.ok(last);
     const d = decoded(last.line, 'daemon');
@@ -55,15 +61,17 @@ describe('daemon decoder', () => {
       const s = d.samples.find((x) => x.name === name);
       return [s?.kind, s?.unit, s?.value];
     };
+    assert.deepEqual(meta('jobs_cancelled'), ['counter', 'count', 0]);
     assert.deepEqual(meta('jobs_processed_total'), ['counter', 'count', 987]);
     assert.deepEqual(meta('cache_size_bytes'), ['gauge', 'bytes', 1048576]);
+    assert.deepEqual(meta('spool_size_bytes'), ['gauge', 'bytes', 1.5 * 1024 * 1024]);
     assert.deepEqual(meta('gc_pause_ms'), ['gauge', 'ms', 1.5]);
     assert.deepEqual(meta('disk_used_percent'), ['gauge', 'percent', 61.2]);
     assert.deepEqual(meta('queue_depth'), ['gauge', 'none', 3]);
-    assert.equal(d.samples.find((s) => s.name === 'build'), undefined);
+    for (const gone of ['build', 'spool_size_mb', 'last_update']) assert.equal(d.samples.find((s) => s.name === gone), undefined, gone);
     assert.equal(d.samples.some((s) => s.name.startsWith('nested')), false);
     // Only the known keys carry roles.
-    assert.equal(d.samples.filter((s) => s.role !== undefined).length, 7);
+    assert.equal(d.samples.filter((s) => s.role !== undefined).length, 10);
   });
 
   it('marks log, heartbeat, status and other message types as ignored', () => {

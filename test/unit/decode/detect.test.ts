@@ -37,6 +37,34 @@ describe('auto-detection', () => {
     }
   });
 
+  it('recognises every seed 000/001 fixture, the bare MetricsSnapshot included', () => {
+    const seeds = join(__dirname, '..', '..', 'fixtures', 'seeds');
+    const seed = (name: string): string => readFileSync(join(seeds, name), 'utf8');
+    const cases: Array<[string, FormatId]> = [
+      ['000-server-metrics.json', 'bun'],
+      ['000-live-metrics.json', 'bun'],
+      ['001-snapshot.json', 'snapshot'],
+      ['001-update-alerts.json', 'snapshot'],
+      ['001-update.json', 'snapshot'],
+      ['001-error.json', 'snapshot'],
+      ['001-bare-snapshot.json', 'snapshot'],
+    ];
+    for (const [name, format] of cases) assert.equal(detected(seed(name)).format, format, name);
+  });
+
+  it('tells a bare snapshot from look-alikes', () => {
+    assert.equal(detected('{"timestamp":1,"endpoints":[],"cdn":{},"system":{}}').format, 'snapshot');
+    assert.equal(detected('{"endpoints":[{"path":"/a","p50":1}]}').format, 'snapshot');
+    assert.equal(detected('{"cdn":{"cacheHitRatio":95}}').format, 'snapshot');
+    assert.equal(detected('{"system":{"uptime":5,"memory":1,"cpu":2}}').format, 'snapshot');
+    // Seed 003's Go /metrics/system: memory and cpu are objects.
+    assert.notEqual(detected('{"timestamp":1703123456,"system":{"memory":{"heap_alloc_mb":8},"cpu":{"percent":12.5}}}').format, 'snapshot');
+    assert.equal(detected('{"endpoints":["a","b"]}').format, 'json');
+    assert.equal(detected('{"system":{"hostname":"x"}}').format, 'json');
+    assert.equal(detected('{"system":{"uptime":5},"version":"1.2"}').format, 'json');
+    assert.equal(detected('{"system":{"uptime":5,"cpu":3}}').format, 'snapshot');
+  });
+
   it('detects Prometheus text without comments, and falls back to generic JSON', () => {
     assert.equal(detected('up 1\nfoo{a="b"} 2.5\n').format, 'prometheus');
     assert.equal(detected('  \n# just a comment').format, 'prometheus');

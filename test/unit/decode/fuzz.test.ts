@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { decodeMessage } from '../../../src/core/decode/decode';
 import { HistogramTracker } from '../../../src/core/histogram';
@@ -144,5 +146,29 @@ describe('decodeMessage fuzzing', () => {
 
   it('never throws on generated Prometheus text', () => {
     fc.assert(fc.property(promText, (s) => decodeAll(s, tracker)), { numRuns: 150 });
+  });
+});
+
+describe('decoder fuzzing: retained memory', () => {
+  it('for every decoder, large label-churning payloads never throw and retain heap bounded by the series cap, not by input size', async (t) => {
+    // In a child with --expose-gc (fuzzRetention.ts): the heap is measured after full collections.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'fuzzRetention.ts'), '3'], {
+      cwd: join(__dirname, '..', '..', '..'),
+      maxBuffer: 1024 * 1024,
+    });
+    const report = /PULSE_FUZZ_RETENTION (\{.*\})/.exec(stdout)?.[1];
+    assert.ok(report, stdout);
+    const r = JSON.parse(report) as { cap: number; results: Array<{ hint: string; runs: number; maxRetained: number; maxSeries: number; inputBytes: number }> };
+    assert.deepEqual(
+      r.results.map((x) => x.hint),
+      ['prometheus', 'json', 'bun', 'snapshot', 'daemon', 'go-stats'],
+    );
+    for (const x of r.results) {
+      t.diagnostic(`${x.hint}: ${x.runs} runs, ${x.inputBytes} characters in, at most ${x.maxRetained} bytes retained with ${x.maxSeries} series`);
+      assert.equal(x.runs, 3);
+      assert.equal(x.maxSeries, r.cap, `${x.hint}: the churn reached the series cap`);
+      // What was fed is far more than what may be kept: retention proportional to input would show.
+      assert.ok(x.inputBytes > 5 * x.maxRetained, `${x.hint}: ${x.inputBytes} characters in, ${x.maxRetained} bytes retained`);
+    }
   });
 });

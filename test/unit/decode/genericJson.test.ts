@@ -39,6 +39,24 @@ describe('generic JSON decoder', () => {
     assert.deepEqual(get('download_time'), [3, 'ms', undefined]);
   });
 
+  it('seed 000 /api/dev/status: vector.sessions.websocketSubscribers is the subscribers headline', () => {
+    const d = decoded(JSON.stringify({ vector: { sessions: { apiSessions: 2, websocketConnections: 3, websocketSubscribers: 5 } } }), 'auto');
+    assert.equal(d.format, 'json');
+    const s = d.samples.find((x) => x.name === 'vector.sessions.websocketSubscribers');
+    assert.deepEqual(s && [s.value, s.kind, s.unit, s.role], [5, 'gauge', 'count', 'subscribers']);
+  });
+
+  it('scales *_mb to bytes and never charts nested points in time', () => {
+    const d = decoded(JSON.stringify({ pool: { size_mb: 2, last_update: 1703123456, updatedAt: '2025-01-01', items: 3 } }));
+    assert.deepEqual(
+      d.samples.map((s) => [s.name, s.value, s.unit]),
+      [
+        ['pool.size_bytes', 2 * 1024 * 1024, 'bytes'],
+        ['pool.items', 3, 'none'],
+      ],
+    );
+  });
+
   it('takes a top-level timestamp as the message time, not a series', () => {
     const d = decoded('{"timestamp":"2025-11-23T09:00:00Z","x":1}');
     assert.equal(d.timestamp, Date.parse('2025-11-23T09:00:00Z'));

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger, Sample } from '../../../src/core/model';
 import { Pipeline } from '../../../src/core/pipeline';
 import type { MetricStore, StoreOptions } from '../../../src/core/store';
-import { HistoryStorage, KEYS, RAW_FILE } from '../../../src/host/historyStorage';
+import { acquireLock } from '../../../src/host/fileLock';
+import { HistoryStorage, KEYS, RAW_FILE, RAW_LOCK_FILE } from '../../../src/host/historyStorage';
 import type { StateStore } from '../../../src/host/historyStorage';
 
 const T0 = 1_700_000_000_000;
@@ -277,6 +279,43 @@ describe('HistoryStorage: append-only raw log', () => {
     }
     assert.ok(compactions >= 1, 'a compaction happened meanwhile');
     assert.deepEqual([...a.warnings, ...b.warnings], []);
+  });
+
+  it('a save waits while another window holds the log lock, then appends', async () => {
+    const w = openWindow(folder, 'dev', 3);
+    w.run(5_000);
+    await w.storage.flush();
+    const size = (await stat(file())).size;
+    const lock = await acquireLock(join(folder, RAW_LOCK_FILE));
+    assert.ok(lock, 'the other window took the lock');
+    w.run(5_000);
+    let saved = false;
+    const saving = w.storage.flush().then(() => (saved = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(saved, false, 'the save waits');
+    assert.equal((await stat(file())).size, size, 'nothing written meanwhile');
+    await lock.release();
+    await saving;
+    assert.ok((await stat(file())).size > size, 'appended once the lock was free');
+    await assert.rejects(stat(join(folder, RAW_LOCK_FILE)), 'the lock file is gone');
+    assert.deepEqual(w.warnings, []);
+  });
+
+  it('a lock left by a window that died is broken: saving goes on', async () => {
+    const dead = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+      child.once('exit', () => resolve(child.pid ?? 0));
+    });
+    await writeFile(join(folder, RAW_LOCK_FILE), `${dead} 0123456789abcdef`);
+    const w = openWindow(folder, 'dev', 3);
+    w.run(5_000);
+    await w.storage.flush();
+    assert.deepEqual(w.warnings, []);
+    assert.ok((await stat(file())).size > 0);
+    await assert.rejects(stat(join(folder, RAW_LOCK_FILE)));
+    const { store, problems } = await reload(folder, w.clock.t, w.state);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(rawTier(store), rawTier(w.pipeline.store));
   });
 
   it('clear empties the log and the saved history', async () => {

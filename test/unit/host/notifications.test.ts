@@ -39,3 +39,16 @@ test('nothing is shown when notifications are off', () => {
   const n = new CriticalNotifier({ show: async () => undefined, openPanel() {}, snooze() {}, enabled: () => false });
   assert.equal(n.notify([alert('c', 'critical')]), false);
 });
+
+test('a critical server alert notifies exactly like a rule alert; acknowledged and snoozed ones do not', () => {
+  const shown: string[] = [];
+  let now = 0;
+  const n = new CriticalNotifier({ show: async (m) => (shown.push(m), undefined), openPanel() {}, snooze() {}, enabled: () => true, now: () => now });
+  const server: AlertView = { ...alert('server|bun|server:latency_spike', 'critical'), ruleId: null, seriesId: null, origin: 'server', message: 'Latency spike: +72.5 % over baseline', unit: 'none' };
+  assert.equal(n.notify([{ ...server, acknowledged: true }, { ...server, snoozedUntil: 900_000 }, { ...server, snoozedUntilRestart: true }]), false);
+  assert.equal(shown.length, 0);
+  assert.equal(n.notify([server]), true);
+  assert.deepEqual(shown, ['Pulse: Latency spike: +72.5 % over baseline']);
+  now = NOTIFY_INTERVAL_MS + 1;
+  assert.equal(n.notify([alert('rule', 'critical')]), true, 'rule and server alerts share one rate limit, nothing more');
+});

@@ -31,6 +31,7 @@ function fake() {
     showError: (m) => calls.push(`error:${m}`),
     goToHandler: (method, path) => calls.push(`goto:${String(method)}:${path}`),
     compare: (id) => (id === 'lastSave' ? { annotation: null, rows: [] } : undefined),
+    searchSeries: (query) => calls.push(`search:${query}`),
   };
   const controller = new PanelController((m) => posted.push(m), actions, log);
   return { controller, calls, posted, warnings };
@@ -64,7 +65,8 @@ test('each request runs its action with the validated arguments', () => {
   f.controller.receive({ type: 'openSettings' });
   f.controller.receive({ type: 'goToHandler', method: 'GET', path: '/api/users' });
   f.controller.receive({ type: 'compare', requestId: 3, annotationId: 'lastSave' });
-  assert.deepEqual(f.calls, ['reconnect:api', 'reconnect:null', 'ack:a1', 'dismiss:a1', 'snooze:a1:1h', 'set:error-rate:{"warning":2}', 'reset:error-rate', 'save:error-rate', 'addSource', 'openSettings', 'goto:GET:/api/users']);
+  f.controller.receive({ type: 'searchSeries', query: 'quiet' });
+  assert.deepEqual(f.calls, ['reconnect:api', 'reconnect:null', 'ack:a1', 'dismiss:a1', 'snooze:a1:1h', 'set:error-rate:{"warning":2}', 'reset:error-rate', 'save:error-rate', 'addSource', 'openSettings', 'goto:GET:/api/users', 'search:quiet']);
   assert.deepEqual(f.posted.at(-1), { type: 'didCompare', requestId: 3, annotation: null, rows: [] });
 });
 
@@ -85,6 +87,9 @@ test('forged, unknown and dangling messages are refused and logged, nothing runs
     { type: 'goToHandler', method: 'GET', path: 'file:///etc/passwd' },
     { type: 'goToHandler', method: 'get; rm', path: '/x' },
     { type: 'compare', requestId: 1, annotationId: 'no-such-annotation' },
+    { type: 'searchSeries', query: 'x'.repeat(201) },
+    { type: 'searchSeries', query: 'a\u0000b' },
+    { type: 'searchSeries', query: 42 },
   ];
   for (const m of forged) assert.equal(f.controller.receive(m), false, JSON.stringify(m));
   assert.deepEqual(f.calls.filter((c) => !c.startsWith('error:')), []);

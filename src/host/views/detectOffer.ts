@@ -1,0 +1,33 @@
+// Once per workspace, when nothing is configured and the workspace looks like it runs a dev server:
+// a non-modal offer to detect sources. It never probes, connects or writes settings without a click.
+
+import * as vscode from 'vscode';
+import type { NotificationGate } from '../notifications';
+import { discoverPorts } from '../../core/detect/candidates';
+import { readWorkspaceFiles } from './workspaceFiles';
+
+export const OFFERED_KEY = 'pulse.detect.offered';
+export const OFFER_ID = 'detectOffer';
+export const DONT_ASK = "Don't Ask Again";
+
+export interface OfferDeps {
+  readonly workspaceState: vscode.Memento;
+  readonly gate: NotificationGate;
+  hasSources(): boolean;
+  detect(): PromiseLike<unknown>;
+}
+
+/** Shows the offer when it applies; resolves once answered (or at once when not shown). True when shown. */
+export async function offerDetection(deps: OfferDeps): Promise<boolean> {
+  if (deps.hasSources() || deps.workspaceState.get<boolean>(OFFERED_KEY) === true || deps.gate.muted(OFFER_ID)) return false;
+  if ((vscode.workspace.workspaceFolders?.length ?? 0) === 0) return false;
+  const hints = discoverPorts(await readWorkspaceFiles(), []);
+  if (hints.length === 0 || deps.hasSources() || deps.gate.busy()) return false;
+  await deps.workspaceState.update(OFFERED_KEY, true);
+  const answer = vscode.window.showInformationMessage('Pulse can look for your running dev server on this machine (localhost only) and list its metrics endpoints.', 'Detect', DONT_ASK);
+  deps.gate.hold(answer);
+  const choice = await answer;
+  if (choice === 'Detect') await deps.detect();
+  else if (choice === DONT_ASK) await deps.gate.mute(OFFER_ID);
+  return true;
+}

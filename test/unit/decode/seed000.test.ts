@@ -1,0 +1,87 @@
+// Seed 000 (Bun native metrics): both JSON examples, verbatim, decode to exactly these series.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeMessage } from '../../../src/core/decode/decode';
+import type { Decoded, FormatHint } from '../../../src/core/model';
+
+const dir = join(__dirname, '..', '..', 'fixtures', 'seeds');
+const serverMetrics = readFileSync(join(dir, '000-server-metrics.json'), 'utf8');
+const liveMetrics = readFileSync(join(dir, '000-live-metrics.json'), 'utf8');
+
+type Row = [name: string, labels: Array<[string, string]>, value: number, kind: string, unit: string, role: string | undefined];
+
+function decoded(payload: string, hint: FormatHint): Decoded {
+  const r = decodeMessage(payload, hint);
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  return r.value;
+}
+
+function rows(d: Decoded): Row[] {
+  return d.samples.map((s) => [s.name, s.labels.map(([k, v]) => [k, v]), s.value, s.kind, s.unit, s.role]);
+}
+
+const topics: Row[] = [
+  ['websockets.subscribers', [['topic', 'chat']], 1, 'gauge', 'count', undefined],
+  ['websockets.subscribers', [['topic', 'status']], 2, 'gauge', 'count', undefined],
+  ['websockets.subscribers', [['topic', 'workers']], 1, 'gauge', 'count', undefined],
+  ['websockets.subscribers', [['topic', 'spline']], 1, 'gauge', 'count', undefined],
+];
+
+describe('seed 000: Bun native metrics', () => {
+  it('GET /api/dev/server-metrics: every field once, memory.used not doubled', () => {
+    for (const hint of ['auto', 'bun'] as const) {
+      const d = decoded(serverMetrics, hint);
+      assert.equal(d.format, 'bun');
+      assert.equal(d.timestamp, 1705320000000);
+      assert.deepEqual(rows(d), [
+        ['http.pendingRequests', [], 2, 'gauge', 'count', 'pending'],
+        ['http.totalRequests', [], 0, 'counter', 'count', 'requests'],
+        ['websockets.pendingConnections', [], 5, 'gauge', 'count', 'connections'],
+        ...topics,
+        ['websockets.totalSubscribers', [], 5, 'gauge', 'count', 'subscribers'],
+        ['memory.heapUsed', [], 52428800, 'gauge', 'bytes', 'heap'],
+        ['memory.heapTotal', [], 67108864, 'gauge', 'bytes', undefined],
+        ['memory.rss', [], 104857600, 'gauge', 'bytes', 'rss'],
+        ['memory.external', [], 0, 'gauge', 'bytes', undefined],
+        ['memory.arrayBuffers', [], 0, 'gauge', 'bytes', undefined],
+      ], hint);
+    }
+  });
+
+  it('WS /api/dev/server-metrics/live `type:"metrics"` message', () => {
+    for (const hint of ['auto', 'bun'] as const) {
+      const d = decoded(liveMetrics, hint);
+      assert.equal(d.format, 'bun');
+      assert.equal(d.timestamp, 1705320000000);
+      assert.deepEqual(rows(d), [
+        ['http.pendingRequests', [], 2, 'gauge', 'count', 'pending'],
+        ['websockets.pendingConnections', [], 5, 'gauge', 'count', 'connections'],
+        ...topics,
+        ['websockets.totalSubscribers', [], 5, 'gauge', 'count', 'subscribers'],
+        ['memory.heapUsed', [], 52428800, 'gauge', 'bytes', 'heap'],
+        ['memory.rss', [], 104857600, 'gauge', 'bytes', 'rss'],
+      ], hint);
+    }
+  });
+
+  it('memory.used fills in only what the flat block lacks', () => {
+    const d = decoded('{"memory":{"used":{"heapUsed":1,"heapTotal":2,"rss":3},"heapUsed":10}}', 'bun');
+    assert.deepEqual(rows(d), [
+      ['memory.heapUsed', [], 10, 'gauge', 'bytes', 'heap'],
+      ['memory.heapTotal', [], 2, 'gauge', 'bytes', undefined],
+      ['memory.rss', [], 3, 'gauge', 'bytes', 'rss'],
+    ]);
+  });
+
+  it('numbers outside the known fields still become series', () => {
+    const d = decoded('{"type":"metrics","pid":7,"http":{"pendingRequests":1,"rejected_total":4},"websockets":{"backpressure_bytes":9},"gc_count":3}', 'bun');
+    assert.deepEqual(rows(d), [
+      ['http.pendingRequests', [], 1, 'gauge', 'count', 'pending'],
+      ['http.rejected_total', [], 4, 'counter', 'count', undefined],
+      ['websockets.backpressure_bytes', [], 9, 'gauge', 'bytes', undefined],
+      ['gc_count', [], 3, 'counter', 'count', undefined],
+    ]);
+  });
+});
