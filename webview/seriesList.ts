@@ -133,6 +133,8 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
     more.hidden = notes.length === 0;
     more.textContent = notes.join(' · ');
     none.hidden = shown.length > 0 || all.length === 0;
+    // With series not held here, the host searches them; "no match" would be premature.
+    setText(none, notHeld > 0 ? 'None of the series shown here match; searching all of them…' : 'No series match the filter.');
     table.hidden = visible.length === 0;
   }
 

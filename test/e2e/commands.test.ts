@@ -287,7 +287,13 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     await pickQuickItem(page, 'CSV');
     // code-server's save dialog is a quick input with a path box.
     await waitForQuickInput(page, 'Export Pulse History');
-    await fillQuickInput(page, target);
+    // The dialog fills in its default file name shortly after it opens; type the path once it has.
+    const box = page.locator('.quick-input-widget .quick-input-box input');
+    await waitFor('the save dialog to keep the typed path', async () => {
+      if ((await box.inputValue()) !== target) await fillQuickInput(page, target);
+      await new Promise((r) => setTimeout(r, 500));
+      return (await box.inputValue()) === target ? true : undefined;
+    }, 15_000);
     await shot(page, 'commands-export-save-dialog');
     await page.keyboard.press('Enter');
     await waitForToast(page, /exported \d+ series to pulse-export\.csv/);

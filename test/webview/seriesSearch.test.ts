@@ -1,9 +1,11 @@
 // When the host holds more series than it sends (seriesTotal), the series list says so and its filter asks the host to search them all.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
 import type { Harness, Panel } from './harness';
-import { startHarness } from './harness';
+import { outputDir, startHarness } from './harness';
 import { NOW, series, seriesList, snapshot } from './fixtures/snapshot';
 
 const TOTAL = seriesList.length + 5000;
@@ -23,6 +25,7 @@ async function searchesPosted(p: Panel, n: number): Promise<WebviewMessage[]> {
 describe('series beyond those the panel holds', () => {
   let h: Harness;
   before(async () => {
+    mkdirSync(outputDir, { recursive: true });
     h = await startHarness();
   });
   after(async () => {
@@ -66,6 +69,7 @@ describe('series beyond those the panel holds', () => {
     assert.match(await p.text(`[data-table="series"] tr[data-series-id="${found[1]?.id ?? ''}"] td.labels`), /tenant=tenant-42, shard=2/);
     assert.equal(await note(p), `4997 of ${TOTAL} series not shown — the filter searches all of them`);
     assert.equal(await p.page.locator('[data-section="series"] p.muted', { hasText: 'No series match' }).isHidden(), true);
+    await p.page.locator('[data-section="series"]').screenshot({ path: join(outputDir, 'series-search-dark.png') });
 
     // Clearing the filter searches again with an empty query (the host goes back to its fair share).
     await filter(p).fill('');
