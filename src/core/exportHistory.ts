@@ -19,7 +19,8 @@ export function exportHistory(store: MetricStore, format: ExportFormat, from: nu
       const { t, v } = store.points(s.id, from, to, 'raw');
       const head = `${csvCell(s.sourceId)},${csvCell(seriesKey(s.name, s.labels))},${s.kind},${s.unit}`;
       for (let i = 0; i < t.length; i++) {
-        const time = t[i] ?? 0;
+        // Receive stamps come from a monotonic clock with sub-millisecond digits; time_ms is whole ms like time_iso.
+        const time = Math.round(t[i] ?? 0);
         const value = v[i];
         lines.push(`${head},${new Date(time).toISOString()},${time},${value == null ? '' : String(value)}`);
       }

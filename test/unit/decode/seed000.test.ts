@@ -1,26 +1,11 @@
 // Seed 000 (Bun native metrics): both JSON examples, verbatim, decode to exactly these series.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeMessage } from '../../../src/core/decode/decode';
-import type { Decoded, FormatHint } from '../../../src/core/model';
+import { decoded, rows, seedFixture } from './seedRows';
+import type { Row } from './seedRows';
 
-const dir = join(__dirname, '..', '..', 'fixtures', 'seeds');
-const serverMetrics = readFileSync(join(dir, '000-server-metrics.json'), 'utf8');
-const liveMetrics = readFileSync(join(dir, '000-live-metrics.json'), 'utf8');
-
-type Row = [name: string, labels: Array<[string, string]>, value: number, kind: string, unit: string, role: string | undefined];
-
-function decoded(payload: string, hint: FormatHint): Decoded {
-  const r = decodeMessage(payload, hint);
-  assert.ok(r.ok, r.ok ? '' : r.error);
-  return r.value;
-}
-
-function rows(d: Decoded): Row[] {
-  return d.samples.map((s) => [s.name, s.labels.map(([k, v]) => [k, v]), s.value, s.kind, s.unit, s.role]);
-}
+const serverMetrics = seedFixture('000-server-metrics.json');
+const liveMetrics = seedFixture('000-live-metrics.json');
 
 const topics: Row[] = [
   ['websockets.subscribers', [['topic', 'chat']], 1, 'gauge', 'count', undefined],

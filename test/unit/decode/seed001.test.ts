@@ -1,15 +1,11 @@
 // Seed 001 (snapshot/update/error protocol, bare MetricsSnapshot): each fixture decodes to exactly these series.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeMessage } from '../../../src/core/decode/decode';
-import type { Decoded, FormatHint } from '../../../src/core/model';
+import { decoded, rows, seedFixture } from './seedRows';
+import type { Row } from './seedRows';
 
-const dir = join(__dirname, '..', '..', 'fixtures', 'seeds');
-const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
+const read = seedFixture;
 
-type Row = [name: string, labels: Array<[string, string]>, value: number, kind: string, unit: string, role: string | undefined];
 interface Endpoint {
   path: string;
   method: string;
@@ -24,16 +20,6 @@ interface Snapshot {
   endpoints: Endpoint[];
   cdn: { bandwidth: number; cacheHitRatio: number; storage: number };
   system: { uptime: number; memory: number; cpu: number };
-}
-
-function decoded(payload: string, hint: FormatHint): Decoded {
-  const r = decodeMessage(payload, hint);
-  assert.ok(r.ok, r.ok ? '' : r.error);
-  return r.value;
-}
-
-function rows(d: Decoded): Row[] {
-  return d.samples.map((s) => [s.name, s.labels.map(([k, v]) => [k, v]), s.value, s.kind, s.unit, s.role]);
 }
 
 /** What the user must see for a MetricsSnapshot: written out from the seed's field meanings. */

@@ -1,26 +1,11 @@
 // Seed 002 (Encore labelled metrics): a Prometheus scrape of the seed's example decodes to exactly these series.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeMessage } from '../../../src/core/decode/decode';
-import type { Decoded, FormatHint } from '../../../src/core/model';
+import { decoded, rows, seedFixture } from './seedRows';
 
 // The seed's "Example Output" (GET 200 requests: 2, memory 45678912 bytes, CPU 0 34.5 %) as the
 // Prometheus text exposition of its schemas: static labels service/version, dynamic status_code/method/cpu_id.
-const scrape = readFileSync(join(__dirname, '..', '..', 'fixtures', 'seeds', '002-encore-metrics.txt'), 'utf8');
-
-type Row = [name: string, labels: Array<[string, string]>, value: number, kind: string, unit: string, role: string | undefined];
-
-function decoded(payload: string, hint: FormatHint): Decoded {
-  const r = decodeMessage(payload, hint);
-  assert.ok(r.ok, r.ok ? '' : r.error);
-  return r.value;
-}
-
-function rows(d: Decoded): Row[] {
-  return d.samples.map((s) => [s.name, s.labels.map(([k, v]) => [k, v]), s.value, s.kind, s.unit, s.role]);
-}
+const scrape = seedFixture('002-encore-metrics.txt');
 
 describe('seed 002: Encore labelled metrics over Prometheus', () => {
   it('keeps every label, and the labelled heap and CPU gauges carry their roles', () => {
