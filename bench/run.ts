@@ -21,6 +21,7 @@ const MODULES: ReadonlyArray<readonly [string, () => Promise<Module>]> = [
   ['transport', () => import('./transport')],
   ['render', () => import('./render')],
   ['leaks', () => import('./leaks')],
+  ['adversarial', () => import('./adversarial')],
 ];
 
 function commit(root: string): string {

@@ -223,7 +223,7 @@ export async function ensureCodeServer() {
     const started = Date.now();
     const logFile = join(cache, 'code-server-install.log');
     writeFileSync(logFile, `code-server ${CODE_SERVER_VERSION} with ${nodeVersion}, ${new Date().toISOString()}\n`);
-    say(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (first run only, takes 2–3 minutes; log: ${logFile})…`);
+    say(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (first run only, about 5 minutes on 2 cores; log: ${logFile})…`);
     for (let attempt = 1; ; attempt++) {
       try {
         await installCodeServer(node, dir, logFile);

@@ -48,6 +48,7 @@ export function decodeDaemon(msg: JsonObject, limits: Limits): DecodeResult {
   const out = new SampleList(limits.maxLeaves);
   for (const [key, known] of KNOWN) out.add(key, finiteNumber(field(raw, key), true), known.kind, known.unit, known.role);
   for (const key of Object.keys(raw)) {
+    if (out.full) break;
     if (key.length > MAX_KEY || KNOWN.has(key) || isTimestampName(key)) continue;
     const value: unknown = raw[key];
     // Nested blocks and strings in unknown keys are not part of the daemon contract.

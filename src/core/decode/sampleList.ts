@@ -18,6 +18,11 @@ export class SampleList {
 
   constructor(private readonly max: number) {}
 
+  /** No more samples fit: callers stop naming and typing the rest. */
+  get full(): boolean {
+    return this.samples.length >= this.max;
+  }
+
   add(
     name: string,
     value: number | undefined,
