@@ -7,6 +7,7 @@ import type { StoreOptions, SeriesInfo } from './store';
 import type { Rule } from './thresholds';
 import type { SummaryOptions } from './summary';
 import { decodeMessage } from './decode/decode';
+import { truncate } from './decode/values';
 import { applyOverrides as applySeriesOverrides } from './decode/overrides';
 import { HistogramTracker } from './histogram';
 import { MetricStore } from './store';
@@ -401,6 +402,6 @@ const MAX_REPORTED_ERROR = 600;
 /** Counts an error a source reported and keeps its text and time for the panel and the tooltip. */
 function noteError(rt: SourceRuntime, text: string, at: number): void {
   rt.errorCount++;
-  rt.lastReportedError = text.length > MAX_REPORTED_ERROR ? `${text.slice(0, MAX_REPORTED_ERROR - 1)}…` : text;
+  rt.lastReportedError = truncate(text, MAX_REPORTED_ERROR);
   rt.lastErrorAt = at;
 }
