@@ -26,10 +26,19 @@ function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * Installed and configured. `dpkg -s` alone also succeeds for a package that was removed but not purged
+ * (status "deinstall ok config-files"), whose binaries are gone.
+ */
+function isInstalled(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() === 'install ok installed';
+}
+
 let aptUpdated = false;
 /** Installs Debian packages that are missing (needs root, as on these machines and in CI). */
 export function ensureDebPackages(packages) {
-  const missing = packages.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  const missing = packages.filter((p) => !isInstalled(p));
   if (missing.length === 0) return;
   if (!hasCommand('apt-get')) throw new Error(`Missing system packages ${missing.join(', ')} and no apt-get to install them.`);
   const asRoot = process.getuid?.() === 0 ? [] : ['sudo'];
@@ -47,7 +56,7 @@ export function ensureDebPackages(packages) {
  * stopped and disabled right after a fresh install.
  */
 export function ensurePrometheus() {
-  const fresh = spawnSync('dpkg', ['-s', 'prometheus'], { stdio: 'ignore' }).status !== 0;
+  const fresh = !isInstalled('prometheus');
   ensureDebPackages(['prometheus']);
   if (fresh && hasCommand('systemctl')) spawnSync('sh', ['-c', `${process.getuid?.() === 0 ? '' : 'sudo '}systemctl disable --now prometheus`], { stdio: 'ignore' });
   return '/usr/bin/prometheus';

@@ -43,7 +43,7 @@ describe('npm run package', () => {
 
   it('contains only the bundles, media, docs and the manifest', () => {
     const names = [...zipEntries(vsix).keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
-    const allowed = /^(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE|dist\/extension\.js|dist\/otlp\.js|dist\/webview\.js|dist\/webview\.css|media\/[\w.-]+)$/i;
+    const allowed = /^(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE|dist\/extension\.js|dist\/otlp\.js|dist\/webview\.js|dist\/webview\.css|media\/[\w.-]+|media\/walkthrough\/[\w.-]+\.md)$/i;
     for (const n of names) assert.match(n, allowed, `unexpected file in .vsix: ${n}`);
     for (const must of ['package.json', 'dist/extension.js', 'dist/otlp.js', 'dist/webview.js', 'dist/webview.css', 'media/icon.png']) {
       assert.ok(names.includes(must), `missing ${must}; has ${names.join(', ')}`);
