@@ -384,7 +384,7 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
 
     await runCommand(page, 'Pulse: Compare Since Last Save');
     const answer = await waitFor('an answer', async () => {
-      const toast = (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).find((m) => /last save/.test(m));
+      const toast = (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).find((m) => /last save|save recorded/.test(m));
       if (toast) return `toast: ${toast}`;
       const title = await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '');
       return /^Since last save: Saved server\.ts/.test(title) ? `pick: ${title}` : undefined;
