@@ -1,5 +1,5 @@
 // The dev server: one Node http server, WebSocket upgrades routed by path (noServer), every
-// seed format (/work/shared/seeds 000–004) on the seed's own path, the demo API, synthetic
+// seed format (../shared/seeds 000–004) on the seed's own path, the demo API, synthetic
 // traffic and /__control.
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,4 +1,4 @@
-// The reference dev server against the five seed documents (/work/shared/seeds): every endpoint's
+// The reference dev server against the five seed documents (../shared/seeds): every endpoint's
 // wire shape (field names, nesting, types), units and magnitudes, cadence, healthy defaults, the
 // misbehaviour modes; and, separately, what Pulse's decoders make of each endpoint's live output.
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// Where each format Pulse reads is served (/work/shared/seeds 000–004): the paths detection probes on a port.
+// Where each format Pulse reads is served (../shared/seeds 000–004): the paths detection probes on a port.
 
 import type { FormatId, SourceKind } from '../model';
 
