@@ -71,4 +71,10 @@ if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
-step(`tests (${files.length} files)`, 'node', ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=900000', ...files]);
+// The end-to-end files run after the rest, not beside them: a real VS Code and Chromium take both cores,
+// and the integration tests measure real servers' timing (a healthy latency baseline, a 100k-series scrape).
+const e2e = files.filter((f) => f.startsWith(groups.e2e[0]));
+const rest = files.filter((f) => !e2e.includes(f));
+const runner = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=900000'];
+if (rest.length > 0) step(`tests (${rest.length} files)`, 'node', [...runner, ...rest]);
+if (e2e.length > 0) step(`end-to-end tests (${e2e.length} files)`, 'node', [...runner, ...e2e]);

@@ -49,7 +49,7 @@ describe('cardinality bombs', () => {
     try {
       await server.control('cardinality', { count: 100_000 });
       await rig.apply([prom]);
-      await until('three scrapes', () => rig.runtime(prom.id).messages >= 3, 45_000);
+      await until('three scrapes', () => rig.runtime(prom.id).messages >= 3, 90_000);
       const windows = beat.stop();
       assert.equal(rig.runtime(prom.id).state.phase, 'open', `open: ${JSON.stringify(rig.runtime(prom.id).state)}`);
       assert.equal(rig.runtime(prom.id).decodeErrors, 0);
