@@ -10,7 +10,10 @@ export type SafeMarkdown = string & { readonly __pulseSafe: 'markdown' };
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 // `[x](command:…)` is a link in notifications; `$(name)` is an icon in quick picks and the status bar.
-const LOOKALIKE: Readonly<Record<string, string>> = { '[': '［', ']': '］', '(': '（', ')': '）' };
+// Only the character that starts the syntax is swapped for a lookalike, so "heap (bun)" stays as it is
+// (fullwidth parentheses are wide, and fonts without CJK forms draw them as boxes).
+const SYNTAX = /\$(?=\()|\](?=\()/g;
+const LOOKALIKE: Readonly<Record<string, string>> = { $: '＄', ']': '］' };
 // `command:…`, `file:///…`, `https://…`, `vscode://…`: a scheme followed directly by its body (not a port).
 const SCHEME = /\b([a-z][a-z0-9+.-]{0,31}):(?=[^\s\d])/gi;
 
@@ -24,12 +27,12 @@ function cut(text: string, max: number): string {
 
 /**
  * Untrusted text for a plain-text API (notification, quick pick, input box, status bar text): one line,
- * at most `max` characters, brackets and parentheses replaced by fullwidth lookalikes, and the colon
- * of any URI scheme replaced by a fullwidth colon, so nothing in it is parsed as a link, command or icon.
+ * at most `max` characters, the `$` of `$(` and the `]` of `](` replaced by fullwidth lookalikes, and the
+ * colon of any URI scheme replaced by a fullwidth colon, so nothing in it is parsed as a link, command or icon.
  */
 export function plainText(text: string, max = 300): SafeText {
   const oneLine = cut(text.replace(INVISIBLE, ' '), max);
-  return oneLine.replace(/[[\]()]/g, (c) => LOOKALIKE[c] ?? c).replace(SCHEME, '$1：') as SafeText;
+  return oneLine.replace(SYNTAX, (c) => LOOKALIKE[c] ?? c).replace(SCHEME, '$1：') as SafeText;
 }
 
 /** A template whose literal parts are ours and whose every interpolated value goes through plainText. */

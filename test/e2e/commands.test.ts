@@ -376,9 +376,13 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     await fillQuickInput(page, 'server.ts');
     await pickQuickItem(page, 'server.ts');
     await waitFor('server.ts to be the active editor', async () => ((await activeTabTitle(page)) === 'server.ts' ? true : undefined));
-    await page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type('\n// touched by the commands e2e test\n');
+    // The save is only recorded if the text really went into server.ts: wait for the dirty tab before saving.
+    await waitFor('server.ts to take the typed line', async () => {
+      await page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('\n// touched by the commands e2e test\n');
+      return (await page.locator('.part.editor .tab.active.dirty').count()) > 0 ? true : undefined;
+    }, 20_000);
     await page.keyboard.press('Control+S');
     await waitFor('the save to finish', async () => ((await page.locator('.part.editor .tab.active.dirty').count()) === 0 ? true : undefined));
 

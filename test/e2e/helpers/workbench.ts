@@ -78,6 +78,30 @@ async function openCommandPalette(page: Page): Promise<void> {
   throw new Error('The command palette did not open');
 }
 
+/**
+ * A dialog or modal editor over the workbench makes the palette inert. Closes it and says what it was
+ * (printed, so a run that met one shows it; the caller's own assertions still decide the test).
+ */
+async function closeBlocker(page: Page): Promise<string | undefined> {
+  const dialog = page.locator('.monaco-dialog-box').first();
+  if (await dialog.isVisible().catch(() => false)) {
+    const text = (await dialog.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    process.stderr.write(`[e2e] a dialog was open over the workbench: ${text}\n`);
+    return `dialog: ${text}`;
+  }
+  const modal = page.locator('.modal-editor-part').first();
+  if (await modal.isVisible().catch(() => false)) {
+    const title = (await modal.locator('.modal-editor-header').innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+    await modal.locator('.modal-editor-header .codicon-close').first().click({ timeout: 5000 }).catch(() => undefined);
+    await modal.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    process.stderr.write(`[e2e] a modal editor was open over the workbench: ${title}\n`);
+    return `modal editor: ${title}`;
+  }
+  return undefined;
+}
+
 function exactly(text: string): RegExp {
   return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 }
@@ -94,18 +118,22 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     .filter({ has: page.locator('.label-name', { hasText: exactly(title) }) })
     .first();
   const deadline = Date.now() + timeoutMs;
+  const seen: string[] = [];
   for (;;) {
     await page.keyboard.press('Escape');
-    await openCommandPalette(page);
-    await input.fill(`>${title}`);
+    const blocker = await closeBlocker(page);
+    if (blocker) seen.push(blocker);
     try {
+      await openCommandPalette(page);
+      await input.fill(`>${title}`, { timeout: 5000 });
       await row.waitFor({ state: 'visible', timeout: 3000 });
       break;
     } catch {
       if (Date.now() > deadline) {
         const offered = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
         await page.keyboard.press('Escape');
-        throw new Error(`No command "${title}" in the palette (offered: ${offered.join(' | ') || 'nothing'})`);
+        const blocked = seen.length > 0 ? `; in the way: ${seen.join(' | ')}` : '';
+        throw new Error(`No command "${title}" in the palette (offered: ${offered.join(' | ') || 'nothing'})${blocked}`);
       }
     }
   }
