@@ -2,7 +2,7 @@
 // Names, URLs, errors and alert messages come from settings and servers: all through plainText.
 
 import type { SourceRuntime } from '../../core/pipeline';
-import type { AlertView } from '../../protocol';
+import type { AlertView } from '../../shared/views';
 import type { SafeText } from '../../core/safeText';
 import { joinSafe, plainText, safe } from '../../core/safeText';
 
@@ -31,8 +31,10 @@ function stateOf(rt: SourceRuntime, enabled: boolean, now: number): { text: stri
       return { text: 'connected', icon: 'pass-filled', color: 'testing.iconPassed' };
     case 'connecting':
       return { text: s.attempt > 1 ? `connecting (attempt ${s.attempt})` : 'connecting', icon: 'sync~spin' };
-    case 'reconnecting':
-      return { text: `reconnecting in ${seconds(s.retryAt - now)}`, icon: 'sync~spin', color: 'list.warningForeground' };
+    case 'reconnecting': {
+      const wait = seconds(s.retryAt - now);
+      return { text: wait === '0 s' ? 'reconnecting' : `reconnecting in ${wait}`, icon: 'sync~spin', color: 'list.warningForeground' };
+    }
     case 'failed':
       return { text: 'failed', icon: 'error', color: 'list.errorForeground' };
     case 'closed':
@@ -90,17 +92,23 @@ export interface AlertRows {
   readonly recent: Row[];
 }
 
+/** Active alerts that still ask for attention (not acknowledged, not snoozed): the view's badge. */
+export function attentionCount(alerts: readonly AlertView[]): number {
+  return alerts.filter((a) => a.state !== 'resolved' && !a.acknowledged && a.snoozedUntil === null && !a.snoozedUntilRestart).length;
+}
+
 /** Alerts split into active and recently resolved; `sourceName` maps a source id to its name. */
 export function alertRows(alerts: readonly AlertView[], sourceName: (id: string) => string, now: number): AlertRows {
   const active: Row[] = [];
   const recent: Row[] = [];
   for (const a of alerts) {
     const resolved = a.state === 'resolved';
-    const quiet = a.acknowledged || a.snoozedUntil !== null || a.snoozedUntilRestart;
+    const snoozed = a.snoozedUntil !== null || a.snoozedUntilRestart;
+    const quiet = a.acknowledged || snoozed;
     const icon = resolved ? 'pass' : a.state === 'nodata' ? 'question' : a.state === 'pending' ? 'watch' : a.severity === 'critical' ? 'error' : 'warning';
     const color = resolved ? undefined : a.severity === 'critical' ? 'list.errorForeground' : 'list.warningForeground';
     const when = resolved && a.resolvedAt !== null ? `resolved ${ago(now - a.resolvedAt)}` : `${a.state === 'firing' ? 'since' : a.state} ${ago(now - a.since)}`;
-    const flags = [a.acknowledged ? 'acknowledged' : '', a.snoozedUntil !== null || a.snoozedUntilRestart ? 'snoozed' : ''].filter((f) => f !== '').join(', ');
+    const flags = [a.acknowledged ? 'acknowledged' : '', snoozed ? 'snoozed' : ''].filter((f) => f !== '').join(', ');
     const source = sourceName(a.sourceId);
     const row: Row = {
       id: a.id,
@@ -109,7 +117,8 @@ export function alertRows(alerts: readonly AlertView[], sourceName: (id: string)
       tooltip: joinSafe(safe`${a.severity} ${a.state}: ${plainText(a.message, 300)}`, safe`\nSource: ${source}`, flags ? safe`\n${flags}` : safe``),
       icon,
       color: quiet ? 'disabledForeground' : color,
-      contextValue: resolved ? 'pulseAlert.resolved' : `pulseAlert.active${a.acknowledged ? '.acked' : ''}`,
+      // A snoozed alert offers only Dismiss inline; an acknowledged one Snooze and Dismiss.
+      contextValue: resolved ? 'pulseAlert.resolved' : `pulseAlert.active${snoozed ? '.snoozed' : a.acknowledged ? '.acked' : ''}`,
     };
     (resolved ? recent : active).push(row);
   }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Pipeline } from '../../core/pipeline';
 import type { SourceManager } from '../sourceManager';
 import type { Row } from './rows';
-import { alertRows, sourceRows } from './rows';
+import { alertRows, attentionCount, sourceRows } from './rows';
 import { constant } from '../../core/safeText';
 
 export const SOURCES_VIEW = 'pulse.sources';
@@ -56,7 +56,10 @@ export class SourcesTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
 
   getChildren(element?: Node): Node[] {
     if (element) return [];
-    return sourceRows(this.pipeline.sources(), (id) => this.sources.isEnabled(id), this.pipeline.clock.now()).map((row) => ({ type: 'row', row }));
+    const runtimes = this.pipeline.sources();
+    // A reconnect countdown changes with time alone: refresh while one shows.
+    if (runtimes.some((rt) => rt.state.phase === 'reconnecting')) this.refresher.schedule();
+    return sourceRows(runtimes, (id) => this.sources.isEnabled(id), this.pipeline.clock.now()).map((row) => ({ type: 'row', row }));
   }
 
   getTreeItem(element: Node): vscode.TreeItem {
@@ -103,7 +106,7 @@ export class AlertsTree implements vscode.TreeDataProvider<Node>, vscode.Disposa
 
   /** Active alerts, for the view's badge. */
   activeCount(): number {
-    return this.pipeline.alerts.views(this.pipeline.clock.now()).filter((a) => a.state !== 'resolved' && !a.acknowledged).length;
+    return attentionCount(this.pipeline.alerts.views(this.pipeline.clock.now()));
   }
 
   dispose(): void {

@@ -2,10 +2,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SourceRuntime } from '../../../src/core/pipeline';
-import type { SourceConfig, SourceState } from '../../../src/core/model';
-import type { AlertView } from '../../../src/protocol';
+import type { SourceConfig } from '../../../src/core/model';
+import type { AlertView, SourceState } from '../../../src/shared/views';
 import { RateMeter } from '../../../src/core/rateMeter';
-import { alertRows, sourceRows } from '../../../src/host/views/rows';
+import { alertRows, attentionCount, sourceRows } from '../../../src/host/views/rows';
 import { ContextKeys } from '../../../src/host/views/contextKeys';
 import { CriticalNotifier, DONT_SHOW, GATE_HOLD_MS, MUTED_KEY, NotificationGate } from '../../../src/host/notifications';
 
@@ -48,6 +48,8 @@ describe('sourceRows', () => {
     assert.equal(rows[1]?.description, 'failed · HTTP 401 from the server');
     assert.match(rows[1]?.tooltip ?? '', /Last error: HTTP 401 from the server\nDefined in workspace settings$/);
     assert.equal(rows[2]?.description, 'reconnecting in 3 s · connection refused');
+    const due = sourceRows([runtime('daemon', { phase: 'reconnecting', retryAt: now - 10, attempt: 3, reason: 'refused' })], () => true, now);
+    assert.equal(due[0]?.description, 'reconnecting · refused', 'no "in 0 s" once the retry is due');
     assert.equal(rows[3]?.description, 'disabled');
   });
 
@@ -56,7 +58,7 @@ describe('sourceRows', () => {
     const [row] = sourceRows([evil], () => true, 0);
     for (const text of [row?.label, row?.description, row?.tooltip]) {
       assert.ok(text !== undefined);
-      assert.doesNotMatch(text, /\[|\]\(|command:|\$\(/, text);
+      assert.doesNotMatch(text, /\]\(|command:|\$\(/, text);
     }
   });
 });
@@ -64,18 +66,25 @@ describe('sourceRows', () => {
 describe('alertRows', () => {
   it('active and recent groups; acknowledged alerts lose the inline acknowledge; names from the source', () => {
     const rows = alertRows(
-      [alert('a'), alert('b', { acknowledged: true, severity: 'warning' }), alert('c', { state: 'resolved', resolvedAt: 50_000 })],
+      [alert('a'), alert('b', { acknowledged: true, severity: 'warning' }), alert('c', { state: 'resolved', resolvedAt: 50_000 }), alert('d', { snoozedUntil: 900_000 })],
       (id) => (id === 'api' ? 'My API' : id),
       110_000,
     );
     assert.deepEqual(rows.active.map((r) => [r.id, r.icon, r.contextValue]), [
       ['a', 'error', 'pulseAlert.active'],
       ['b', 'warning', 'pulseAlert.active.acked'],
+      ['d', 'error', 'pulseAlert.active.snoozed'],
     ]);
+    assert.match(rows.active[2]?.description ?? '', /snoozed$/);
     assert.deepEqual(rows.recent.map((r) => [r.id, r.contextValue]), [['c', 'pulseAlert.resolved']]);
     assert.equal(rows.active[0]?.description, 'My API · since 2 min ago');
     assert.match(rows.active[1]?.description ?? '', /acknowledged$/);
     assert.match(rows.recent[0]?.description ?? '', /resolved 1 min ago/);
+  });
+
+  it('the badge counts only alerts that still ask for attention (not acknowledged, snoozed or resolved)', () => {
+    const list = [alert('a'), alert('b', { acknowledged: true }), alert('c', { state: 'resolved', resolvedAt: 1 }), alert('d', { snoozedUntil: 5 }), alert('e', { snoozedUntilRestart: true })];
+    assert.equal(attentionCount(list), 1);
   });
 });
 
