@@ -3,6 +3,7 @@
 //   node esbuild.mjs --production  minified, no source maps
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
+import { baseOptions, hostOptions, NODE_BUNDLE } from './scripts/bundleOptions.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -22,13 +23,8 @@ const problemMatcher = {
   },
 };
 
-const common = {
-  bundle: true,
-  minify: production,
-  sourcemap: production ? false : 'linked',
-  sourcesContent: false,
+const logging = {
   logLevel: watch ? 'silent' : 'warning',
-  legalComments: 'none',
   plugins: watch ? [problemMatcher] : [],
 };
 
@@ -46,33 +42,20 @@ const lazyOtlp = {
 
 /** @type {import('esbuild').BuildOptions} */
 const host = {
-  ...common,
-  plugins: [...common.plugins, lazyOtlp],
+  ...hostOptions(production),
+  ...logging,
+  plugins: [...logging.plugins, lazyOtlp],
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  // `vscode` is provided by the extension host. `ws` tries to require two optional
-  // native add-ons and falls back to pure JS when they are missing: mark them external
-  // so the bundle keeps that try/require and nothing native ships.
-  external: ['vscode', 'bufferutil', 'utf-8-validate'],
-  define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
 };
 
 /** @type {import('esbuild').BuildOptions} */
-const otlp = {
-  ...common,
-  entryPoints: { otlp: 'src/sources/otlp.ts' },
-  outdir: 'dist',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-};
+const otlp = { ...baseOptions(production), ...NODE_BUNDLE, ...logging, entryPoints: { otlp: 'src/sources/otlp.ts' }, outdir: 'dist' };
 
 /** @type {import('esbuild').BuildOptions} */
 const webview = {
-  ...common,
+  ...baseOptions(production),
+  ...logging,
   entryPoints: { webview: 'webview/main.ts' },
   outdir: 'dist',
   platform: 'browser',

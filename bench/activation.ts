@@ -11,20 +11,10 @@ import type { BenchContext, FigureRow } from './lib/report';
 import { atMost, fmt, iqr } from './lib/report';
 import { runNode } from './lib/child';
 import { interleaved, median } from './lib/stats';
+import { hostOptions, NODE_BUNDLE } from '../scripts/bundleOptions.mjs';
 
-/** The host bundle's options from esbuild.mjs, production mode. */
-const HOST_OPTIONS: esbuild.BuildOptions = {
-  bundle: true,
-  minify: true,
-  sourcemap: false,
-  legalComments: 'none',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['vscode', 'bufferutil', 'utf-8-validate'],
-  define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
-  logLevel: 'error',
-};
+/** The host bundle's options as esbuild.mjs builds it, production mode. */
+const HOST_OPTIONS: esbuild.BuildOptions = { ...hostOptions(true), logLevel: 'error' };
 
 export async function buildWsOnly(ctx: BenchContext): Promise<string> {
   const outfile = join(ctx.cacheDir, 'ws-only.js');
@@ -34,7 +24,7 @@ export async function buildWsOnly(ctx: BenchContext): Promise<string> {
 
 async function buildChild(ctx: BenchContext): Promise<string> {
   const outfile = join(ctx.cacheDir, 'activation-child.js');
-  await esbuild.build({ entryPoints: [join(ctx.root, 'bench', 'activationChild.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  await esbuild.build({ ...NODE_BUNDLE, entryPoints: [join(ctx.root, 'bench', 'activationChild.ts')], bundle: true, outfile, logLevel: 'error' });
   return outfile;
 }
 

@@ -3,7 +3,7 @@
 // the ratio stays flat as the payload grows.
 
 import { decodeMessage } from '../src/core/decode/decode';
-import type { FormatHint } from '../src/core/model';
+import type { FormatHint } from '../src/shared/vocabulary';
 import type { BenchContext, FigureRow } from './lib/report';
 import { fmt, iqr } from './lib/report';
 import type { AbResult } from './lib/stats';

@@ -22,6 +22,8 @@ const MODULES: ReadonlyArray<readonly [string, () => Promise<Module>]> = [
   ['render', () => import('./render')],
   ['leaks', () => import('./leaks')],
   ['adversarial', () => import('./adversarial')],
+  ['otlp', () => import('./otlp')],
+  ['promql', () => import('./promql')],
 ];
 
 function commit(root: string): string {

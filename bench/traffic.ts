@@ -75,6 +75,11 @@ async function measure(ctx: BenchContext, rate: number, seconds: number, storage
   }
 }
 
+/** A row for a rate the host holds to `limit` per second, over a `seconds` window. */
+function limitRow(id: string, figure: string, pulse: string, perSecond: number, limit: number, seconds: number): FigureRow {
+  return { id, figure, pulse, baseline: `${limit}/s limit`, ratio: perSecond / limit, spread: `${seconds} s window`, goal: `≤ ${limit}/s`, pass: perSecond <= limit };
+}
+
 export async function run(ctx: BenchContext): Promise<FigureRow[]> {
   const seconds = ctx.quick ? 4 : 10;
   const dir = await mkdtemp(join(tmpdir(), 'pulse-bench-traffic-'));
@@ -109,26 +114,8 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
           goal: '≤ 0.1',
           pass: atMost(perMessage, 0.1),
         },
-        {
-          id: `traffic.postsPerSecond.${rate}`,
-          figure: `traffic @${label}: webview posts per second`,
-          pulse: `${fmt(postsPerSecond)} posts/s`,
-          baseline: '10/s limit',
-          ratio: postsPerSecond / 10,
-          spread: `${m.seconds} s window`,
-          goal: '≤ 10/s',
-          pass: postsPerSecond <= 10,
-        },
-        {
-          id: `traffic.status.${rate}`,
-          figure: `traffic @${label}: status-bar text updates per second`,
-          pulse: `${fmt(statusPerSecond)} updates/s`,
-          baseline: '3/s limit',
-          ratio: statusPerSecond / 3,
-          spread: `${m.seconds} s window`,
-          goal: '≤ 3/s',
-          pass: statusPerSecond <= 3,
-        },
+        limitRow(`traffic.postsPerSecond.${rate}`, `traffic @${label}: webview posts per second`, `${fmt(postsPerSecond)} posts/s`, postsPerSecond, 10, m.seconds),
+        limitRow(`traffic.status.${rate}`, `traffic @${label}: status-bar text updates per second`, `${fmt(statusPerSecond)} updates/s`, statusPerSecond, 3, m.seconds),
       );
     }
   } finally {

@@ -9,21 +9,17 @@ import type { RegistryContentType } from 'prom-client';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'test', 'fixtures', 'formats');
 
-/** Requests the fixture records: [method, route, status, duration in seconds]. */
-const REQUESTS: ReadonlyArray<readonly [string, string, string, number]> = [
-  ['GET', '/api/users', '200', 0.012],
-  ['GET', '/api/users', '200', 0.034],
-  ['GET', '/api/users', '200', 0.051],
-  ['GET', '/api/users', '200', 0.18],
-  ['GET', '/api/users', '500', 0.9],
-  ['POST', '/api/orders', '201', 0.075],
-  ['POST', '/api/orders', '201', 0.22],
-  ['POST', '/api/orders', '503', 2.4],
-  ['GET', '/health', '200', 0.002],
-  ['GET', '/health', '200', 0.003],
-  ['GET', '/api/items/:id', '404', 0.008],
-  ['GET', '/api/search?q="a\\b"', '200', 0.6],
+/** Requests the fixture records, per method and route: [status, duration in seconds]. */
+const ROUTES: ReadonlyArray<readonly [method: string, route: string, requests: ReadonlyArray<readonly [string, number]>]> = [
+  ['GET', '/api/users', [['200', 0.012], ['200', 0.034], ['200', 0.051], ['200', 0.18], ['500', 0.9]]],
+  ['POST', '/api/orders', [['201', 0.075], ['201', 0.22], ['503', 2.4]]],
+  ['GET', '/health', [['200', 0.002], ['200', 0.003]]],
+  ['GET', '/api/items/:id', [['404', 0.008]]],
+  ['GET', '/api/search?q="a\\b"', [['200', 0.6]]],
 ];
+
+/** The requests in order: [method, route, status, duration in seconds]. */
+const REQUESTS = ROUTES.flatMap(([method, route, requests]) => requests.map(([status, seconds]) => [method, route, status, seconds] as const));
 
 async function capture(contentType: RegistryContentType, withExemplars: boolean): Promise<string> {
   const registry = new Registry<RegistryContentType>();

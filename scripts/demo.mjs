@@ -4,13 +4,14 @@
 //   npm run demo -- --port 8080               code-server on a chosen port (or PORT=8080)
 //   npm run demo -- --screenshot out.png      open the Metrics panel headless, screenshot, exit
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureChromium, ensureNodeModules, root } from './setup.mjs';
 import {
   createProfile, ensureCodeServer, freePort, installVsix, packageVsix, pulseSources, startCodeServer, stopProcessGroup,
 } from './vscode-env.mjs';
+import { otlpPort, startOtelApp, startPrometheus } from './devserver/sidecars.mjs';
 
 function parseArgs(argv) {
   const opts = { port: process.env.PORT ? Number(process.env.PORT) : undefined, screenshot: undefined };
@@ -100,7 +101,7 @@ async function takeScreenshot(url, folder, file) {
   await wb.runCommand(bench.page, 'Pulse: Open Metrics Panel');
   console.log('Metrics panel opened; pinning two charts and waiting for data…');
   const frame = await wb.webviewFrame(bench.page, 'table[data-table=series]');
-  for (const name of ['http.p95', 'http.throughput']) {
+  for (const name of ['http.p95', 'http.throughput', 'devserver.memory']) {
     const row = frame.locator('table[data-table=series] tr[data-series-id]', { hasText: name }).first();
     await row.locator('[data-action=pin]').click({ timeout: 15_000 }).catch(() => console.warn(`Could not pin ${name}`));
   }
@@ -132,6 +133,24 @@ async function main() {
     console.warn('⚠ scripts/devserver/main.ts is missing: starting VS Code without the reference dev server.');
   }
 
+  // An OpenTelemetry-instrumented app and (when installed) a Prometheus scraping the dev server.
+  const extra = [];
+  const otel = await startOtelApp(await otlpPort(), join(profile.dir, 'otel-app.log'));
+  if (otel) {
+    cleanups.push(() => stopProcessGroup(otel.pid));
+    extra.push(otel.source);
+  }
+  const prom = dev ? await startPrometheus(sourcesPort, await freePort(), join(profile.dir, 'prometheus')) : undefined;
+  if (prom) {
+    cleanups.push(() => stopProcessGroup(prom.pid));
+    extra.push(prom.source);
+  }
+  if (extra.length > 0) {
+    const settings = JSON.parse(readFileSync(profile.workspaceSettingsFile, 'utf8'));
+    settings['pulse.sources'] = [...settings['pulse.sources'], ...extra];
+    writeFileSync(profile.workspaceSettingsFile, `${JSON.stringify(settings, null, 2)}\n`);
+  }
+
   await installVsix(env, profile, vsix);
   const cs = await startCodeServer(env, profile, { port: opts.port });
   cleanups.push(() => cs.stop());
@@ -159,7 +178,9 @@ ${dev ? `
          curl -X POST ${devUrl}/__control/mode -H 'content-type: application/json' -d '{"mode":"errors","rate":0.2}'
          curl -X POST ${devUrl}/__control/mode -H 'content-type: application/json' -d '{"mode":"normal"}'
          curl -X POST ${devUrl}/__control/restart      (Pulse marks the restart)
-` : ''}
+` : ''}${otel ? `
+  OpenTelemetry app "otel-shop" exports to Pulse's OTLP source: OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${otel.source.port}` : ''}${prom ? `
+  Prometheus ${prom.url} scrapes the dev server; the "team prometheus" source queries it (PromQL)` : ''}
   Workspace ${profile.workspace}
   Logs      ${cs.logFile}${dev ? `, ${devLog}` : ''}
   Ctrl+C stops everything and removes the temporary profile.

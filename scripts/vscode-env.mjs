@@ -246,7 +246,7 @@ export async function ensureCodeServer() {
   });
 }
 
-const PACKAGE_INPUTS = ['src', 'webview', 'media', 'package.json', 'esbuild.mjs', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+const PACKAGE_INPUTS = ['src', 'webview', 'media', 'package.json', 'esbuild.mjs', 'scripts/bundleOptions.mjs', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 
 /** Newest mtime among files and folders (a deletion touches its folder) under `paths`. */
 function newestMtime(paths) {

@@ -1,6 +1,7 @@
 // Firing and recent alerts with acknowledge / snooze / dismiss.
-import type { AlertView, RuleView, SnoozeDuration } from '../src/protocol';
-import { formatValue } from '../src/core/format';
+import type { AlertView, RuleView } from '../src/shared/views';
+import type { SnoozeDuration } from '../src/shared/vocabulary';
+import { formatValue } from '../src/shared/format';
 import type { PanelState } from './state';
 import type { VsCodeApi } from './vscodeApi';
 import { button, el, setHidden, setText } from './dom';

@@ -1,6 +1,8 @@
 // How each dev-loop annotation kind looks: its family (which sets the marker colour), a name for people,
 // and the shape drawn at the top of chart markers. Pure data, so the reducer and tests can use it without a DOM.
-import type { AnnotationKind } from '../src/core/annotations';
+import type { AnnotationKind } from '../src/shared/vocabulary';
+import { ANNOTATION_KINDS } from '../src/shared/vocabulary';
+import { isOneOf } from '../src/shared/check';
 
 export type AnnotationFamily = 'save' | 'restart' | 'git' | 'task';
 /** The marker's head on a chart: a different shape per family, so colour is not the only cue. */
@@ -44,5 +46,5 @@ export const FAMILY_SHAPE: Readonly<Record<AnnotationFamily, MarkerShape>> = {
 };
 
 export function isAnnotationKind(x: unknown): x is AnnotationKind {
-  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(KINDS, x);
+  return isOneOf(x, ANNOTATION_KINDS);
 }

@@ -1,6 +1,6 @@
 // The recent dev-loop annotations, newest first: when, what kind, the label, and a before/after comparison button.
 // Hovering or focusing an entry highlights its marker on the charts, which makes the markers keyboard reachable.
-import type { AnnotationView } from '../src/protocol';
+import type { AnnotationView } from '../src/shared/views';
 import { KINDS } from './annotationKinds';
 import { el, setHidden, setText } from './dom';
 import { icon } from './icons';

@@ -1,7 +1,7 @@
 // Dev-loop annotations on the uPlot charts: thin vertical markers with a shape at the top (per kind family),
 // and the tooltip that names the marker under the pointer (text only).
 import uPlot from 'uplot';
-import type { AnnotationView } from '../src/protocol';
+import type { AnnotationView } from '../src/shared/views';
 import type { MarkerShape } from './annotationKinds';
 import { FAMILY_SHAPE, KINDS } from './annotationKinds';
 import type { ChartTheme } from './theme';

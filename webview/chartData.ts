@@ -1,6 +1,7 @@
 // Point buffers for the pinned charts and the pure transforms that turn them into uPlot data.
-import type { PointsView, ValueMode, WindowId } from '../src/protocol';
-import { WINDOWS } from '../src/protocol';
+import type { PointsView } from '../src/shared/views';
+import type { ValueMode, WindowId } from '../src/shared/vocabulary';
+import { WINDOWS } from '../src/shared/vocabulary';
 
 export interface Buffer {
   t: number[]; // ms since epoch, ascending

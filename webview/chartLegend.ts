@@ -1,9 +1,8 @@
 // A chart's legend: the time under the cursor (or "latest") and one swatch, label and value per line.
 // Values are formatted only when they change, and written only when their text does.
 import type uPlot from 'uplot';
-import type { ValueMode } from '../src/protocol';
-import type { Unit } from '../src/core/model';
-import { formatValue } from '../src/core/format';
+import type { Unit, ValueMode } from '../src/shared/vocabulary';
+import { formatValue } from '../src/shared/format';
 import { clear, el, setText, setTextIfChanged } from './dom';
 
 /** The unit a chart's values are in: a counter shown as a rate is per second. */

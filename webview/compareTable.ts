@@ -1,7 +1,7 @@
 // The before/after comparison around an annotation (a didCompare reply): one row per key series with its medians,
 // the change, and the verdict, regressions flagged.
-import type { AnnotationView, CompareRowView } from '../src/protocol';
-import { formatValue } from '../src/core/format';
+import type { AnnotationView, CompareRowView } from '../src/shared/views';
+import { formatValue } from '../src/shared/format';
 import { button, clear, el, setText } from './dom';
 import { icon } from './icons';
 import { safeText } from './text';

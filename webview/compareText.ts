@@ -1,7 +1,7 @@
 // The words and numbers of a before/after comparison. Pure (no DOM), for tests.
-import type { AnnotationView, CompareRowView } from '../src/protocol';
-import { assertNever } from '../src/core/assert';
-import { formatPercent } from '../src/core/format';
+import type { AnnotationView, CompareRowView } from '../src/shared/views';
+import { assertNever } from '../src/shared/check';
+import { formatPercent } from '../src/shared/format';
 import { relativeTime, safeText } from './text';
 
 const MINUS = '\u2212';

@@ -1,6 +1,7 @@
 // The "Dev loop" section: recent annotations, "Compare since last save", and the before/after table of the
 // latest comparison asked for (replies to older requests are ignored).
-import type { AnnotationView, HostMessage } from '../src/protocol';
+import type { HostMessage } from '../src/protocol';
+import type { AnnotationView } from '../src/shared/views';
 import type { PanelState } from './state';
 import type { VsCodeApi } from './vscodeApi';
 import { clean, cleanAnnotation } from './guards';

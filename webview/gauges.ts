@@ -1,7 +1,7 @@
 // Radial gauges for the headline numbers (SummaryView), coloured by the `role:<role>` rule's levels.
-import type { RuleView, SummaryView } from '../src/protocol';
-import type { Role, Unit } from '../src/core/model';
-import { formatValue } from '../src/core/format';
+import type { RuleView, SummaryView } from '../src/shared/views';
+import type { Role, Unit } from '../src/shared/vocabulary';
+import { formatValue } from '../src/shared/format';
 import type { PanelState } from './state';
 import type { Level } from './rules';
 import { levelOf, ruleForRole } from './rules';

@@ -1,5 +1,5 @@
 // Which endpoint "Go to Handler" should look for, from an endpoint row or an alert's series. Pure.
-import type { WebviewMessage } from '../src/protocol';
+import type { WebviewMessage } from '../src/shared/requests';
 import { labelsOfSeriesId } from './seriesId';
 import { safeText } from './text';
 

@@ -1,8 +1,8 @@
 // The header: one row per source with its connection state, freshness, rate, its last reported
 // error (count, when, what) and a reconnect button.
-import type { SourceView } from '../src/protocol';
-import { assertNever } from '../src/core/assert';
-import { formatCount } from '../src/core/format';
+import type { SourceView } from '../src/shared/views';
+import { assertNever } from '../src/shared/check';
+import { formatCount } from '../src/shared/format';
 import type { PanelState } from './state';
 import type { VsCodeApi } from './vscodeApi';
 import type { IconName } from './icons';

@@ -2,19 +2,21 @@
 import './styles.css';
 import type { HostMessage } from '../src/protocol';
 import { parseHostMessage } from '../src/protocol';
-import { assertNever } from '../src/core/assert';
+import { assertNever } from '../src/shared/check';
 import type { Prefs, TablePrefs } from './prefs';
 import { parsePrefs, tablePrefs, togglePinned } from './prefs';
-import type { PanelState, SectionId } from './state';
+import type { PanelState } from './state';
+import type { SectionId } from '../src/shared/sections';
 import { initialState, markClean, reduce, touch } from './state';
 import { clean } from './guards';
 import { vscodeApi } from './vscodeApi';
 import { el } from './dom';
 import { createHeader } from './header';
 import { createGauges } from './gauges';
-import { createCharts } from './charts';
+import { createCharts } from './charts/collection';
 import { createSeriesList } from './seriesList';
-import { connectionsSpec, createTable, endpointsSpec, topicsSpec } from './tables';
+import { connectionsSpec, createTableSection, endpointsSpec, topicsSpec } from './tables';
+import type { TableSpec } from './sortableTable';
 import { createAlerts } from './alerts';
 import { createThresholds } from './thresholds';
 import { createEmptyState } from './emptyState';
@@ -82,9 +84,6 @@ const seriesList = createSeriesList(
   tablePrefs(prefs, 'series').filter,
 );
 const devLoop = createDevLoop(api, (id) => charts.highlightAnnotation(id));
-const endpoints = createTable(endpointsSpec(sourceName, api), tablePrefs(prefs, 'endpoints'), (id, patch) => setTablePrefs(id, patch, 'endpoints'));
-const connections = createTable(connectionsSpec(sourceName), tablePrefs(prefs, 'connections'), (id, patch) => setTablePrefs(id, patch, 'connections'));
-const topics = createTable(topicsSpec(sourceName), tablePrefs(prefs, 'topics'), (id, patch) => setTablePrefs(id, patch, 'topics'));
 const thresholds = createThresholds(api);
 
 const sections = {
@@ -103,16 +102,59 @@ sections.charts.body.append(charts.root);
 sections.annotations.actions.append(devLoop.actions);
 sections.annotations.body.append(devLoop.root);
 sections.series.body.append(seriesList.root);
-sections.endpoints.body.append(endpoints.root);
-sections.connections.body.append(connections.root);
-sections.topics.body.append(topics.root);
 sections.thresholds.body.append(thresholds.root);
+
+/** A table section whose id names both the panel section and its saved table choices. */
+function tableSection<R>(id: 'endpoints' | 'connections' | 'topics', spec: TableSpec<R>) {
+  return createTableSection(spec, sections[id], tablePrefs(prefs, id), (patch) => setTablePrefs(id, patch, id));
+}
+const endpoints = tableSection('endpoints', endpointsSpec(sourceName, api));
+const connections = tableSection('connections', connectionsSpec(sourceName));
+const topics = tableSection('topics', topicsSpec(sourceName));
 
 const content = el('main', { class: 'content', hidden: true }, gauges.root, ...Object.values(sections).map((s) => s.root));
 const app = document.getElementById('app') ?? document.body;
 app.append(header.root, empty.banner, empty.failures, empty.root, content);
 
-/** Renders one section, keeping a failure in it from taking the others down. */
+interface Renderer {
+  /** Named in the console when drawing it fails. */
+  readonly name: string;
+  /** The sections whose change redraws it. */
+  readonly on: readonly SectionId[];
+  /** Redrawn also when this holds (the clock ticked, charts are behind). */
+  readonly also?: () => boolean;
+  readonly draw: (now: number) => void;
+}
+
+let chartsBehind = false;
+const clockTicked = () => clockDirty;
+
+// In drawing order: source names first (other parts show them), chart annotations before the charts.
+const renderers = [
+  { name: 'source names', on: ['sources'], draw: () => {
+    sourceNames.clear();
+    for (const s of state.sources) sourceNames.set(s.id, s.name);
+  } },
+  { name: 'header', on: ['sources'], also: clockTicked, draw: (now) => header.render(state, now) },
+  { name: 'empty state', on: ['sources', 'configProblems'], draw: () => (content.hidden = !empty.render(state)) },
+  { name: 'gauges', on: ['summary', 'rules'], draw: () => gauges.render(state) },
+  { name: 'alerts', on: ['alerts', 'rules', 'sources'], also: clockTicked, draw: (now) => sections.alerts.setCount(alerts.render(state, now) || null) },
+  { name: 'chart annotations', on: ['annotations'], draw: () => charts.setAnnotations(state.annotations) },
+  { name: 'charts', on: ['series', 'rules'], also: () => chartsDirty, draw: () => (chartsBehind = charts.render(state, prefs)) },
+  { name: 'dev loop', on: ['annotations'], also: clockTicked, draw: (now) => sections.annotations.setCount(devLoop.render(state, now) || null) },
+  { name: 'series', on: ['series', 'sources'], draw: () => sections.series.setCount(seriesList.render(state, prefs)) },
+  { name: 'endpoints', on: ['endpoints', 'sources'], draw: () => endpoints.render(state.endpoints, tablePrefs(prefs, 'endpoints')) },
+  { name: 'connections', on: ['connections', 'sources'], draw: () => connections.render(state.connections, tablePrefs(prefs, 'connections')) },
+  { name: 'topics', on: ['topics', 'sources'], draw: () => topics.render(state.topics, tablePrefs(prefs, 'topics')) },
+  { name: 'thresholds', on: ['rules'], draw: () => sections.thresholds.setCount(thresholds.render(state)) },
+] as const satisfies readonly Renderer[];
+
+// Every section is drawn by some renderer: a section added to the registry fails to compile here until one is.
+type Undrawn = Exclude<SectionId, (typeof renderers)[number]['on'][number]>;
+const everySectionDrawn: [Undrawn] extends [never] ? true : Undrawn = true;
+void everySectionDrawn;
+
+/** Draws one part, keeping a failure in it from taking the others down. */
 function guarded(name: string, f: () => void): void {
   try {
     f();
@@ -124,37 +166,10 @@ function guarded(name: string, f: () => void): void {
 function render(): void {
   frame = 0;
   const now = Date.now();
-  const d = state.dirty;
-  const has = (...ids: SectionId[]) => ids.some((id) => d.has(id));
-  if (has('sources')) {
-    sourceNames.clear();
-    for (const s of state.sources) sourceNames.set(s.id, s.name);
+  chartsBehind = false;
+  for (const r of renderers as readonly Renderer[]) {
+    if (r.on.some((id) => state.dirty.has(id)) || r.also?.()) guarded(r.name, () => r.draw(now));
   }
-  if (has('sources') || clockDirty) guarded('header', () => header.render(state, now));
-  if (has('sources', 'configProblems')) guarded('empty state', () => (content.hidden = !empty.render(state)));
-  if (has('summary', 'rules')) guarded('gauges', () => gauges.render(state));
-  if (has('alerts', 'rules', 'sources') || clockDirty) guarded('alerts', () => sections.alerts.setCount(alerts.render(state, now) || null));
-  if (has('annotations')) guarded('chart annotations', () => charts.setAnnotations(state.annotations));
-  let chartsBehind = false;
-  if (has('series', 'rules') || chartsDirty) guarded('charts', () => (chartsBehind = charts.render(state, prefs)));
-  if (has('annotations') || clockDirty) guarded('dev loop', () => sections.annotations.setCount(devLoop.render(state, now) || null));
-  if (has('series', 'sources')) guarded('series', () => sections.series.setCount(seriesList.render(state, prefs)));
-  if (has('endpoints', 'sources')) guarded('endpoints', () => {
-    endpoints.render(state.endpoints, tablePrefs(prefs, 'endpoints'));
-    sections.endpoints.setCount(state.endpoints.length);
-    sections.endpoints.setVisible(state.endpoints.length > 0);
-  });
-  if (has('connections', 'sources')) guarded('connections', () => {
-    connections.render(state.connections, tablePrefs(prefs, 'connections'));
-    sections.connections.setCount(state.connections.length);
-    sections.connections.setVisible(state.connections.length > 0);
-  });
-  if (has('topics', 'sources')) guarded('topics', () => {
-    topics.render(state.topics, tablePrefs(prefs, 'topics'));
-    sections.topics.setCount(state.topics.length);
-    sections.topics.setVisible(state.topics.length > 0);
-  });
-  if (has('rules')) guarded('thresholds', () => sections.thresholds.setCount(thresholds.render(state)));
   state = markClean(state);
   // Charts not drawn in this frame (each frame draws a few) are drawn in the next.
   chartsDirty = chartsBehind;

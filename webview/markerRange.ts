@@ -1,5 +1,5 @@
 // Which annotation markers a chart shows, and which one the pointer is on. Pure (no DOM), for tests.
-import type { AnnotationView } from '../src/protocol';
+import type { AnnotationView } from '../src/shared/views';
 
 /** How close (CSS px) the pointer must come to a marker to show it. */
 export const HOVER_PX = 6;

@@ -1,7 +1,8 @@
 // The user's choices in the panel, kept with the webview's getState/setState so they survive
 // the panel being hidden or reloaded. Whatever getState returns is checked before use.
-import type { ValueMode, WindowId } from '../src/protocol';
-import { WINDOWS } from '../src/protocol';
+import type { ValueMode, WindowId } from '../src/shared/vocabulary';
+import { WINDOW_IDS } from '../src/shared/vocabulary';
+import { isOneOf, isRecord } from '../src/shared/check';
 
 export type ChartGrouping = 'single' | 'split' | 'sum';
 export type SortDir = 'asc' | 'desc';
@@ -32,9 +33,6 @@ export const DEFAULT_PREFS: Prefs = { pinned: [], window: '5m', charts: {}, tabl
 const MAX_PINNED = 24;
 const MAX_STRING = 512;
 
-function isRec(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 const shortString = (x: unknown): x is string => typeof x === 'string' && x.length <= MAX_STRING;
 
 function strings(x: unknown, max: number): string[] {
@@ -43,7 +41,7 @@ function strings(x: unknown, max: number): string[] {
 
 function records<T>(x: unknown, parse: (v: unknown) => T | undefined): Record<string, T> {
   const out: Record<string, T> = Object.create(null) as Record<string, T>;
-  if (!isRec(x)) return out;
+  if (!isRecord(x)) return out;
   for (const [k, v] of Object.entries(x)) {
     const parsed = parse(v);
     if (parsed !== undefined && k.length <= MAX_STRING) out[k] = parsed;
@@ -52,14 +50,14 @@ function records<T>(x: unknown, parse: (v: unknown) => T | undefined): Record<st
 }
 
 function parseChart(x: unknown): ChartPrefs | undefined {
-  if (!isRec(x)) return undefined;
+  if (!isRecord(x)) return undefined;
   const mode = x.mode === 'raw' ? 'raw' : 'rate';
   const group = x.group === 'split' || x.group === 'sum' ? x.group : 'single';
   return { mode, group };
 }
 
 function parseTable(x: unknown): TablePrefs | undefined {
-  if (!isRec(x)) return undefined;
+  if (!isRecord(x)) return undefined;
   return {
     sortKey: shortString(x.sortKey) ? x.sortKey : null,
     sortDir: x.sortDir === 'desc' ? 'desc' : 'asc',
@@ -68,12 +66,12 @@ function parseTable(x: unknown): TablePrefs | undefined {
 }
 
 export function isWindowId(x: unknown): x is WindowId {
-  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(WINDOWS, x);
+  return isOneOf(x, WINDOW_IDS);
 }
 
 /** Restores saved prefs; anything unexpected falls back to the default for that field. */
 export function parsePrefs(x: unknown): Prefs {
-  if (!isRec(x)) return DEFAULT_PREFS;
+  if (!isRecord(x)) return DEFAULT_PREFS;
   return {
     pinned: strings(x.pinned, MAX_PINNED),
     window: isWindowId(x.window) ? x.window : DEFAULT_PREFS.window,

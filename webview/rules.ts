@@ -1,6 +1,6 @@
 // Which threshold rule applies to a series or a headline metric, and what level a value is at.
-import type { RuleView, SeriesView } from '../src/protocol';
-import type { Role } from '../src/core/model';
+import type { RuleView, SeriesView } from '../src/shared/views';
+import type { Role } from '../src/shared/vocabulary';
 
 export type Level = 'ok' | 'warning' | 'critical';
 

@@ -1,7 +1,7 @@
 // Every series in one searchable table, with a pin button per row. Rows are keyed by series id and
 // only their changed cells are touched; at most MAX_ROWS are in the DOM.
-import type { SeriesView, SourceView } from '../src/protocol';
-import { formatValue } from '../src/core/format';
+import type { SeriesView, SourceView } from '../src/shared/views';
+import { formatValue } from '../src/shared/format';
 import type { Prefs } from './prefs';
 import { tablePrefs } from './prefs';
 import type { PanelState } from './state';

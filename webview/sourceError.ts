@@ -1,6 +1,6 @@
 // The words for a source's reported errors (count, when, what): pure, so unit tests can import it.
-import type { SourceView } from '../src/protocol';
-import { formatCount } from '../src/core/format';
+import type { SourceView } from '../src/shared/views';
+import { formatCount } from '../src/shared/format';
 import { relativeTime, safeText, TITLE_MAX } from './text';
 
 export const ERROR_LINE_MAX = 160;

@@ -1,158 +1,120 @@
 // The panel's data and a pure reducer over host messages. Dirty flags tell the renderer which
 // sections changed since it last drew, so unchanged sections are left alone.
-import type {
-  AlertView,
-  AnnotationView,
-  ConnectionView,
-  EndpointRow,
-  HostMessage,
-  PanelDelta,
-  PanelSnapshot,
-  RuleView,
-  SeriesView,
-  SourceView,
-  SummaryView,
-  TopicRow,
-} from '../src/protocol';
-import { assertNever } from '../src/core/assert';
-import { clean, cleanSummary } from './guards';
-
-export type SectionId = 'sources' | 'summary' | 'series' | 'alerts' | 'rules' | 'endpoints' | 'connections' | 'topics' | 'configProblems' | 'annotations';
-
-export const ALL_SECTIONS: readonly SectionId[] = ['sources', 'summary', 'series', 'alerts', 'rules', 'endpoints', 'connections', 'topics', 'configProblems', 'annotations'];
+import type { HostMessage } from '../src/protocol';
+import type { AnnotationView, SeriesView } from '../src/shared/views';
+import type { PanelDelta, PanelSnapshot, SectionId, SectionViews } from '../src/shared/sections';
+import { SECTION_ROWS, SECTIONS } from '../src/shared/sections';
+import { assertNever } from '../src/shared/check';
+import { clean } from './guards';
 
 /** Most annotations the panel keeps (the newest). */
 export const MAX_ANNOTATIONS = 500;
 
-export interface PanelState {
+/** Sections kept as received (series are kept by id, see applySeries). */
+type Kept = Exclude<SectionId, 'series'>;
+const KEPT = SECTIONS.filter((id): id is Kept => id !== 'series');
+
+type KeptSections = { [K in Kept]: SectionViews[K] };
+type Sections = Readonly<KeptSections> & { readonly series: ReadonlyMap<string, SeriesView> };
+
+export type PanelState = Sections & {
   /** A snapshot has arrived. */
   readonly loaded: boolean;
   /** The host's clock at its last message. */
   readonly hostNow: number;
   /** Host clock minus local clock (ms), to count down host times such as retryAt. */
   readonly clockOffset: number;
-  readonly sources: readonly SourceView[];
-  readonly summary: SummaryView;
-  readonly series: ReadonlyMap<string, SeriesView>;
   /** Series the host has; more than `series.size` when the panel holds a fair share of them. */
   readonly seriesTotal: number;
-  readonly alerts: readonly AlertView[];
-  readonly rules: readonly RuleView[];
-  readonly endpoints: readonly EndpointRow[];
-  readonly connections: readonly ConnectionView[];
-  readonly topics: readonly TopicRow[];
-  readonly configProblems: readonly string[];
-  /** Dev-loop annotations, oldest first, at most MAX_ANNOTATIONS. */
-  readonly annotations: readonly AnnotationView[];
   readonly dirty: ReadonlySet<SectionId>;
+};
+
+type Draft = { -readonly [K in keyof PanelState]: PanelState[K] };
+
+/**
+ * How a received section joins what the panel has; absent: it replaces it. Returning `current`
+ * leaves the section unchanged (and clean).
+ */
+const MERGE: { readonly [K in Kept]?: (current: KeptSections[K], received: KeptSections[K]) => KeptSections[K] } = {
+  annotations: (current, received) => (received.length > 0 ? upsertAnnotations(current, received) : current),
+};
+
+function merge<K extends Kept>(id: K, current: KeptSections[K], received: unknown): KeptSections[K] {
+  const cleaned: KeptSections[K] = SECTION_ROWS[id].clean(received);
+  const join = MERGE[id] as ((current: KeptSections[K], received: KeptSections[K]) => KeptSections[K]) | undefined;
+  return join ? join(current, cleaned) : cleaned;
 }
 
-export type DataMessage = Extract<HostMessage, { type: 'didSnapshot' | 'didUpdate' }>;
+/** Sets one section; true when it changed. */
+function put<K extends Kept>(into: KeptSections, id: K, received: unknown): boolean {
+  const current = into[id];
+  const merged = merge(id, current, received);
+  into[id] = merged;
+  return merged !== current;
+}
+
+function emptySections(): KeptSections {
+  return Object.fromEntries(KEPT.map((id) => [id, SECTION_ROWS[id].clean(undefined)])) as KeptSections;
+}
 
 export const initialState: PanelState = {
+  ...emptySections(),
   loaded: false,
   hostNow: 0,
   clockOffset: 0,
-  sources: [],
-  summary: cleanSummary({}),
   series: new Map(),
   seriesTotal: 0,
-  alerts: [],
-  rules: [],
-  endpoints: [],
-  connections: [],
-  topics: [],
-  configProblems: [],
-  annotations: [],
   dirty: new Set(),
 };
 
 function fromSnapshot(s: PanelSnapshot, localNow: number): PanelState {
+  const kept = emptySections();
+  for (const id of KEPT) put(kept, id, s[id]);
   return {
+    ...kept,
     loaded: true,
     hostNow: s.now,
     clockOffset: s.now - localNow,
-    sources: clean.sources(s.sources),
-    summary: cleanSummary(s.summary),
     series: new Map(clean.series(s.series).map((x) => [x.id, x])),
     seriesTotal: cleanCount(s.seriesTotal),
-    alerts: clean.alerts(s.alerts),
-    rules: clean.rules(s.rules),
-    endpoints: clean.endpoints(s.endpoints),
-    connections: clean.connections(s.connections),
-    topics: clean.topics(s.topics),
-    configProblems: clean.strings(s.configProblems),
-    annotations: upsertAnnotations([], clean.annotations(s.annotations)),
-    dirty: new Set(ALL_SECTIONS),
+    dirty: new Set(SECTIONS),
   };
 }
 
 function applyDelta(state: PanelState, d: PanelDelta, localNow: number): PanelState {
   const dirty = new Set(state.dirty);
-  const next: { -readonly [K in keyof PanelState]: PanelState[K] } = { ...state, hostNow: d.now, clockOffset: d.now - localNow };
-  if (d.sources) {
-    next.sources = clean.sources(d.sources);
-    dirty.add('sources');
-  }
-  if (d.summary) {
-    next.summary = cleanSummary(d.summary);
-    dirty.add('summary');
-  }
+  const kept: KeptSections = { ...state };
+  for (const id of KEPT) if (d[id] !== undefined && put(kept, id, d[id])) dirty.add(id);
+  const next: Draft = { ...state, ...kept, hostNow: d.now, clockOffset: d.now - localNow };
+  if (applySeries(next, d)) dirty.add('series');
+  next.dirty = dirty;
+  return next;
+}
+
+/** Upserts and removes series by id, applies value updates by handle; true when anything changed. */
+function applySeries(next: Draft, d: PanelDelta): boolean {
+  let changed = false;
   if (d.seriesTotal !== undefined) {
     next.seriesTotal = cleanCount(d.seriesTotal);
-    dirty.add('series');
+    changed = true;
   }
   const upserts = d.series ? clean.series(d.series) : [];
   const removed = d.removedSeries ? clean.strings(d.removedSeries) : [];
   const values = d.values ? clean.values(d.values) : [];
-  if (upserts.length > 0 || removed.length > 0 || values.length > 0) {
-    const series = new Map(state.series);
-    for (const s of upserts) series.set(s.id, s);
-    for (const id of removed) series.delete(id);
-    if (values.length > 0) {
-      const byHandle = new Map<number, SeriesView>();
-      for (const s of series.values()) byHandle.set(s.handle, s);
-      for (const [handle, value, raw, ageMs] of values) {
-        const known = byHandle.get(handle);
-        if (known) series.set(known.id, { ...known, value, raw: raw ?? value ?? known.raw, updatedAt: d.now - ageMs });
-      }
-    }
-    next.series = series;
-    dirty.add('series');
-  }
-  if (d.alerts) {
-    next.alerts = clean.alerts(d.alerts);
-    dirty.add('alerts');
-  }
-  if (d.rules) {
-    next.rules = clean.rules(d.rules);
-    dirty.add('rules');
-  }
-  if (d.endpoints) {
-    next.endpoints = clean.endpoints(d.endpoints);
-    dirty.add('endpoints');
-  }
-  if (d.connections) {
-    next.connections = clean.connections(d.connections);
-    dirty.add('connections');
-  }
-  if (d.topics) {
-    next.topics = clean.topics(d.topics);
-    dirty.add('topics');
-  }
-  if (d.configProblems) {
-    next.configProblems = clean.strings(d.configProblems);
-    dirty.add('configProblems');
-  }
-  if (d.annotations) {
-    const upserts = clean.annotations(d.annotations);
-    if (upserts.length > 0) {
-      next.annotations = upsertAnnotations(state.annotations, upserts);
-      dirty.add('annotations');
+  if (upserts.length === 0 && removed.length === 0 && values.length === 0) return changed;
+  const series = new Map(next.series);
+  for (const s of upserts) series.set(s.id, s);
+  for (const id of removed) series.delete(id);
+  if (values.length > 0) {
+    const byHandle = new Map<number, SeriesView>();
+    for (const s of series.values()) byHandle.set(s.handle, s);
+    for (const [handle, value, raw, ageMs] of values) {
+      const known = byHandle.get(handle);
+      if (known) series.set(known.id, { ...known, value, raw: raw ?? value ?? known.raw, updatedAt: d.now - ageMs });
     }
   }
-  next.dirty = dirty;
-  return next;
+  next.series = series;
+  return true;
 }
 
 function cleanCount(n: unknown): number {
@@ -167,7 +129,9 @@ export function upsertAnnotations(current: readonly AnnotationView[], upserts: r
   return sorted.length > MAX_ANNOTATIONS ? sorted.slice(-MAX_ANNOTATIONS) : sorted;
 }
 
-/** A snapshot replaces everything; a delta upserts/removes series and upserts annotations by id, and replaces the lists it carries. */
+export type DataMessage = Extract<HostMessage, { type: 'didSnapshot' | 'didUpdate' }>;
+
+/** A snapshot replaces everything; a delta upserts/removes series and upserts annotations by id, and replaces the other sections it carries. */
 export function reduce(state: PanelState, msg: DataMessage, localNow: number): PanelState {
   switch (msg.type) {
     case 'didSnapshot':

@@ -1,9 +1,10 @@
 // The endpoints, connections and topics tables.
-import type { ConnectionView, EndpointRow, TopicRow } from '../src/protocol';
-import { formatValue } from '../src/core/format';
+import type { ConnectionView, EndpointRow, TopicRow } from '../src/shared/views';
+import { formatValue } from '../src/shared/format';
 import type { Column, SortableTable, TableSpec } from './sortableTable';
 import { createSortableTable } from './sortableTable';
 import type { TablePrefs } from './prefs';
+import type { Section } from './section';
 import type { VsCodeApi } from './vscodeApi';
 import { handlerTarget } from './handlerTarget';
 import { goToHandlerButton } from './goToHandler';
@@ -88,6 +89,19 @@ export function topicsSpec(sourceName: SourceName): TableSpec<TopicRow> {
   };
 }
 
-export function createTable<R>(spec: TableSpec<R>, prefs: TablePrefs, onPrefs: (id: string, patch: Partial<TablePrefs>) => void): SortableTable<R> {
-  return createSortableTable(spec, prefs, (patch) => onPrefs(spec.id, patch));
+/** A table that fills a panel section: the section shows the row count and hides while there are no rows. */
+export interface TableSection<R> {
+  render(rows: readonly R[], prefs: TablePrefs): void;
+}
+
+export function createTableSection<R>(spec: TableSpec<R>, section: Section, prefs: TablePrefs, onPrefs: (patch: Partial<TablePrefs>) => void): TableSection<R> {
+  const table: SortableTable<R> = createSortableTable(spec, prefs, onPrefs);
+  section.body.append(table.root);
+  return {
+    render(rows, prefs) {
+      table.render(rows, prefs);
+      section.setCount(rows.length);
+      section.setVisible(rows.length > 0);
+    },
+  };
 }

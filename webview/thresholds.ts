@@ -1,6 +1,6 @@
 // The threshold editor: one row per rule, with warning/critical/clear/for inputs.
 // Apply sends only the fields the user changed; rows being edited are not overwritten by updates.
-import type { RuleView, ThresholdPatch } from '../src/protocol';
+import type { RuleView, ThresholdPatch } from '../src/shared/views';
 import type { PanelState } from './state';
 import type { VsCodeApi } from './vscodeApi';
 import { button, el, setText } from './dom';

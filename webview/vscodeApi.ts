@@ -1,5 +1,5 @@
 // Typed access to the webview API VS Code injects. acquireVsCodeApi may be called only once.
-import type { WebviewMessage } from '../src/protocol';
+import type { WebviewMessage } from '../src/shared/requests';
 
 interface RawVsCodeApi {
   postMessage(message: unknown): void;

@@ -1,6 +1,6 @@
 // The series a bench store holds: a few dozen names, some with labels, as a server sends them.
 
-import type { Labels } from '../../src/core/model';
+import type { Labels } from '../../src/shared/views';
 
 export function seriesShapes(count: number): Array<{ name: string; labels: Labels; kind: 'gauge' | 'counter' }> {
   const out: Array<{ name: string; labels: Labels; kind: 'gauge' | 'counter' }> = [];

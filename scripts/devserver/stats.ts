@@ -250,20 +250,22 @@ export class Stats {
     this.clients.delete(id);
   }
 
+  /** Counts a message to `client`, on the client and in the server's totals. */
   sent(client: ClientRecord, bytes: number): void {
-    client.messagesSent += 1;
-    client.bytesSent += bytes;
+    for (const counts of [client, this]) {
+      counts.messagesSent += 1;
+      counts.bytesSent += bytes;
+    }
     client.lastActivity = this.now();
-    this.messagesSent += 1;
-    this.bytesSent += bytes;
   }
 
+  /** Counts a message from `client`, on the client and in the server's totals. */
   received(client: ClientRecord, bytes: number): void {
-    client.messagesReceived += 1;
-    client.bytesReceived += bytes;
+    for (const counts of [client, this]) {
+      counts.messagesReceived += 1;
+      counts.bytesReceived += bytes;
+    }
     client.lastActivity = this.now();
-    this.messagesReceived += 1;
-    this.bytesReceived += bytes;
   }
 
   webSocketCount(): number {

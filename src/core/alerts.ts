@@ -12,8 +12,11 @@
 // server alerts resolved by expireServerAlerts. Call mergeServerAlerts only for messages that carry
 // an alert list.
 
-import type { AlertState, AlertView, SnoozeDuration } from '../protocol';
-import type { ServerAlert, Severity, Unit } from './model';
+import type { AlertState, Direction, Severity, SnoozeDuration, Unit } from '../shared/vocabulary';
+import type { AlertView } from '../shared/views';
+import { ALERT_STATES, DIRECTIONS, SEVERITIES, UNITS } from '../shared/vocabulary';
+import { isFiniteNumber, isOneOf } from '../shared/check';
+import type { ServerAlert } from './model';
 import type { AlertTransition } from './rules';
 import { seriesId } from './store';
 
@@ -44,7 +47,7 @@ interface Entry {
   peak: number | null;
   threshold: number | null;
   unit: Unit;
-  direction: 'above' | 'below';
+  direction: Direction;
   acknowledged: boolean;
   /** This episode has been firing (so firing again after a reload or a flap is not news). */
   fired: boolean;
@@ -313,7 +316,7 @@ export class AlertBook {
 
   // ------------------------------------------------------------------ internals
 
-  private open(o: { id: string; ruleId: string | null; seriesId: string | null; sourceId: string; origin: 'rule' | 'server'; at: number; unit: Unit; direction: 'above' | 'below' }): Entry {
+  private open(o: { id: string; ruleId: string | null; seriesId: string | null; sourceId: string; origin: 'rule' | 'server'; at: number; unit: Unit; direction: Direction }): Entry {
     const e: Entry = {
       id: o.id,
       ruleId: o.ruleId,
@@ -438,27 +441,22 @@ export class AlertBook {
   }
 }
 
-const SEVERITIES: readonly string[] = ['info', 'warning', 'critical'];
-const ACTIVE_STATES: readonly string[] = ['pending', 'firing', 'nodata'];
-const UNITS: readonly string[] = ['bytes', 'seconds', 'ms', 'percent', 'ratio', 'count', 'per_second', 'none'];
+const ACTIVE_STATES = ALERT_STATES.filter((state) => state !== 'resolved');
 
 function str(x: unknown, max = 2000): x is string {
   return typeof x === 'string' && x.length <= max;
 }
-function num(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x);
-}
 function numOrNull(x: unknown): x is number | null {
-  return x === null || num(x);
+  return x === null || isFiniteNumber(x);
 }
 
 function parseRow(row: unknown, now: number): { entry: Entry; dismissed: boolean } | null {
   if (!Array.isArray(row) || row.length !== 18) return null;
   const [id, ruleId, sId, sourceId, origin, severity, state, message, episode, since, value, peak, threshold, unit, direction, ack, fired, dismissed] = row as unknown[];
   if (!str(id, 1000) || id.length === 0 || !(ruleId === null || str(ruleId, 1000)) || !(sId === null || str(sId, 1000)) || !str(sourceId, 1000)) return null;
-  if ((origin !== 'rule' && origin !== 'server') || !str(severity) || !SEVERITIES.includes(severity) || !str(state) || !ACTIVE_STATES.includes(state)) return null;
-  if (!str(message) || !num(episode) || !num(since) || !numOrNull(value) || !numOrNull(peak) || !numOrNull(threshold)) return null;
-  if (!str(unit) || !UNITS.includes(unit) || (direction !== 'above' && direction !== 'below')) return null;
+  if ((origin !== 'rule' && origin !== 'server') || !isOneOf(severity, SEVERITIES) || !isOneOf(state, ACTIVE_STATES)) return null;
+  if (!str(message) || !isFiniteNumber(episode) || !isFiniteNumber(since) || !numOrNull(value) || !numOrNull(peak) || !numOrNull(threshold)) return null;
+  if (!isOneOf(unit, UNITS) || !isOneOf(direction, DIRECTIONS)) return null;
   if ((ack !== 0 && ack !== 1) || (fired !== 0 && fired !== 1) || (dismissed !== 0 && dismissed !== 1)) return null;
   return {
     dismissed: dismissed === 1,
@@ -468,15 +466,15 @@ function parseRow(row: unknown, now: number): { entry: Entry; dismissed: boolean
       seriesId: sId,
       sourceId,
       origin,
-      severity: severity as Severity,
-      state: state as AlertState,
+      severity,
+      state,
       message,
       episode,
       since,
       value,
       peak,
       threshold,
-      unit: unit as Unit,
+      unit,
       direction,
       acknowledged: ack === 1,
       fired: fired === 1,

@@ -2,29 +2,9 @@
 
 import { Emitter } from './events';
 import type { Event } from './events';
-
-export type AnnotationKind =
-  | 'save'
-  | 'restart'
-  | 'reconnect'
-  | 'git-branch'
-  | 'git-commit'
-  | 'task-start'
-  | 'task-end'
-  | 'debug-start'
-  | 'debug-end';
-
-export const ANNOTATION_KINDS: readonly AnnotationKind[] = [
-  'save',
-  'restart',
-  'reconnect',
-  'git-branch',
-  'git-commit',
-  'task-start',
-  'task-end',
-  'debug-start',
-  'debug-end',
-];
+import { isOneOf, isRecord } from '../shared/check';
+import type { AnnotationKind } from '../shared/vocabulary';
+import { ANNOTATION_KINDS } from '../shared/vocabulary';
 
 export interface Annotation {
   readonly id: string;
@@ -198,11 +178,11 @@ function parseAnnotation(x: unknown): Annotation | undefined {
   const { id, at, kind, label, detail, sourceId } = x;
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID) return undefined;
   if (typeof at !== 'number' || !Number.isFinite(at)) return undefined;
-  if (typeof kind !== 'string' || !(ANNOTATION_KINDS as readonly string[]).includes(kind)) return undefined;
+  if (!isOneOf(kind, ANNOTATION_KINDS)) return undefined;
   if (typeof label !== 'string') return undefined;
   if (detail !== undefined && typeof detail !== 'string') return undefined;
   if (sourceId !== undefined && (typeof sourceId !== 'string' || sourceId.length > MAX_SOURCE_ID)) return undefined;
-  const input = withOptional({ at, kind: kind as AnnotationKind, label, detail, sourceId }, clean(label, MAX_LABEL));
+  const input = withOptional({ at, kind, label, detail, sourceId }, clean(label, MAX_LABEL));
   return { ...input, id };
 }
 
@@ -221,6 +201,3 @@ function describe(x: unknown): string {
   return typeof x === 'number' || typeof x === 'string' ? String(x).slice(0, 20) : typeof x;
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}

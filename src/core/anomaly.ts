@@ -5,7 +5,7 @@
 // The caller stops feeding the baseline while the value is anomalous (or an alert on it is active),
 // so a sustained spike keeps firing instead of becoming the new normal; a slow drift is followed.
 
-import type { Unit } from './model';
+import type { Unit } from '../shared/vocabulary';
 
 export interface BaselineOptions {
   /** Time constant of the exponential decay (a sample's weight falls to 1/e after this long). */

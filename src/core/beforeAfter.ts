@@ -2,7 +2,7 @@
 
 import type { Annotation } from './annotations';
 import type { CompareKey, CompareRow } from './compare';
-import type { AnnotationView, CompareRowView } from '../protocol';
+import type { AnnotationView, CompareRowView } from '../shared/views';
 import type { MetricStore, SeriesInfo } from './store';
 import { compareAround } from './compare';
 

@@ -8,7 +8,7 @@
 // k defaults to 3; `floor` is a small absolute amount in the series' unit, so that a perfectly flat
 // before-window (σ̂ = 0) does not turn a 1 ms wobble into a regression. No fixed percentage is involved.
 
-import type { Unit } from './model';
+import type { Unit } from '../shared/vocabulary';
 
 export interface CompareOptions {
   readonly higherIsWorse: boolean;

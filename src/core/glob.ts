@@ -2,30 +2,13 @@
 // `?` one character), or `role:<Role>`. Globs are compiled with every other character escaped,
 // so a pattern can never inject regular-expression syntax.
 
-import type { Labels, Role } from './model';
-
-export const ROLES: readonly Role[] = [
-  'requests',
-  'requestRate',
-  'errors',
-  'errorRate',
-  'latency',
-  'connections',
-  'pending',
-  'subscribers',
-  'heap',
-  'rss',
-  'cpu',
-  'uptime',
-  'cacheHitRatio',
-  'storage',
-  'goroutines',
-  'jobs',
-  'jobsFailed',
-];
+import type { Labels } from '../shared/views';
+import type { Role } from '../shared/vocabulary';
+import { ROLES } from '../shared/vocabulary';
+import { isOneOf } from '../shared/check';
 
 export function isRole(x: unknown): x is Role {
-  return typeof x === 'string' && (ROLES as readonly string[]).includes(x);
+  return isOneOf(x, ROLES);
 }
 
 const MAX_PATTERN = 256;

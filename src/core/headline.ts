@@ -3,8 +3,8 @@
 // the first source, in settings order, that provides it. Per-source items show each one. Also: the
 // labelled series a headline is made of, for the tooltip.
 
-import type { SummaryView } from '../protocol';
-import type { Role } from './model';
+import type { SummaryView } from '../shared/views';
+import type { Role } from '../shared/vocabulary';
 import type { StatusMetric } from './settings';
 import type { LabelValue } from './statusText';
 import type { SeriesInfo } from './store';

@@ -1,6 +1,7 @@
 // Cumulative Prometheus histograms → quantile samples over the interval since the previous scrape.
 import { seriesKey, sortLabels } from './model';
-import type { HistogramSample, Labels, Sample } from './model';
+import type { HistogramSample, Sample } from './model';
+import type { Labels } from '../shared/views';
 
 export const QUANTILES = [0.5, 0.95, 0.99] as const;
 /** The quantile that carries the histogram's role (e.g. latency means p95). */

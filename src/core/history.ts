@@ -6,7 +6,7 @@
 // `minSpacingMs` slot (slot = floor(t / minSpacingMs)); a later sample in the same slot replaces
 // the earlier one (last wins). Its capacity is therefore rawWindowMs / minSpacingMs + 1.
 
-import type { SeriesKind } from './model';
+import type { SeriesKind } from '../shared/vocabulary';
 import { ColumnRing, sampleRing } from './ring';
 
 export interface HistoryOptions {

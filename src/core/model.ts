@@ -1,35 +1,8 @@
 // The one normalised model every source format is decoded into.
 
 import type { SeriesOverrides } from './decode/overrides';
-
-export type Unit = 'bytes' | 'seconds' | 'ms' | 'percent' | 'ratio' | 'count' | 'per_second' | 'none';
-export type SeriesKind = 'counter' | 'gauge';
-
-/**
- * What a series means, when a decoder knows. The status bar, the panel's gauges and the
- * default thresholds find the metrics that matter by role, whatever the source calls them.
- */
-export type Role =
-  | 'requests' // counter of requests served (its rate is the request rate)
-  | 'requestRate' // requests per second, when the source sends a rate instead of a counter
-  | 'errors' // counter of failed requests
-  | 'errorRate' // percent of requests that failed
-  | 'latency' // response time in ms (p95 where the source has quantiles, else average)
-  | 'connections' // open WebSocket / client connections
-  | 'pending' // requests in flight
-  | 'subscribers' // total pub/sub subscribers
-  | 'heap' // heap used, bytes
-  | 'rss' // resident set size, bytes
-  | 'cpu' // CPU use, percent
-  | 'uptime' // seconds since the server started
-  | 'cacheHitRatio' // percent
-  | 'storage' // percent of storage used
-  | 'goroutines' // live goroutines (gauge, count)
-  | 'jobs' // counter of completed jobs (its rate is jobs per second)
-  | 'jobsFailed'; // counter of failed jobs
-
-/** Label pairs sorted by key, keys unique. Pairs (not an object) so no key can touch a prototype. */
-export type Labels = ReadonlyArray<readonly [key: string, value: string]>;
+import type { Labels } from '../shared/views';
+import type { FormatHint, FormatId, Role, SeriesKind, Severity, SourceKind, Unit } from '../shared/vocabulary';
 
 export interface Sample {
   /** Dotted name, e.g. `http.totalRequests`, `endpoint.p95`, `process_cpu_seconds_total`. */
@@ -54,9 +27,6 @@ export interface HistogramSample {
   readonly count: number;
 }
 
-export type FormatId = 'bun' | 'snapshot' | 'daemon' | 'go-stats' | 'prometheus' | 'json' | 'promql' | 'otlp';
-export type FormatHint = FormatId | 'auto';
-
 export interface ConnectionRow {
   readonly id: string;
   readonly remoteAddress: string;
@@ -68,8 +38,6 @@ export interface ConnectionRow {
   readonly bytesOut?: number;
   readonly idleSeconds?: number;
 }
-
-export type Severity = 'info' | 'warning' | 'critical';
 
 /** An alert the server itself raised (snapshot/update protocol). */
 export interface ServerAlert {
@@ -116,8 +84,6 @@ export interface Backfill {
 
 export type DecodeResult = { readonly ok: true; readonly value: Decoded } | { readonly ok: false; readonly error: string };
 
-export type SourceKind = 'ws' | 'sse' | 'http-json' | 'prometheus' | 'promql' | 'otlp';
-
 /** One PromQL query of a `promql` source: its result series are named `name`. */
 export interface PromqlQuery {
   readonly name: string;
@@ -152,15 +118,6 @@ export interface SourceConfig {
   /** Where the setting came from: workspace sources are not used in untrusted workspaces. */
   readonly scope: 'user' | 'workspace';
 }
-
-/** A source's connection state, as users see it. */
-export type SourceState =
-  | { readonly phase: 'idle' }
-  | { readonly phase: 'connecting'; readonly attempt: number }
-  | { readonly phase: 'open'; readonly since: number }
-  | { readonly phase: 'reconnecting'; readonly retryAt: number; readonly attempt: number; readonly reason: string }
-  | { readonly phase: 'closed' } // closed by the user
-  | { readonly phase: 'failed'; readonly reason: string }; // will not retry on its own (401/403/404, bad URL)
 
 export interface Disposable {
   dispose(): void;

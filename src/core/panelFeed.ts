@@ -1,25 +1,14 @@
 // What the panel is sent: a full snapshot on `ready` (and when it becomes visible again), then
 // deltas holding only what changed since the last post. Pure; the host panel owns the timer.
 
-import type {
-  SummaryView,
-  ConnectionView,
-  EndpointRow,
-  PanelDelta,
-  PanelSnapshot,
-  PointsView,
-  SeriesValue,
-  SeriesView,
-  SourceView,
-  TopicRow,
-  ValueMode,
-  WindowId,
-} from '../protocol';
-import { WINDOWS } from '../protocol';
-import type { Pipeline, PipelineChange } from './pipeline';
+import type { AnnotationView, ConnectionView, EndpointRow, PointsView, SeriesValue, SeriesView, SourceView, SummaryView, TopicRow } from '../shared/views';
+import type { ValueMode, WindowId } from '../shared/vocabulary';
+import { WINDOWS } from '../shared/vocabulary';
+import type { ChangeKind, Pipeline, PipelineChange } from './pipeline';
+import { CHANGE_KINDS } from './pipeline';
+import type { PanelDelta, PanelSnapshot, SectionId, SectionViews } from '../shared/sections';
 import type { SeriesInfo } from './store';
 import type { AnnotationLog } from './annotations';
-import type { AnnotationView } from '../protocol';
 import { annotationView } from './beforeAfter';
 import { headline } from './headline';
 import { fairSelection, searchSeries } from './viewSelection';
@@ -86,18 +75,33 @@ export function topicRows(series: readonly SeriesInfo[]): TopicRow[] {
   return out;
 }
 
+/** What makes a section worth rebuilding: a pipeline change, or series values that moved. */
+type Trigger = ChangeKind | 'values';
+
+/** Sections sent whole. `series` and `annotations` are sent as increments (see delta). */
+type WholeSection = Exclude<SectionId, 'series' | 'annotations'>;
+
+interface BuildContext {
+  readonly now: number;
+  /** Every series in the store, listed once per post. */
+  readonly all: () => readonly SeriesInfo[];
+}
+
+interface SectionFeed<K extends WholeSection> {
+  /** A delta carries the section only after one of these. */
+  readonly on: readonly Trigger[];
+  /** Sent only when it differs from the last copy sent: it is derived from values that move all the time. */
+  readonly dedupe?: true;
+  readonly build: (c: BuildContext) => SectionViews[K];
+}
+
+const FROM_SERIES: readonly Trigger[] = ['values', 'createdSeries', 'cleared'];
 
 export class PanelFeed {
   private dirtySeries = new Set<string>();
-  private newSeries = false;
-  private dirtySources = false;
-  private dirtyAlerts = false;
-  private dirtyRules = false;
-  private dirtyConnections = false;
-  private removed = false;
-  private lastSummary = '';
-  private lastEndpoints = '';
-  private lastTopics = '';
+  private readonly changed = new Set<ChangeKind>();
+  /** The last copy sent of each deduplicated section, as JSON. */
+  private readonly last = new Map<SectionId, string>();
   private lastTotal = -1;
   /** The panel's filter text; series it matches are held beyond the fair selection. */
   private query = '';
@@ -105,6 +109,17 @@ export class PanelFeed {
   private sent = new Set<string>();
   private readonly handles = new Map<string, number>();
   private nextHandle = 1;
+
+  private readonly feeds: { readonly [K in WholeSection]: SectionFeed<K> } = {
+    sources: { on: ['source'], build: () => this.sourceViews() },
+    summary: { on: FROM_SERIES, dedupe: true, build: (c) => roundSummary(headline(c.all(), this.pipeline.sources().map((rt) => rt.config.id), this.pipeline.summaryOptions)) },
+    alerts: { on: ['alerts'], build: (c) => this.pipeline.alerts.views(c.now) },
+    rules: { on: ['rules'], build: () => this.pipeline.rulesView() },
+    endpoints: { on: FROM_SERIES, dedupe: true, build: (c) => endpointRows(c.all()) },
+    connections: { on: ['connections', 'cleared'], build: (c) => this.connectionViews(c.now) },
+    topics: { on: FROM_SERIES, dedupe: true, build: (c) => topicRows(c.all()) },
+    configProblems: { on: ['rules'], build: () => this.problems() },
+  };
 
   private handleOf(id: string): number {
     let h = this.handles.get(id);
@@ -138,28 +153,23 @@ export class PanelFeed {
 
   note(change: PipelineChange): void {
     if (change.series) for (const id of change.series) this.dirtySeries.add(id);
-    if (change.createdSeries) this.newSeries = true;
-    if (change.source) this.dirtySources = true;
-    if (change.alerts) this.dirtyAlerts = true;
-    if (change.rules) this.dirtyRules = true;
-    if (change.connections) this.dirtyConnections = true;
-    if (change.cleared) this.removed = true;
+    for (const kind of CHANGE_KINDS) if (change[kind]) this.changed.add(kind);
   }
 
   get pending(): boolean {
-    return this.newAnnotations.length > 0 || this.dirtySeries.size > 0 || this.newSeries || this.dirtySources || this.dirtyAlerts || this.dirtyRules || this.dirtyConnections || this.removed;
+    return this.newAnnotations.length > 0 || this.dirtySeries.size > 0 || this.changed.size > 0;
   }
 
   /** Once a second: source ages and messages/s move on without any change event. */
   noteTick(): void {
-    if (this.pipeline.sources().length > 0) this.dirtySources = true;
+    if (this.pipeline.sources().length > 0) this.changed.add('source');
   }
 
   /** The panel's filter changed: the next delta brings the series it matches that the panel lacks. */
   setSearch(query: string): void {
     if (query === this.query) return;
     this.query = query;
-    this.newSeries = true;
+    this.changed.add('createdSeries');
   }
 
   /** Fair share per source (so a flooding source cannot hide a quiet one), plus the search's matches. */
@@ -174,8 +184,8 @@ export class PanelFeed {
 
   /** Marks a configuration change (problems banner) for the next delta. */
   noteConfig(): void {
-    this.dirtyRules = true;
-    this.dirtySources = true;
+    this.changed.add('rules');
+    this.changed.add('source');
   }
 
   sourceViews(): SourceView[] {
@@ -218,41 +228,47 @@ export class PanelFeed {
     return [...this.configProblems(), ...this.pipeline.thresholdProblems()];
   }
 
+  private context(now: number): BuildContext {
+    let all: readonly SeriesInfo[] | undefined;
+    return { now, all: () => (all ??= this.pipeline.store.list()) };
+  }
+
+  /** Builds one whole section into `out`; with `onlyIfChanged`, leaves it out when it equals the last copy sent. */
+  private fill<K extends WholeSection>(out: { -readonly [P in WholeSection]?: SectionViews[P] }, id: K, c: BuildContext, onlyIfChanged: boolean): void {
+    const feed: SectionFeed<K> = this.feeds[id];
+    const view = feed.build(c);
+    if (feed.dedupe) {
+      const key = JSON.stringify(view);
+      if (onlyIfChanged && key === this.last.get(id)) return;
+      this.last.set(id, key);
+    }
+    out[id] = view;
+  }
+
+  private wholeSections(): WholeSection[] {
+    return Object.keys(this.feeds) as WholeSection[];
+  }
+
   snapshot(now: number): PanelSnapshot {
     this.reset();
-    const all = this.pipeline.store.list();
-    const summary = roundSummary(headline(all, this.pipeline.sources().map((rt) => rt.config.id), this.pipeline.summaryOptions));
-    this.lastSummary = JSON.stringify(summary);
-    const endpoints = endpointRows(all);
-    const topics = topicRows(all);
-    this.lastEndpoints = JSON.stringify(endpoints);
-    this.lastTopics = JSON.stringify(topics);
+    const c = this.context(now);
+    const whole: { -readonly [P in WholeSection]?: SectionViews[P] } = {};
+    for (const id of this.wholeSections()) this.fill(whole, id, c, false);
+    const all = c.all();
     const series = this.viewSeries(all).map((x) => this.view(x));
     this.sent = new Set(series.map((s) => s.id));
     this.lastTotal = all.length;
-    return {
-      now,
-      sources: this.sourceViews(),
-      series,
-      seriesTotal: all.length,
-      summary,
-      alerts: this.pipeline.alerts.views(now),
-      rules: this.pipeline.rulesView(),
-      endpoints,
-      connections: this.connectionViews(now),
-      topics,
-      configProblems: this.problems(),
-      annotations: this.annotationViews(now),
-    };
+    return { ...(whole as { [P in WholeSection]: SectionViews[P] }), now, series, seriesTotal: all.length, annotations: this.annotationViews(now) };
   }
 
   /** The changes since the last snapshot or delta, or undefined when nothing changed. */
   delta(now: number): PanelDelta | undefined {
     if (!this.pending) return undefined;
     const d: { -readonly [K in keyof PanelDelta]: PanelDelta[K] } = { now };
+    const c = this.context(now);
     const store = this.pipeline.store;
-    if (this.removed || this.newSeries) {
-      const all = store.list();
+    if (this.changed.has('cleared') || this.changed.has('createdSeries')) {
+      const all = c.all();
       const current = this.viewSeries(all);
       const ids = new Set(current.map((s) => s.id));
       if (all.length !== this.lastTotal) {
@@ -275,34 +291,8 @@ export class PanelFeed {
       }
       if (values.length > 0) d.values = values;
     }
-    if (this.dirtySeries.size > 0 || this.newSeries || this.removed) {
-      const all = store.list();
-      const summary = roundSummary(headline(all, this.pipeline.sources().map((rt) => rt.config.id), this.pipeline.summaryOptions));
-      const key = JSON.stringify(summary);
-      if (key !== this.lastSummary) {
-        this.lastSummary = key;
-        d.summary = summary;
-      }
-      const endpoints = endpointRows(all);
-      const endpointsKey = JSON.stringify(endpoints);
-      if (endpointsKey !== this.lastEndpoints) {
-        this.lastEndpoints = endpointsKey;
-        d.endpoints = endpoints;
-      }
-      const topics = topicRows(all);
-      const topicsKey = JSON.stringify(topics);
-      if (topicsKey !== this.lastTopics) {
-        this.lastTopics = topicsKey;
-        d.topics = topics;
-      }
-    }
-    if (this.dirtySources) d.sources = this.sourceViews();
-    if (this.dirtyAlerts) d.alerts = this.pipeline.alerts.views(now);
-    if (this.dirtyRules) {
-      d.rules = this.pipeline.rulesView();
-      d.configProblems = this.problems();
-    }
-    if (this.dirtyConnections || this.removed) d.connections = this.connectionViews(now);
+    const happened = (t: Trigger) => (t === 'values' ? this.dirtySeries.size > 0 : this.changed.has(t));
+    for (const id of this.wholeSections()) if (this.feeds[id].on.some(happened)) this.fill(d, id, c, true);
     if (this.newAnnotations.length > 0) d.annotations = this.newAnnotations;
     this.reset();
     return d;
@@ -311,12 +301,7 @@ export class PanelFeed {
   private reset(): void {
     this.newAnnotations = [];
     this.dirtySeries.clear();
-    this.newSeries = false;
-    this.dirtySources = false;
-    this.dirtyAlerts = false;
-    this.dirtyRules = false;
-    this.dirtyConnections = false;
-    this.removed = false;
+    this.changed.clear();
   }
 
   /**
@@ -333,6 +318,4 @@ export class PanelFeed {
     }
     return out;
   }
-
-
 }

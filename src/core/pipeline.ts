@@ -1,8 +1,9 @@
 // source → decoder → store → rules: everything that happens to one received message, with no
 // VS Code in sight. Views (status bar, panel) pull from here when their coalescing timers fire.
 
-import type { ConnectionRow, Decoded, DecodeResult, Disposable, Logger, Sample, SourceConfig, SourceState } from './model';
-import type { AlertView, RuleView, SnoozeDuration, ThresholdPatch } from '../protocol';
+import type { ConnectionRow, Decoded, DecodeResult, Disposable, Logger, Sample, SourceConfig } from './model';
+import type { AlertView, RuleView, SourceState, ThresholdPatch } from '../shared/views';
+import type { SnoozeDuration } from '../shared/vocabulary';
 import type { StoreOptions, SeriesInfo } from './store';
 import type { Rule } from './thresholds';
 import type { SummaryOptions } from './summary';
@@ -46,17 +47,15 @@ export interface SourceRuntime {
   lastErrorAt: number | null;
 }
 
-/** What changed, so coalescing views can send only that. */
-export interface PipelineChange {
+/** What can change besides series values: series created or dropped, a source's state, alerts, a source's connections, rules, history cleared. */
+export const CHANGE_KINDS = ['createdSeries', 'source', 'alerts', 'connections', 'rules', 'cleared'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** What changed, so coalescing views can send only that: the ids of series whose values moved, and a flag per kind. */
+export type PipelineChange = { readonly [K in ChangeKind]?: boolean } & {
   readonly sourceId: string;
   readonly series?: readonly string[];
-  readonly createdSeries?: boolean;
-  readonly source?: boolean;
-  readonly alerts?: boolean;
-  readonly connections?: boolean;
-  readonly rules?: boolean;
-  readonly cleared?: boolean;
-}
+};
 
 export interface RestartHook {
   /** Called with each message's samples; true when the server restarted since the last one. */

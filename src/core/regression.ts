@@ -1,6 +1,6 @@
 // The short status-bar message shown for a while when a save made a key metric worse.
 
-import { formatPercent, formatValue } from './format';
+import { formatPercent, formatValue } from '../shared/format';
 import type { CompareRow } from './compare';
 
 export interface RegressionNotice {

@@ -4,8 +4,7 @@
 // resolved (value crossed back past `clear`). Severity follows the value while pending/firing.
 // A transition with from === to is an update: the value or severity of an active alert changed.
 
-import type { AlertState } from '../protocol';
-import type { Labels, Severity, Unit } from './model';
+import type { AlertState, Severity, Unit } from '../shared/vocabulary';
 import type { Rule } from './thresholds';
 import type { SeriesInfo } from './store';
 import type { LabelMatcher, MetricMatcher } from './glob';
@@ -13,7 +12,13 @@ import { compileLabelMatcher, compileMetricPattern } from './glob';
 import { Baseline, anomalyFloor } from './anomaly';
 import type { BaselineOptions } from './anomaly';
 import { convertUnit } from './summary';
-import { formatPercent, formatValue } from './format';
+import { levelOf, bandThreshold } from './rules/level';
+import { checkAnomaly } from './rules/anomalyCheck';
+import { isStale } from './rules/staleness';
+import { transition } from './rules/transition';
+import type { EngineState } from './rules/transition';
+import { messageFor } from './rules/message';
+import type { AlertNews } from './rules/message';
 
 export interface AlertTransition {
   readonly alertId: string;
@@ -50,8 +55,6 @@ interface MatchEntry {
   readonly rules: readonly CompiledRule[];
 }
 
-type EngineState = 'ok' | 'pending' | 'firing' | 'nodata';
-
 interface PairState {
   readonly ruleId: string;
   readonly seriesId: string;
@@ -75,35 +78,9 @@ export function alertId(ruleId: string, seriesId: string): string {
   return `${ruleId}|${seriesId}`;
 }
 
-function labelSuffix(labels: Labels): string {
-  return labels.length === 0 ? '' : ` {${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`;
-}
-
-const ROLE_WORDS: Readonly<Partial<Record<string, string>>> = {
-  errorRate: 'error rate',
-  cacheHitRatio: 'cache hit ratio',
-  storage: 'storage use',
-  heap: 'heap',
-  rss: 'RSS',
-  cpu: 'CPU',
-  connections: 'connections',
-  pending: 'pending requests',
-  subscribers: 'subscribers',
-  requestRate: 'request rate',
-  requests: 'request rate',
-  errors: 'error rate',
-};
-
-/** A human name for the series, e.g. "p95 latency {path="/api"}" or "http.errorRate". */
-export function describeSeries(s: Pick<SeriesInfo, 'name' | 'labels' | 'role'>): string {
-  let base = s.name;
-  if (s.role === 'latency') {
-    const q = /(?:^|[^a-z0-9])p(50|75|90|95|99|999)(?![0-9])/i.exec(s.name);
-    base = q !== null ? `p${q[1]} latency` : 'latency';
-  } else if (s.role !== null) {
-    base = ROLE_WORDS[s.role] ?? s.name;
-  }
-  return `${base}${labelSuffix(s.labels)}`;
+/** Values and thresholds are shown in the rule's unit, or the series' when the rule has none. */
+function displayUnit(rule: Rule, s: SeriesInfo): Unit {
+  return rule.unit === 'none' ? s.unit : rule.unit;
 }
 
 export class RuleEngine {
@@ -206,107 +183,49 @@ export class RuleEngine {
   private evaluatePair(rule: Rule, s: SeriesInfo, now: number, out: AlertTransition[]): void {
     const key = alertId(rule.id, s.id);
     let st = this.states.get(key);
-    const displayUnit: Unit = rule.unit === 'none' ? s.unit : rule.unit;
-    // No data: the source went silent, or a series with an active alert stopped while its source
-    // goes on (a quiet endpoint's series is not news by itself, but its alert must not stick).
-    const after = this.options.noDataAfterMs;
-    const seriesSilent = now - s.updatedAt > after;
-    const stale = seriesSilent && (now - (this.sourceLatest.get(s.sourceId) ?? s.updatedAt) > after || (st !== undefined && st.state !== 'ok'));
-
-    if (stale && this.options.noDataMode === 'alert') {
-      if (st === undefined) {
-        st = this.fresh(rule, s);
-        this.states.set(key, st);
-      }
-      if (st.state !== 'nodata') {
-        const from = st.state;
-        st.wasFiring = st.state === 'firing';
-        st.state = 'nodata';
-        const secs = Math.round((now - s.updatedAt) / 1000);
-        out.push({ ...this.base(rule, s, st), from, to: 'nodata', at: now, severity: 'warning', message: `${describeSeries(s)}: no data for ${secs} s` });
-      }
+    const unit = displayUnit(rule, s);
+    const active = st !== undefined && st.state !== 'ok';
+    if (this.options.noDataMode === 'alert' && isStale(now, s.updatedAt, this.sourceLatest.get(s.sourceId), active, this.options.noDataAfterMs)) {
+      this.silent(st ?? this.track(key, rule, s), rule, s, now, out);
       return;
     }
 
     const raw = s.value;
     if (raw === null || !Number.isFinite(raw)) return;
     const v = rule.unit === 'none' ? raw : convertUnit(raw, s.unit, rule.unit);
-    const above = rule.direction === 'above';
-    const beyond = (level: number | null): boolean => level !== null && (above ? v > level : v < level);
-
-    let level: Severity | null = beyond(rule.critical) ? 'critical' : beyond(rule.warning) ? 'warning' : null;
-    let threshold = level === 'critical' ? rule.critical : level === 'warning' ? rule.warning : null;
-    const fixed = rule.warning !== null || rule.critical !== null;
-    const clearLevel = rule.clear ?? rule.warning ?? rule.critical;
-    let cleared = !fixed || clearLevel === null || (above ? v <= clearLevel : v >= clearLevel);
-
-    let anomalyText: string | null = null;
+    let level = levelOf(rule, v);
+    let baseline: number | null = null;
     if (rule.anomaly !== null) {
-      if (st === undefined) {
-        st = this.fresh(rule, s);
-        this.states.set(key, st);
-      }
-      const baseline = st.baseline ?? (st.baseline = new Baseline(this.options.baseline));
-      const verdict = baseline.check(v, rule.anomaly, rule.direction, anomalyFloor(displayUnit), now);
-      if (verdict.anomalous && level === null) {
-        level = 'warning';
-        threshold = verdict.threshold;
-      }
-      if (verdict.anomalous || (st.state !== 'ok' && !verdict.cleared)) {
-        const pct = Math.round((Math.abs(v - verdict.baseline) / Math.abs(verdict.baseline || 1)) * 100);
-        anomalyText = `${describeSeries(s)} ${formatValue(v, displayUnit)} is ${formatPercent(pct)} ${above ? 'above' : 'below'} its baseline ${formatValue(verdict.baseline, displayUnit)}`;
-        if (threshold === null) threshold = verdict.threshold;
-      }
-      cleared = cleared && verdict.cleared;
+      st ??= this.track(key, rule, s);
+      const model = st.baseline ?? (st.baseline = new Baseline(this.options.baseline));
+      const verdict = model.check(v, rule.anomaly, rule.direction, anomalyFloor(unit), now);
+      ({ level, baseline } = checkAnomaly(level, verdict, st.state !== 'ok'));
     }
-
     if (st === undefined) {
-      if (level === null) return;
-      st = this.fresh(rule, s);
-      this.states.set(key, st);
+      if (level.severity === null) return;
+      st = this.track(key, rule, s);
     }
 
     st.series = s;
-    const prevState = st.state;
+    const from = st.state;
     const prevSeverity = st.severity;
     const prevValue = st.value;
-    let next: EngineState = prevState;
+    const next = transition(st, {
+      breaching: level.severity !== null,
+      cleared: level.cleared,
+      heldLongEnough: now - st.since >= rule.forSeconds * 1000,
+      immediate: rule.forSeconds <= 0,
+    });
+    // Inside the hysteresis band: still firing, at the lowest severity.
+    const band = next.state === 'firing' && level.severity === null;
+    const severity = band ? 'warning' : level.severity;
+    const threshold = band ? bandThreshold(rule) : level.threshold;
 
-    switch (prevState) {
-      case 'ok':
-        if (level !== null) {
-          st.since = now;
-          next = rule.forSeconds <= 0 ? 'firing' : 'pending';
-        }
-        break;
-      case 'pending':
-        if (level === null) next = 'ok';
-        else if (now - st.since >= rule.forSeconds * 1000) next = 'firing';
-        break;
-      case 'firing':
-        if (level === null && cleared) next = 'ok';
-        break;
-      case 'nodata':
-        if (level !== null) {
-          st.since = now;
-          next = st.wasFiring || rule.forSeconds <= 0 ? 'firing' : 'pending';
-        } else if (st.wasFiring && !cleared) {
-          next = 'firing';
-        } else {
-          next = 'ok';
-        }
-        break;
-    }
-    const to: AlertState | 'ok' = next === 'ok' && (prevState === 'firing' || prevState === 'nodata') ? 'resolved' : next;
-    if (next === 'firing' && level === null) {
-      // Inside the hysteresis band: still firing, at the lowest severity.
-      level = 'warning';
-      threshold = rule.warning ?? clearLevel;
-    }
-
-    st.state = next;
+    if (next.restartClock) st.since = now;
+    st.state = next.state;
+    st.wasFiring = next.wasFiring;
     st.value = v;
-    if (level !== null) st.severity = level;
+    if (severity !== null) st.severity = severity;
     st.threshold = threshold ?? st.threshold;
 
     // The baseline learns only from normal values, so a sustained spike is not absorbed; and once
@@ -314,19 +233,36 @@ export class RuleEngine {
     const pointAt = s.changedAt ?? s.updatedAt;
     if (rule.anomaly !== null && st.baseline !== null && pointAt !== st.lastUpdate) {
       st.lastUpdate = pointAt;
-      if (next === 'ok' && level === null) st.baseline.observe(v, pointAt);
+      if (next.state === 'ok' && severity === null) st.baseline.observe(v, pointAt);
     }
 
-    const changed = prevState !== next || (next !== 'ok' && (prevSeverity !== st.severity || prevValue !== v));
-    if (changed && !(prevState === 'ok' && next === 'ok')) {
-      let message: string;
-      if (next === 'ok') message = `${describeSeries(s)} is back to ${formatValue(v, displayUnit)}`;
-      else if (anomalyText !== null && !beyond(rule.warning) && !beyond(rule.critical)) message = anomalyText;
-      else message = `${describeSeries(s)} ${formatValue(v, displayUnit)} is ${above ? 'above' : 'below'} the ${st.severity} level ${formatValue(st.threshold, displayUnit)}`;
-      out.push({ ...this.base(rule, s, st), from: prevState, to, at: now, severity: st.severity, message });
+    const changed = from !== next.state || (next.state !== 'ok' && (prevSeverity !== st.severity || prevValue !== v));
+    if (changed) {
+      const news: AlertNews =
+        next.state === 'ok'
+          ? { kind: 'back', value: v }
+          : baseline !== null
+            ? { kind: 'anomaly', value: v, baseline, direction: rule.direction }
+            : { kind: 'level', value: v, severity: st.severity, threshold: st.threshold, direction: rule.direction };
+      out.push({ ...this.base(rule, s, st), from, to: next.to, at: now, severity: st.severity, message: messageFor(s, unit, news) });
     }
-    if (next === 'ok' && st.baseline === null) this.states.delete(key);
-    if (next === 'ok') st.wasFiring = false;
+    if (next.state === 'ok' && st.baseline === null) this.states.delete(key);
+  }
+
+  private silent(st: PairState, rule: Rule, s: SeriesInfo, now: number, out: AlertTransition[]): void {
+    const from = st.state;
+    const next = transition(st, 'noData');
+    if (next.state === from) return;
+    st.state = next.state;
+    st.wasFiring = next.wasFiring;
+    out.push({ ...this.base(rule, s, st), from, to: next.to, at: now, severity: 'warning', message: messageFor(s, displayUnit(rule, s), { kind: 'noData', silentMs: now - s.updatedAt }) });
+  }
+
+  /** A new pair in state ok, tracked under `key`. */
+  private track(key: string, rule: Rule, series: SeriesInfo): PairState {
+    const st = this.fresh(rule, series);
+    this.states.set(key, st);
+    return st;
   }
 
   private fresh(rule: Rule, series: SeriesInfo): PairState {
@@ -353,7 +289,7 @@ export class RuleEngine {
       sourceId: s.sourceId,
       value: st.value,
       threshold: st.threshold,
-      unit: rule.unit === 'none' ? s.unit : rule.unit,
+      unit: displayUnit(rule, s),
       direction: rule.direction,
     };
   }
@@ -365,7 +301,7 @@ export class RuleEngine {
       from,
       to: from === 'pending' ? 'ok' : 'resolved',
       severity: st.severity,
-      message: `${describeSeries(s)}: alert ended (${why})`,
+      message: messageFor(s, displayUnit(rule, s), { kind: 'ended', why }),
     };
   }
 }

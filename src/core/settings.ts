@@ -1,7 +1,10 @@
 // The one typed reading of Pulse's `pulse.*` settings. Pure: the host passes in what
 // `workspace.getConfiguration('pulse')` holds, so every wrong type is handled (and tested) here.
 
-import type { FormatHint, PromqlSettings, SourceConfig, SourceKind } from './model';
+import type { PromqlSettings, SourceConfig } from './model';
+import type { FormatHint, SourceKind } from '../shared/vocabulary';
+import { FORMAT_HINTS, SOURCE_KINDS } from '../shared/vocabulary';
+import { isOneOf, isRecord } from '../shared/check';
 import { parseOverrides } from './decode/overrides';
 import { otlpEntry } from './otlpSettings';
 import { parsePromqlSettings } from './decode/promqlSettings';
@@ -40,18 +43,10 @@ export interface SettingsInput {
   workspaceSources: unknown;
 }
 
-const KINDS: readonly SourceKind[] = ['ws', 'sse', 'http-json', 'prometheus', 'promql', 'otlp'];
-const FORMATS: readonly FormatHint[] = ['auto', 'bun', 'snapshot', 'daemon', 'go-stats', 'prometheus', 'json'];
+// promql and otlp are implied by the source kind, never set as a format.
+const FORMATS: readonly FormatHint[] = FORMAT_HINTS.filter((f) => f !== 'promql' && f !== 'otlp');
 const SOURCE_KEYS = new Set(['name', 'url', 'kind', 'format', 'pollIntervalMs', 'headers', 'subscribe', 'units', 'roles', 'queries', 'selector', 'port', 'allowNonLoopback']);
 const MAX_SOURCES = 32;
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function oneOf<T extends string>(x: unknown, values: readonly T[]): x is T {
-  return typeof x === 'string' && (values as readonly string[]).includes(x);
-}
 
 function show(x: unknown): string {
   let text: string;
@@ -131,10 +126,10 @@ function parseSourceList(value: unknown, scope: 'user' | 'workspace', setting: s
       } catch {
         kind = 'http-json';
       }
-    } else if (oneOf(entry.kind, KINDS)) {
+    } else if (isOneOf(entry.kind, SOURCE_KINDS)) {
       kind = entry.kind;
     } else {
-      problems.push(`${label}: "kind" must be one of ${KINDS.join(', ')}, got ${show(entry.kind)}; skipped`);
+      problems.push(`${label}: "kind" must be one of ${SOURCE_KINDS.join(', ')}, got ${show(entry.kind)}; skipped`);
       return;
     }
     const urlProblem = checkUrl(entry.url, kind);
@@ -144,7 +139,7 @@ function parseSourceList(value: unknown, scope: 'user' | 'workspace', setting: s
     }
     let format: FormatHint = 'auto';
     if (entry.format !== undefined) {
-      if (oneOf(entry.format, FORMATS)) format = entry.format;
+      if (isOneOf(entry.format, FORMATS)) format = entry.format;
       else problems.push(`${label}: "format" must be one of ${FORMATS.join(', ')}, got ${show(entry.format)}; using auto`);
     }
     let pollIntervalMs = 2000;
@@ -214,14 +209,14 @@ export function readSettings(input: SettingsInput): PulseSettings {
   let statusBarMetrics: readonly StatusMetric[] = DEFAULT_STATUS_METRICS;
   const sb = input.get('statusBar.metrics');
   if (sb !== undefined && sb !== null) {
-    if (Array.isArray(sb) && sb.every((m) => oneOf(m, STATUS_METRICS))) statusBarMetrics = [...new Set(sb as StatusMetric[])];
+    if (Array.isArray(sb) && sb.every((m) => isOneOf(m, STATUS_METRICS))) statusBarMetrics = [...new Set(sb as StatusMetric[])];
     else problems.push(`pulse.statusBar.metrics must be a list of ${STATUS_METRICS.join(', ')}, got ${show(sb)}; using the default`);
   }
 
   let cpuAcrossLabels: CpuAcrossLabels = 'max';
   const cpu = input.get('statusBar.cpuAcrossLabels');
   if (cpu !== undefined && cpu !== null) {
-    if (oneOf(cpu, CPU_ACROSS_LABELS)) cpuAcrossLabels = cpu;
+    if (isOneOf(cpu, CPU_ACROSS_LABELS)) cpuAcrossLabels = cpu;
     else problems.push(`pulse.statusBar.cpuAcrossLabels must be one of ${CPU_ACROSS_LABELS.map((x) => `"${x}"`).join(', ')}, got ${show(cpu)}; using "max"`);
   }
 

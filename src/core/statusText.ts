@@ -1,9 +1,8 @@
 // The status bar's words: text, Markdown tooltip and severity, from the summary. Pure.
 
-import type { AlertView, SummaryView } from '../protocol';
-import type { SourceState } from './model';
+import type { AlertView, SourceState, SummaryView } from '../shared/views';
 import type { StatusMetric } from './settings';
-import { formatBytes, formatCount, formatDuration, formatMs, formatPercent, formatValue } from './format';
+import { formatBytes, formatCount, formatDuration, formatMs, formatPercent, formatValue } from '../shared/format';
 import { composedMarkdown, markdownText, plainText as safePlainText } from './safeText';
 import type { SafeMarkdown } from './safeText';
 

@@ -1,27 +1,15 @@
 // Every series of every source, with its history. Keyed by string ids in Maps only: metric names
 // and labels are untrusted and may be `__proto__`, `constructor`, etc.
 
-import type { Backfill, Labels, Role, Sample, SeriesKind, Unit } from './model';
+import type { Backfill, Sample } from './model';
+import type { Labels, SeriesFacts } from '../shared/views';
 import { seriesKey } from './model';
 import type { HistoryOptions, Points } from './history';
 import { SeriesHistory, counterRate } from './history';
 import type { CadenceVerdict } from './cadence';
 import { Cadence } from './cadence';
 
-export interface SeriesInfo {
-  readonly id: string;
-  readonly sourceId: string;
-  readonly name: string;
-  readonly labels: Labels;
-  readonly kind: SeriesKind;
-  readonly unit: Unit;
-  readonly role: Role | null;
-  /** last value as sent */
-  readonly raw: number;
-  /** gauges: raw; counters: per-second rate over the last interval (null until 2 samples; a decrease counts as a reset, rate from the new value) */
-  readonly value: number | null;
-  /** When the series was last received (a repeat of an unchanged sample set counts: the source is alive). */
-  readonly updatedAt: number;
+export interface SeriesInfo extends SeriesFacts {
   /** Time of the newest point: the producer's last update (repeats add none). Not persisted: restored as updatedAt. */
   readonly changedAt?: number;
   /** True while the series holds only history restored from a previous session (no sample since). */

@@ -1,7 +1,7 @@
 // The headline numbers across sources, found by role whatever each source calls its metrics.
 
-import type { Role, Unit } from './model';
-import type { SummaryView } from '../protocol';
+import type { Role, Unit } from '../shared/vocabulary';
+import type { SummaryView } from '../shared/views';
 import type { SeriesInfo } from './store';
 
 /** The unit each role is shown (and thresholded) in. */

@@ -2,22 +2,17 @@
 // user sets from the panel (kept in workspace state). Parsing never throws: every invalid entry
 // yields one problem naming the setting, and that rule alone falls back to its default.
 
-import type { Unit } from './model';
-import type { RuleView, ThresholdPatch } from '../protocol';
+import type { Direction, Unit } from '../shared/vocabulary';
+import { DIRECTIONS } from '../shared/vocabulary';
+import type { RuleLevels, RuleView, ThresholdPatch } from '../shared/views';
+import { isOneOf, isRecord } from '../shared/check';
 import { isRole, patternProblem } from './glob';
 import { ROLE_UNITS } from './summary';
 
-export interface Rule {
+export interface Rule extends RuleLevels {
   readonly id: string;
   readonly metric: string;
   readonly labels: ReadonlyMap<string, string> | null;
-  readonly warning: number | null;
-  readonly critical: number | null;
-  readonly direction: 'above' | 'below';
-  readonly forSeconds: number;
-  readonly clear: number | null;
-  /** fire when value exceeds the rolling baseline by this fraction (0.5 = +50 %) */
-  readonly anomaly: number | null;
   readonly unit: Unit;
 }
 
@@ -52,10 +47,6 @@ const MAX_ABS = 1e15;
 const MAX_FOR_SECONDS = 86_400;
 const MAX_RULES = 500;
 const KNOWN_KEYS = new Set(['id', 'metric', 'labels', 'warning', 'critical', 'direction', 'for', 'clear', 'anomaly']);
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 function describe(x: unknown): string {
   if (x === null) return 'null';
@@ -128,9 +119,9 @@ function parseEntry(entry: Record<string, unknown>, id: string): EntryResult {
   const critical = level('critical');
   const clear = level('clear');
 
-  let direction: 'above' | 'below' = 'above';
+  let direction: Direction = 'above';
   if (entry.direction !== undefined) {
-    if (entry.direction === 'above' || entry.direction === 'below') direction = entry.direction;
+    if (isOneOf(entry.direction, DIRECTIONS)) direction = entry.direction;
     else issues.push(`direction must be "above" or "below", got ${describe(entry.direction)}`);
   }
   let forSeconds = 0;

@@ -1,7 +1,8 @@
 // "Pulse: Add Source…": a guided quick input that probes the URL and detects kind and format.
 
 import * as vscode from 'vscode';
-import type { FormatHint, Logger, SourceKind } from '../core/model';
+import type { Logger } from '../core/model';
+import type { FormatHint, SourceKind } from '../shared/vocabulary';
 import { checkUrl } from '../core/settings';
 import { decodeMessage } from '../core/decode/decode';
 import { probeUrl } from '../sources/probe';

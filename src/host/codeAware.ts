@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/model';
 import type { Pipeline } from '../core/pipeline';
 import type { StatusBar } from './statusBar';
-import type { AnnotationView, CompareRowView } from '../protocol';
+import type { AnnotationView, CompareRowView } from '../shared/views';
 import type { CompareRow } from '../core/compare';
 import { AnnotationLog } from '../core/annotations';
 import { RestartDetector } from '../core/restartDetector';

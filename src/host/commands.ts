@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { PulseHost } from './pulseHost';
 import type { ExportFormat } from '../core/exportHistory';
-import type { SnoozeDuration } from '../protocol';
+import type { SnoozeDuration } from '../shared/vocabulary';
 import { exportHistory } from '../core/exportHistory';
 import { confirm, setToken } from './views/sourceActions';
 import { constant, joinSafe, plainText, safe } from '../core/safeText';

@@ -3,7 +3,7 @@
 
 import type { Annotation } from '../core/annotations';
 import type { CompareRow } from '../core/compare';
-import { formatValue } from '../core/format';
+import { formatValue } from '../shared/format';
 import { describeChange } from '../core/regression';
 import type { PickItem, PickOptions } from './gotoHandler';
 import { joinSafe, plainText, safe } from '../core/safeText';

@@ -1,7 +1,7 @@
 // Keeps history, alert decisions and threshold overrides across reloads. VS Code rewrites an
 // extension's whole workspace-state object on every update (microsoft/vscode#163446), so only the
 // compact part goes there (capped, and only when it changed); the raw tier goes to a log file in the
-// workspace storage folder that each save appends the new samples to (persist.ts has the format).
+// workspace storage folder that each save appends the new samples to (core/persist/segments.ts has the format).
 // The log is compacted (merged, rewritten, renamed over) when it has grown well past what the raw
 // window needs, after damage or a version change was found, and on clear. Every write to the log
 // (append or compaction) holds a lock file, so two windows' compactions never rename over each
@@ -15,8 +15,11 @@ import type { Disposable, Logger } from '../core/model';
 import type { Pipeline } from '../core/pipeline';
 import type { AnnotationLog } from '../core/annotations';
 import { AlertBook } from '../core/alerts';
-import { RawLogWriter, compactRaw, encodeCompact, intactSegments, restore } from '../core/persist';
-import type { PendingAppend } from '../core/persist';
+import { RawLogWriter, compactRaw } from '../core/persist/rawLog';
+import type { PendingAppend } from '../core/persist/rawLog';
+import { encodeCompact } from '../core/persist/compact';
+import { intactSegments } from '../core/persist/segments';
+import { restore } from '../core/persist/restore';
 import { parseOverrides } from '../core/thresholds';
 import { acquireLock, processAlive } from './fileLock';
 

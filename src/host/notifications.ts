@@ -1,7 +1,7 @@
 // One VS Code notification when a critical alert fires, rate-limited: never a flood. And the gate every
 // Pulse notification goes through: one at a time, and "Don't Show Again" remembered in globalState.
 
-import type { AlertView } from '../protocol';
+import type { AlertView } from '../shared/views';
 import type { SafeText } from '../core/safeText';
 import { plainText, safe } from '../core/safeText';
 

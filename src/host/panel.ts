@@ -7,8 +7,9 @@ import type { HostMessage } from '../protocol';
 import { PANEL_VIEW_TYPE } from '../protocol';
 import type { Logger } from '../core/model';
 import type { PanelFeed } from '../core/panelFeed';
-import type { PanelActions } from './panelController';
+import type { PanelHost } from './panel/handlers';
 import { PanelController } from './panelController';
+import { panelHandlers } from './panel/handlers';
 import { makeNonce, renderPanelHtml } from './panelHtml';
 
 /** Posts to the webview at most this often (8 a second), whatever the input rate. */
@@ -17,7 +18,8 @@ export const MIN_POST_INTERVAL_MS = 125;
 export interface PanelDeps {
   readonly extensionUri: vscode.Uri;
   readonly feed: PanelFeed;
-  readonly actions: Omit<PanelActions, 'snapshot' | 'history' | 'searchSeries'>;
+  /** What the panel's requests act on, besides the feed and the panel itself. */
+  readonly host: Omit<PanelHost, 'feed' | 'schedule'>;
   readonly log: Logger;
   /** Counts what is posted, for the traffic benchmark and the log. */
   readonly onPost?: (message: HostMessage, bytes: number) => void;
@@ -70,19 +72,7 @@ export class MetricsPanel implements vscode.Disposable {
   ) {
     const webview = panel.webview;
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
-    this.controller = new PanelController(
-      (m) => this.post(m),
-      {
-        ...deps.actions,
-        snapshot: () => ({ type: 'didSnapshot', snapshot: deps.feed.snapshot(Date.now()) }),
-        history: (ids, window, mode) => deps.feed.history(ids, window, mode, Date.now()),
-        searchSeries: (query) => {
-          deps.feed.setSearch(query);
-          this.schedule();
-        },
-      },
-      deps.log,
-    );
+    this.controller = new PanelController((m) => this.post(m), panelHandlers({ ...deps.host, feed: deps.feed, schedule: () => this.schedule() }), deps.log);
     const nonce = makeNonce();
     webview.html = renderPanelHtml({
       cspSource: webview.cspSource,

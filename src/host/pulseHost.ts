@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import type { Logger, SourceConfig } from '../core/model';
 import type { PulseSettings } from '../core/settings';
-import type { ThresholdPatch } from '../protocol';
 import type { PanelDeps } from './panel';
 import { Pipeline } from '../core/pipeline';
 import { PanelFeed } from '../core/panelFeed';
@@ -157,22 +156,15 @@ export class PulseHost implements vscode.Disposable {
       extensionUri: this.context.extensionUri,
       feed: this.feed,
       log: this.log,
-      actions: {
-        reconnect: (id) => void this.sources.reconnect(id === null ? undefined : [id]),
-        addSource: () => void this.addSource(),
+      host: {
+        pipeline: this.pipeline,
+        sources: this.sources,
+        codeAware: this.codeAware,
+        decide: (run) => this.decide(run),
+        addSource: () => this.addSource(),
         openSettings: () => void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`),
-        acknowledgeAlert: (id) => this.decide(() => this.pipeline.acknowledge(id)),
-        dismissAlert: (id) => this.decide(() => this.pipeline.dismiss(id)),
-        snoozeAlert: (id, d) => this.decide(() => this.pipeline.snooze(id, d, this.pipeline.clock.now())),
-        setThreshold: (ruleId, patch: ThresholdPatch) => this.decide(() => this.pipeline.setOverride(ruleId, patch)),
-        resetThreshold: (ruleId) => this.decide(() => this.pipeline.resetOverride(ruleId)),
-        saveThresholdToSettings: (ruleId) => void this.saveThresholdToSettings(ruleId),
-        hasAlert: (id) => this.pipeline.alerts.has(id),
-        hasRule: (id) => this.pipeline.rulesView().some((r) => r.id === id),
-        hasSource: (id) => this.pipeline.source(id) !== undefined,
+        saveThresholdToSettings: (ruleId) => this.saveThresholdToSettings(ruleId),
         showError: (m) => void vscode.window.showErrorMessage(safe`Pulse: ${m}`),
-        goToHandler: (method, path) => void this.codeAware.goToHandler(method, path),
-        compare: (annotationId) => this.codeAware.compare(annotationId),
       },
     };
   }

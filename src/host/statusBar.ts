@@ -8,7 +8,7 @@ import type { SeriesInfo } from '../core/store';
 import type { StatusSeverity, StatusView } from '../core/statusText';
 import { statusView } from '../core/statusText';
 import { headline } from '../core/headline';
-import { sparkline } from '../core/format';
+import { sparkline } from '../shared/format';
 import { aggregate } from '../core/aggregate';
 import { convertUnit } from '../core/summary';
 import { labelBreakdown, STATUS_ROLE } from '../core/headline';

@@ -3,17 +3,14 @@
 // OTLP's status codes and partial-success responses.
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Emitter } from '../core/events';
-import type { SourceConfig, SourceState } from '../core/model';
 import { mapOtlpMetrics } from '../core/decode/otlp';
 import { DeltaTotals } from '../core/decode/otlpDelta';
 import { isLoopbackUrl } from '../core/settings';
-import { Backoff } from './backoff';
 import { displayUrl, mediaType, printable } from './httpGet';
 import { readBody } from './otlpBody';
 import { encodeResponse, encodeStatus, parseRequest } from './otlpWire';
 import type { OtlpEncoding } from './otlpWire';
-import type { Received, Transport, TransportDeps } from './transport';
+import { TransportBase } from './transportBase';
 
 export const OTLP_DEFAULT_PORT = 4318;
 export const OTLP_METRICS_PATH = '/v1/metrics';
@@ -34,35 +31,11 @@ interface Listener {
   readonly host: string;
 }
 
-export class OtlpReceiver implements Transport {
-  private readonly stateEmitter = new Emitter<SourceState>();
-  private readonly receiveEmitter = new Emitter<Received>();
-  private readonly warnEmitter = new Emitter<string>();
-  readonly onDidChangeState = this.stateEmitter.event;
-  readonly onDidReceive = this.receiveEmitter.event;
-  readonly onDidWarn = this.warnEmitter.event;
-
-  private current: SourceState = { phase: 'idle' };
+export class OtlpReceiver extends TransportBase {
   private listeners: Listener[] = [];
-  private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
-  private lastWarning: string | undefined;
   private readonly totals = new DeltaTotals();
-  private readonly backoff: Backoff;
-  private readonly now: () => number;
-  private disposed = false;
-
-  constructor(
-    private readonly config: SourceConfig,
-    private readonly deps: TransportDeps,
-  ) {
-    this.backoff = new Backoff(deps.random);
-    this.now = deps.now ?? Date.now;
-  }
-
-  get state(): SourceState {
-    return this.current;
-  }
+  protected override readonly stopMessage = 'stopped listening (by the user)';
 
   /** The port actually listened on (differs from the URL's when it says 0), once open. */
   get port(): number | undefined {
@@ -70,66 +43,24 @@ export class OtlpReceiver implements Transport {
     return typeof address === 'object' && address !== null ? address.port : undefined;
   }
 
-  start(): void {
-    const phase = this.current.phase;
-    if (this.disposed || (phase !== 'idle' && phase !== 'closed' && phase !== 'failed')) return;
-    this.backoff.reset();
-    this.listen();
-  }
-
-  stop(): void {
-    this.halt();
-    if (this.current.phase !== 'closed' && this.current.phase !== 'idle') {
-      this.log('info', 'stopped listening (by the user)');
-      this.setState({ phase: 'closed' });
-    }
-  }
-
-  reconnect(): void {
-    if (this.disposed) return;
-    this.halt();
-    this.backoff.reset();
-    this.listen();
-  }
-
-  send(): boolean {
-    return false;
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.stop();
-    this.disposed = true;
-    this.stateEmitter.dispose();
-    this.receiveEmitter.dispose();
-    this.warnEmitter.dispose();
-  }
-
-  private listen(): void {
-    this.timer = undefined;
+  /** Listen on the source's address. */
+  protected connect(): void {
     const shown = displayUrl(this.config.url);
-    let url: URL;
-    try {
-      url = new URL(this.config.url);
-    } catch {
-      this.fail(`Invalid OTLP listen address "${shown}"`);
-      return;
-    }
+    const url = this.parseUrl('Invalid OTLP listen address');
+    if (!url) return;
     if (!isLoopbackUrl(this.config.url) && this.config.allowNonLoopback !== true) {
       this.fail(`Not listening on ${shown}: it is not a loopback address. Set "allowNonLoopback": true on the source in your user settings to accept exports from other machines.`);
       return;
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = url.port === '' ? OTLP_DEFAULT_PORT : Number(url.port);
-    const connecting: SourceState = { phase: 'connecting', attempt: this.backoff.attempt };
-    this.setState(connecting);
-    if (this.current !== connecting) return;
+    if (!this.announceConnecting()) return;
     // `localhost` means both loopbacks (SDKs resolve it to either): IPv4 must work, IPv6 may.
     const primary: Listener = { server: this.createServer(), host: host === 'localhost' ? '127.0.0.1' : host };
     this.listeners = [primary];
     primary.server.once('error', (error: NodeJS.ErrnoException) => {
       if (this.listeners[0] !== primary) return;
-      this.closeServers();
+      this.drop();
       if (error.code === 'EADDRINUSE') this.retry(`port ${port} on ${primary.host} is in use (another OTLP collector or Pulse window?)`);
       else this.fail(`Cannot listen on ${shown}: ${printable(error.message)}`);
     });
@@ -202,21 +133,21 @@ export class OtlpReceiver implements Transport {
     const mapped = parsed.ok ? mapOtlpMetrics(parsed.value, this.totals) : parsed;
     if (!mapped.ok) return this.badRequest(res, encoding, mapped.error, wireBytes);
     const { decoded, rejected, reason } = mapped.value;
-    this.receiveEmitter.fire({ payload: '', bytes: wireBytes, receivedAt: this.now(), decoded: { ok: true, value: decoded } });
-    if (rejected > 0) this.warn(`rejected ${rejected} data point${rejected === 1 ? '' : 's'} of an OTLP export: ${reason}`);
-    else this.lastWarning = undefined;
+    this.receive({ payload: '', bytes: wireBytes, receivedAt: this.now(), decoded: { ok: true, value: decoded } });
+    if (rejected > 0) this.warnOnce(`rejected ${rejected} data point${rejected === 1 ? '' : 's'} of an OTLP export: ${reason}`);
+    else this.clearWarning();
     this.reply(res, 200, encoding, encodeResponse(encoding, rejected, rejected > 0 ? reason : ''));
   }
 
   /** 400, with the reason in the request's encoding; counted on the source as a decode error. */
   private badRequest(res: ServerResponse, encoding: OtlpEncoding, reason: string, wireBytes: number): void {
     const error = printable(reason);
-    this.receiveEmitter.fire({ payload: '', bytes: wireBytes, receivedAt: this.now(), decoded: { ok: false, error: `OTLP export refused: ${error}` } });
+    this.receive({ payload: '', bytes: wireBytes, receivedAt: this.now(), decoded: { ok: false, error: `OTLP export refused: ${error}` } });
     this.reply(res, 400, encoding, encodeStatus(encoding, error));
   }
 
   private tooLarge(req: IncomingMessage, res: ServerResponse, reason: string): void {
-    this.warn(`OTLP export refused: ${reason}`);
+    this.warnOnce(`OTLP export refused: ${reason}`);
     // The rest of the body is not read: close the connection rather than drain it.
     res.setHeader('Connection', 'close');
     this.plain(req, res, 413, reason);
@@ -243,36 +174,13 @@ export class OtlpReceiver implements Transport {
     return this.listeners.length === 0;
   }
 
-  private warn(reason: string): void {
-    if (reason === this.lastWarning) return;
-    this.lastWarning = reason;
-    this.log('warn', reason);
-    this.warnEmitter.fire(reason);
-  }
-
   /** The port is taken: try again later (another window may be closing). */
   private retry(reason: string): void {
-    const step = this.backoff.next();
-    const delayMs = Math.max(step.delayMs, 1_000);
-    this.log('info', `${reason}; trying again in ${+(delayMs / 1000).toFixed(1)} s`);
-    this.timer = setTimeout(() => this.listen(), delayMs);
-    this.setState({ phase: 'reconnecting', retryAt: this.now() + delayMs, attempt: step.attempt, reason });
+    this.retryLater(reason, 1_000, 'trying again in');
   }
 
-  private fail(reason: string): void {
-    this.halt();
-    this.log('warn', reason);
-    this.setState({ phase: 'failed', reason });
-  }
-
-  private halt(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.closeServers();
-    this.lastWarning = undefined;
-  }
-
-  private closeServers(): void {
+  /** Close the servers and every connection to them. */
+  protected drop(): void {
     const listeners = this.listeners;
     this.listeners = [];
     for (const l of listeners) {
@@ -281,15 +189,6 @@ export class OtlpReceiver implements Transport {
       l.server.close();
       l.server.closeAllConnections();
     }
-  }
-
-  private setState(state: SourceState): void {
-    this.current = state;
-    this.stateEmitter.fire(state);
-  }
-
-  private log(level: 'debug' | 'info' | 'warn', message: string): void {
-    this.deps.log[level](`[${this.config.name}] ${message}`);
   }
 }
 

@@ -8,6 +8,12 @@ const COMMON = 'opentelemetry.proto.common.v1';
 const METRICS = 'opentelemetry.proto.metrics.v1';
 
 const attributes = (id: number) => ({ rule: 'repeated', type: `${COMMON}.KeyValue`, id });
+/** Gauge and Summary: their data points only. */
+const points = (type: string) => ({ fields: { dataPoints: { rule: 'repeated', type, id: 1 } } });
+/** Sum, Histogram, ExponentialHistogram: data points and their aggregation temporality. */
+const temporal = (type: string) => ({ fields: { ...points(type).fields, aggregationTemporality: { type: 'int32', id: 2 } } });
+/** The count and sum every distribution point (histogram, exponential histogram, summary) starts with. */
+const COUNT_SUM = { count: { type: 'fixed64', id: 4 }, sum: { type: 'double', id: 5 } };
 
 export const OTLP_METRICS_SCHEMA: INamespace = {
   nested: {
@@ -66,27 +72,11 @@ export const OTLP_METRICS_SCHEMA: INamespace = {
                         summary: { type: 'Summary', id: 11 },
                       },
                     },
-                    Gauge: { fields: { dataPoints: { rule: 'repeated', type: 'NumberDataPoint', id: 1 } } },
-                    Sum: {
-                      fields: {
-                        dataPoints: { rule: 'repeated', type: 'NumberDataPoint', id: 1 },
-                        aggregationTemporality: { type: 'int32', id: 2 },
-                        isMonotonic: { type: 'bool', id: 3 },
-                      },
-                    },
-                    Histogram: {
-                      fields: {
-                        dataPoints: { rule: 'repeated', type: 'HistogramDataPoint', id: 1 },
-                        aggregationTemporality: { type: 'int32', id: 2 },
-                      },
-                    },
-                    ExponentialHistogram: {
-                      fields: {
-                        dataPoints: { rule: 'repeated', type: 'ExponentialHistogramDataPoint', id: 1 },
-                        aggregationTemporality: { type: 'int32', id: 2 },
-                      },
-                    },
-                    Summary: { fields: { dataPoints: { rule: 'repeated', type: 'SummaryDataPoint', id: 1 } } },
+                    Gauge: points('NumberDataPoint'),
+                    Sum: { fields: { ...temporal('NumberDataPoint').fields, isMonotonic: { type: 'bool', id: 3 } } },
+                    Histogram: temporal('HistogramDataPoint'),
+                    ExponentialHistogram: temporal('ExponentialHistogramDataPoint'),
+                    Summary: points('SummaryDataPoint'),
                     NumberDataPoint: {
                       oneofs: { value: { oneof: ['asDouble', 'asInt'] } },
                       fields: {
@@ -99,8 +89,7 @@ export const OTLP_METRICS_SCHEMA: INamespace = {
                     HistogramDataPoint: {
                       fields: {
                         attributes: attributes(9),
-                        count: { type: 'fixed64', id: 4 },
-                        sum: { type: 'double', id: 5 },
+                        ...COUNT_SUM,
                         bucketCounts: { rule: 'repeated', type: 'fixed64', id: 6 },
                         explicitBounds: { rule: 'repeated', type: 'double', id: 7 },
                         flags: { type: 'uint32', id: 10 },
@@ -109,8 +98,7 @@ export const OTLP_METRICS_SCHEMA: INamespace = {
                     ExponentialHistogramDataPoint: {
                       fields: {
                         attributes: attributes(1),
-                        count: { type: 'fixed64', id: 4 },
-                        sum: { type: 'double', id: 5 },
+                        ...COUNT_SUM,
                         scale: { type: 'sint32', id: 6 },
                         zeroCount: { type: 'fixed64', id: 7 },
                         positive: { type: 'Buckets', id: 8 },
@@ -130,8 +118,7 @@ export const OTLP_METRICS_SCHEMA: INamespace = {
                     SummaryDataPoint: {
                       fields: {
                         attributes: attributes(7),
-                        count: { type: 'fixed64', id: 4 },
-                        sum: { type: 'double', id: 5 },
+                        ...COUNT_SUM,
                         quantileValues: { rule: 'repeated', type: 'ValueAtQuantile', id: 6 },
                         flags: { type: 'uint32', id: 8 },
                       },

@@ -1,5 +1,6 @@
 // "Add Source": look at a URL once and say what kind of source it is, with a sample message.
-import type { Logger, SourceConfig, SourceKind } from '../core/model';
+import type { Logger, SourceConfig } from '../core/model';
+import type { SourceKind } from '../shared/vocabulary';
 import { displayUrl, errorMessage, httpGet, httpStatusReason, isHtml, mediaType, requestHeaders } from './httpGet';
 import { SseParser } from './sseSource';
 import { WsSource } from './wsSource';

@@ -1,6 +1,6 @@
 // Series and label discovery on a Prometheus-compatible engine (`/api/v1/labels`, `/api/v1/series`,
 // `/api/v1/label/<name>/values`): for the panel's filter and for "Add Source…" suggestions.
-import type { Labels } from '../core/model';
+import type { Labels } from '../shared/views';
 import { apiError, parseNames, parseSeries } from '../core/decode/promqlApi';
 import type { ApiResult } from '../core/decode/promqlApi';
 import { httpGet, httpStatusReason, requestHeaders } from './httpGet';

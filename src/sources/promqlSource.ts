@@ -4,15 +4,14 @@
 // window with `query_range`, so history comes from the engine rather than from what Pulse kept.
 import http from 'node:http';
 import https from 'node:https';
-import { Emitter } from '../core/events';
-import type { Backfill, PromqlQuery, Sample, SourceConfig, SourceState } from '../core/model';
+import type { Backfill, PromqlQuery, Sample, SourceConfig } from '../core/model';
 import { apiError, parseInstant, parseRange } from '../core/decode/promqlApi';
 import { MAX_BACKFILL_POINTS, encodePromqlMessage } from '../core/decode/promql';
-import { Backoff } from './backoff';
 import { displayUrl, headerNames, httpGet, httpStatusReason, isFatalStatus, isHtml, requestHeaders } from './httpGet';
 import type { HttpGetRequest } from './httpGet';
 import { apiTime, apiUrl, promqlQueries } from './promqlQueries';
-import type { Received, Transport, TransportDeps } from './transport';
+import type { TransportDeps } from './transport';
+import { TransportBase } from './transportBase';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 /** Requests in flight at once within one poll. */
@@ -36,99 +35,43 @@ type Outcome =
   | { readonly kind: 'fatal'; readonly reason: string }
   | { readonly kind: 'aborted' };
 
-export class PromqlSource implements Transport {
-  private readonly stateEmitter = new Emitter<SourceState>();
-  private readonly receiveEmitter = new Emitter<Received>();
-  private readonly warnEmitter = new Emitter<string>();
-  readonly onDidChangeState = this.stateEmitter.event;
-  readonly onDidReceive = this.receiveEmitter.event;
-  readonly onDidWarn = this.warnEmitter.event;
-
-  private current: SourceState = { phase: 'idle' };
+export class PromqlSource extends TransportBase {
   private readonly inFlight = new Set<HttpGetRequest>();
-  private timer: NodeJS.Timeout | undefined;
   private agent: http.Agent | undefined;
-  /** Bumped by every poll and every halt: answers of an older cycle are ignored. */
+  /** Bumped by every poll and every drop: answers of an older cycle are ignored. */
   private cycle = 0;
   private polling = false;
   private needsBackfill = true;
-  private lastWarning: string | undefined;
-  private readonly backoff: Backoff;
-  private readonly now: () => number;
   private readonly queries: readonly PromqlQuery[];
-  private disposed = false;
+  protected override readonly stopMessage = 'stopped querying (by the user)';
 
-  constructor(
-    private readonly config: SourceConfig,
-    private readonly deps: TransportDeps,
-  ) {
-    this.backoff = new Backoff(deps.random);
-    this.now = deps.now ?? Date.now;
+  constructor(config: SourceConfig, deps: TransportDeps) {
+    super(config, deps);
     this.queries = promqlQueries(config.promql);
   }
 
-  get state(): SourceState {
-    return this.current;
-  }
-
-  start(): void {
-    const phase = this.current.phase;
-    if (this.disposed || (phase !== 'idle' && phase !== 'closed' && phase !== 'failed')) return;
+  protected override starting(): boolean {
     if (this.queries.length === 0) {
       this.fail('no PromQL queries: set "queries" or "selector" on this source');
-      return;
+      return false;
     }
-    this.backoff.reset();
-    this.lastWarning = undefined;
-    this.needsBackfill = true;
     this.log('info', `querying ${displayUrl(this.config.url)} (${this.queries.length} queries) every ${this.config.pollIntervalMs} ms; headers: ${headerNames(this.headers())}`);
-    void this.poll();
-  }
-
-  stop(): void {
-    this.halt();
-    if (this.current.phase !== 'closed' && this.current.phase !== 'idle') {
-      this.log('info', 'stopped querying (by the user)');
-      this.setState({ phase: 'closed' });
-    }
-  }
-
-  reconnect(): void {
-    if (this.disposed) return;
-    this.halt();
-    this.backoff.reset();
-    this.lastWarning = undefined;
-    this.needsBackfill = true;
-    void this.poll();
-  }
-
-  send(): boolean {
-    return false;
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.stop();
-    this.disposed = true;
-    this.stateEmitter.dispose();
-    this.receiveEmitter.dispose();
-    this.warnEmitter.dispose();
+    return true;
   }
 
   private headers(): Record<string, string> {
     return requestHeaders(this.config.headers, this.deps.token, { Accept: 'application/json' });
   }
 
+  /** One poll. */
+  protected connect(): void {
+    void this.poll();
+  }
+
   private async poll(): Promise<void> {
-    this.timer = undefined;
     if (this.polling) return;
     const cycle = ++this.cycle;
-    if (this.current.phase !== 'open') {
-      const connecting: SourceState = { phase: 'connecting', attempt: this.backoff.attempt };
-      this.setState(connecting);
-      // A state listener may have stopped or disposed us.
-      if (this.current !== connecting) return;
-    }
+    if (this.state.phase !== 'open' && !this.announceConnecting()) return;
     this.polling = true;
     try {
       await this.runCycle(cycle);
@@ -179,18 +122,10 @@ export class PromqlSource implements Transport {
       if (filled.answered) this.needsBackfill = false;
     }
 
-    if (this.current.phase !== 'open') {
-      this.log('info', `querying ${displayUrl(this.config.url)}: ok`);
-      const open: SourceState = { phase: 'open', since: this.now() };
-      this.setState(open);
-      // A state listener may have stopped or disposed us.
-      if (this.state !== open) return;
-    }
-    this.backoff.reset();
-    this.lastWarning = undefined;
-    this.receiveEmitter.fire({ payload: encodePromqlMessage({ samples, backfill, errors }), bytes, receivedAt: this.now() });
+    if (!this.answered(`querying ${displayUrl(this.config.url)}: ok`)) return;
+    this.receive({ payload: encodePromqlMessage({ samples, backfill, errors }), bytes, receivedAt: this.now() });
     // A listener may have stopped or restarted polling meanwhile.
-    if (cycle === this.cycle && this.current.phase === 'open' && !this.timer) {
+    if (cycle === this.cycle && this.state.phase === 'open' && !this.pending()) {
       this.polling = false;
       this.schedule(this.config.pollIntervalMs);
     }
@@ -284,49 +219,18 @@ export class PromqlSource implements Transport {
   private retry(reason: string, warn: boolean): void {
     this.polling = false;
     this.needsBackfill = true;
-    if (warn && reason !== this.lastWarning) {
-      this.lastWarning = reason;
-      this.log('warn', reason);
-      this.warnEmitter.fire(reason);
-      if (this.disposed || this.timer || this.current.phase === 'closed') return;
-    }
-    const step = this.backoff.next();
-    const delayMs = Math.max(step.delayMs, this.config.pollIntervalMs);
-    this.log('info', `${reason}; next query in ${+(delayMs / 1000).toFixed(1)} s`);
-    this.schedule(delayMs);
-    this.setState({ phase: 'reconnecting', retryAt: this.now() + delayMs, attempt: step.attempt, reason });
+    this.retryPoll(reason, warn, 'next query in');
   }
 
-  private fail(reason: string): void {
-    this.halt();
-    this.log('warn', reason);
-    this.setState({ phase: 'failed', reason });
-  }
-
-  private schedule(delayMs: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.poll(), delayMs);
-  }
-
-  /** Cancel the pending poll and every request in flight. */
-  private halt(): void {
+  /** Abandon this cycle: its pending answers are ignored, every request in flight is aborted, history is asked for again. */
+  protected drop(): void {
     this.cycle++;
     this.polling = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.needsBackfill = true;
     for (const request of [...this.inFlight]) request.abort();
     this.inFlight.clear();
     this.agent?.destroy();
     this.agent = undefined;
-  }
-
-  private setState(state: SourceState): void {
-    this.current = state;
-    this.stateEmitter.fire(state);
-  }
-
-  private log(level: 'debug' | 'info' | 'warn', message: string): void {
-    this.deps.log[level](`[${this.config.name}] ${message}`);
   }
 }
 

@@ -2,9 +2,9 @@
 // (or the server's `retry:` within bounds) whenever it drops.
 import http from 'node:http';
 import https from 'node:https';
-import { displayUrl, errorMessage, formatMiB, headerNames, httpStatusReason, isFatalStatus, isHtml, mediaType, requestHeaders } from './httpGet';
-import type { SourceState } from '../core/model';
-import { StreamTransport, seconds } from './streamTransport';
+import { displayUrl, errorMessage, formatMiB, isHtml, mediaType, requestHeaders } from './httpGet';
+import { StreamTransport } from './streamTransport';
+import { seconds } from './transportBase';
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
@@ -162,19 +162,10 @@ export class SseSource extends StreamTransport {
   private serverRetryMs: number | undefined;
   private lastEventId: string | undefined;
 
-  protected override drop(): void {
-    this.dropStream();
-  }
-
   protected connect(): void {
     const shown = displayUrl(this.config.url);
-    let url: URL;
-    try {
-      url = new URL(this.config.url);
-    } catch {
-      this.fail(`Invalid URL "${shown}"`);
-      return;
-    }
+    const url = this.parseUrl('Invalid URL');
+    if (!url) return;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       this.fail(`Invalid event stream URL "${shown}": it must start with http:// or https://`);
       return;
@@ -189,12 +180,8 @@ export class SseSource extends StreamTransport {
       'Cache-Control': 'no-cache',
       ...(lastEventId !== undefined ? { 'Last-Event-ID': lastEventId } : {}),
     });
-    const attempt = this.backoff.attempt;
-    this.log('info', `connecting to ${shown}${attempt > 0 ? ` (retry ${attempt})` : ''}; headers: ${headerNames(headers)}`);
-    const connecting: SourceState = { phase: 'connecting', attempt };
-    this.setState(connecting);
-    // A state listener may have stopped or disposed us.
-    if (this.state !== connecting) return;
+    if (!this.connecting(headers)) return;
+    const connecting = this.state;
 
     let request: http.ClientRequest;
     try {
@@ -240,14 +227,7 @@ export class SseSource extends StreamTransport {
       const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : '';
       if (status < 200 || status > 299) {
         res.resume();
-        const reason = httpStatusReason(status, this.config.url);
-        if (isFatalStatus(status)) {
-          this.dropStream();
-          this.fail(reason);
-        } else {
-          this.warn(reason);
-          this.lost(reason);
-        }
+        this.refused(status);
         return;
       }
       if (mediaType(contentType) !== 'text/event-stream') {
@@ -272,7 +252,7 @@ export class SseSource extends StreamTransport {
         event: (event) => {
           if (!current()) return;
           stream.received = true;
-          this.receiveEmitter.fire({ payload: event.data, bytes: Buffer.byteLength(event.data), receivedAt: this.now() });
+          this.receive({ payload: event.data, bytes: Buffer.byteLength(event.data), receivedAt: this.now() });
         },
         retry: (ms) => {
           this.serverRetryMs = Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, ms));
@@ -301,14 +281,14 @@ export class SseSource extends StreamTransport {
     request.end();
   }
 
-  private lost(reason: string): void {
+  protected lost(reason: string): void {
     const stream = this.stream;
     // Gone already: a warning listener stopped or reconnected us.
     if (!stream) return;
     this.retryAfterLoss(reason, stream.openedAt, stream.received, this.serverRetryMs ?? 0);
   }
 
-  private dropStream(): void {
+  protected drop(): void {
     const stream = this.stream;
     if (!stream) return;
     this.stream = undefined;

@@ -1,8 +1,9 @@
 // The common face of every source connection: the host starts and stops transports and listens
 // to their state and payloads; decoding the payloads is somebody else's job.
-import type { DecodeResult, Disposable, Logger, SourceConfig, SourceState } from '../core/model';
+import type { DecodeResult, Disposable, Logger, SourceConfig } from '../core/model';
+import type { SourceState } from '../shared/views';
 import type { Event } from '../core/events';
-import { assertNever } from '../core/assert';
+import { assertNever } from '../shared/check';
 import { PollSource } from './pollSource';
 import { PromqlSource } from './promqlSource';
 import { SseSource } from './sseSource';

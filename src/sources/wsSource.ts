@@ -3,9 +3,9 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { RawData } from 'ws';
-import { displayUrl, errorMessage, formatMiB, headerNames, httpStatusReason, isFatalStatus, printable, requestHeaders } from './httpGet';
-import type { SourceState } from '../core/model';
-import { StreamTransport, seconds } from './streamTransport';
+import { displayUrl, errorMessage, formatMiB, printable, requestHeaders } from './httpGet';
+import { StreamTransport } from './streamTransport';
+import { seconds } from './transportBase';
 
 const SUBSCRIBE_MESSAGE = JSON.stringify({ type: 'subscribe' });
 /** With `subscribe` unset, a server that stays silent this long after the handshake is asked to subscribe. */
@@ -38,30 +38,16 @@ export class WsSource extends StreamTransport {
     return true;
   }
 
-  protected override drop(graceful: boolean): void {
-    this.dropConnection(graceful);
-  }
-
   protected connect(): void {
     const shown = displayUrl(this.config.url);
-    let url: URL;
-    try {
-      url = new URL(this.config.url);
-    } catch {
-      this.fail(`Invalid WebSocket URL "${shown}"`);
-      return;
-    }
+    const url = this.parseUrl('Invalid WebSocket URL');
+    if (!url) return;
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
       this.fail(`Invalid WebSocket URL "${shown}": it must start with ws:// or wss://`);
       return;
     }
     const headers = requestHeaders(this.config.headers, this.deps.token);
-    const attempt = this.backoff.attempt;
-    this.log('info', `connecting to ${shown}${attempt > 0 ? ` (retry ${attempt})` : ''}; headers: ${headerNames(headers)}`);
-    const connecting: SourceState = { phase: 'connecting', attempt };
-    this.setState(connecting);
-    // A state listener may have stopped or disposed us.
-    if (this.state !== connecting) return;
+    if (!this.connecting(headers)) return;
 
     const handshakeMs = this.deps.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     let socket: WebSocket;
@@ -99,15 +85,7 @@ export class WsSource extends StreamTransport {
     socket.on('unexpected-response', (_req, res: IncomingMessage) => {
       res.resume();
       if (!current()) return;
-      const status = res.statusCode ?? 0;
-      const reason = httpStatusReason(status, this.config.url);
-      if (isFatalStatus(status)) {
-        this.dropConnection(false);
-        this.fail(reason);
-      } else {
-        this.warn(reason);
-        this.lost(reason);
-      }
+      this.refused(res.statusCode ?? 0);
     });
     socket.on('open', () => {
       if (!current()) return;
@@ -134,7 +112,7 @@ export class WsSource extends StreamTransport {
       clearTimeout(connection.subscribeTimer);
       connection.subscribeTimer = undefined;
       const buffer = toBuffer(data);
-      this.receiveEmitter.fire({ payload: buffer.toString('utf8'), bytes: buffer.length, receivedAt: this.now() });
+      this.receive({ payload: buffer.toString('utf8'), bytes: buffer.length, receivedAt: this.now() });
     });
     socket.on('pong', () => {
       if (current()) connection.unansweredPings = 0;
@@ -184,8 +162,7 @@ export class WsSource extends StreamTransport {
     this.lost(reason);
   }
 
-  /** The connection ended or never opened: schedule the next attempt. */
-  private lost(reason: string): void {
+  protected lost(reason: string): void {
     const connection = this.connection;
     // Gone already: a warning listener stopped or reconnected us.
     if (!connection) return;
@@ -193,7 +170,7 @@ export class WsSource extends StreamTransport {
   }
 
   /** Forget the current socket: no more events from it; closes gracefully (1000) when asked. */
-  private dropConnection(graceful: boolean): void {
+  protected drop(graceful: boolean): void {
     const connection = this.connection;
     if (!connection) return;
     this.connection = undefined;

@@ -1,15 +1,15 @@
 // Issue 10: metrics that know the code. A save is marked in the panel and on a pinned chart; a
 // handler made slower after the save is flagged as a p95 regression (compare table and status bar);
 // "Go to handler" on the endpoint row opens its registration in server.ts.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { runCommand, shot, waitFor } from './helpers/workbench';
 import {
-  Rig, activeTabTitle, chartPoints, chartSelector, cursorLineText, errorToasts, fillQuickInput, panel, pickQuickItem,
-  pinSeries, tidyLayout, waitForHandlerOpened, waitForPulseStatus, waitForSourceState,
+  Rig, chartPoints, chartSelector, cursorLineText, errorToasts, openFile, panel,
+  pinSeries, waitForHandlerOpened, waitForPulseStatus, waitForSourceState,
 } from './helpers/pulse';
 
 const SOURCE = 'api';
@@ -23,31 +23,13 @@ function endpointRow(frame: Frame, method: string, path: string) {
     .first();
 }
 
-async function openFile(page: Page, name: string): Promise<void> {
-  await runCommand(page, 'Go to File...');
-  await fillQuickInput(page, name);
-  await pickQuickItem(page, name);
-  await waitFor(`${name} to be the active editor`, async () => ((await activeTabTitle(page).catch(() => '')) === name ? true : undefined));
-}
-
 describe('Code-aware metrics (issue 10)', { timeout: 10 * 60_000 }, () => {
   const rig = new Rig();
   let latencyChart = '';
   let savedAt = 0;
 
-  before(async () => {
-    await rig.install();
-  }, { timeout: 12 * 60_000 });
-
-  before(async () => {
-    // Seed 001 updates every 5 s; at a fifth of that the steady history below fills in 30 s.
-    await rig.start({ sources: (port, defaults) => defaults(port).filter((s) => s.name === SOURCE), devArgs: ['--interval-scale', '0.2'] });
-    await tidyLayout(rig.page);
-  }, { timeout: 4 * 60_000 });
-
-  after(async () => {
-    await rig.stop('codeAware');
-  });
+  // Seed 001 updates every 5 s; at a fifth of that the steady history below fills in 30 s.
+  rig.hooks('codeAware', () => ({ sources: (port, defaults) => defaults(port).filter((s) => s.name === SOURCE), devArgs: ['--interval-scale', '0.2'] }));
 
   it('the snapshot source runs steadily with per-endpoint p95 and a pinned latency chart', async () => {
     const { page } = rig;

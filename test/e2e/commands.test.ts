@@ -1,6 +1,6 @@
 // Issue 5: every "Pulse: …" command is in the palette and runs, in a sensible scenario, without an
 // error notification. The status bar is checked against what the reference server sent.
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +8,8 @@ import type { Page } from 'playwright-core';
 import { repoRoot } from './helpers/env';
 import { editSettingsJson, outputChannel, runCommand, shot, waitFor, waitForOutput } from './helpers/workbench';
 import {
-  Rig, ServerSampler, activeTabTitle, clearToasts, closeBottomPanel, closeModalEditor, countInPanel, cursorLineText, errorToasts,
-  fillQuickInput, panel, pickQuickItem, pulseStatus, quickInputText, quickItems, severityOf, tidyLayout, waitForGaugeMatchingServer,
+  Rig, ServerSampler, clearToasts, closeBottomPanel, closeModalEditor, countInPanel, cursorLineText, errorToasts,
+  fillQuickInput, openFile, panel, pickQuickItem, pulseStatus, quickInputText, quickItems, severityOf, waitForGaugeMatchingServer,
   waitForHandlerOpened, waitForPulseStatus, waitForQuickInput, waitForSourceState, waitForStatusMatchingServer, waitForStatusMessage,
   waitForStatusSeverity, waitForToast,
 } from './helpers/pulse';
@@ -104,16 +104,11 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
   const rig = new Rig();
   const sampler = new ServerSampler(() => rig.dev);
 
-  before(async () => {
-    await rig.install();
-  }, { timeout: 12 * 60_000 });
-
-  before(async () => {
-    await rig.start({ sources: (port, defaults) => defaults(port).filter((s) => s.name === 'bun') });
+  after(() => sampler.stop());
+  rig.hooks('commands', () => ({ sources: (port, defaults) => defaults(port).filter((s) => s.name === 'bun') }), async () => {
     sampler.start();
     await rig.dev.control('connections', { count: 4 });
-    await tidyLayout(rig.page);
-  }, { timeout: 4 * 60_000 });
+  });
 
   afterEach(async () => {
     // Whatever a test did, no command may have failed with an error notification.
@@ -121,11 +116,6 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     if (errors.length > 0) await shot(rig.page, 'commands-error-notification');
     assert.deepEqual(errors, [], 'error notifications');
     await clearToasts(rig.page);
-  });
-
-  after(async () => {
-    sampler.stop();
-    await rig.stop('commands');
   });
 
   it('offers each contributed command in the palette as "Pulse: <title>" exactly when it has something to act on', async () => {
@@ -372,10 +362,7 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
 
   it('Compare Since Last Save: after saving server.ts it answers (quick pick or "not enough data yet")', async () => {
     const { page } = rig;
-    await runCommand(page, 'Go to File...');
-    await fillQuickInput(page, 'server.ts');
-    await pickQuickItem(page, 'server.ts');
-    await waitFor('server.ts to be the active editor', async () => ((await activeTabTitle(page)) === 'server.ts' ? true : undefined));
+    await openFile(page, 'server.ts');
     // The save is only recorded if the text really went into server.ts: wait for the dirty tab before saving.
     await waitFor('server.ts to take the typed line', async () => {
       await page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().click();

@@ -1,13 +1,13 @@
 // Issue 7: the user journey in a real VS Code, step by step, a screenshot at each step.
 // Open the panel → status bar and thresholds → alert, dismiss, reload → server restart → reload.
 // One source (the Bun WebSocket) so that every headline number is exactly what that stream sent.
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { editSettingsJson, reloadWindow, runCommand, shot, statusBarTooltip, waitFor } from './helpers/workbench';
 import {
   BUN, Rig, STATUS_ID, ServerSampler, chartPoints, closeModalEditor, chartSelector, countInPanel, panel, pinSeries, pulseStatus,
-  severityOf, tidyLayout, waitForGaugeMatchingServer, waitForPulseStatus, waitForSourceState, waitForStatusMatchingServer,
+  severityOf, waitForGaugeMatchingServer, waitForPulseStatus, waitForSourceState, waitForStatusMatchingServer,
   waitForStatusSeverity,
 } from './helpers/pulse';
 
@@ -42,20 +42,10 @@ describe('Pulse user journey (issue 7)', { timeout: 10 * 60_000 }, () => {
   let pinned = '';
   let seriesBefore: string[] = [];
 
-  before(async () => {
-    await rig.install();
-  }, { timeout: 12 * 60_000 });
-
-  before(async () => {
-    await rig.start({ sources: (port, defaults) => defaults(port).filter((s) => s.name === SOURCE) });
+  after(() => sampler.stop());
+  rig.hooks('journey', () => ({ sources: (port, defaults) => defaults(port).filter((s) => s.name === SOURCE) }), async () => {
     sampler.start();
     await rig.dev.control('connections', { count: 7 });
-    await tidyLayout(rig.page);
-  }, { timeout: 4 * 60_000 });
-
-  after(async () => {
-    sampler.stop();
-    await rig.stop('journey');
   });
 
   it('1. F1 → "Pulse: Open Metrics Panel" shows gauges with the numbers the server sent', async () => {

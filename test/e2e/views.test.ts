@@ -1,13 +1,13 @@
 // The Pulse activity-bar view: its Sources tree lists the configured sources with their state; with no
 // sources it shows the welcome content, whose "Detect Sources" lists the loopback endpoints in a quick pick.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { vscodeEnv } from './helpers/env';
 import { shot, waitFor } from './helpers/workbench';
-import { Rig, errorToasts, quickInputText, tidyLayout, waitForQuickInput, waitForStatusMessage } from './helpers/pulse';
+import { Rig, errorToasts, quickInputText, waitForQuickInput, waitForStatusMessage } from './helpers/pulse';
 
 interface TreeRow {
   name: string;
@@ -46,24 +46,15 @@ describe('The Pulse view, with sources', { timeout: 8 * 60_000 }, () => {
   let deadPort = 0;
 
   before(async () => {
-    await rig.install();
     deadPort = await (await vscodeEnv()).freePort();
-  }, { timeout: 12 * 60_000 });
-
-  before(async () => {
-    // Two live sources and one on a port nobody listens on, so the tree shows more than one state.
-    await rig.start({
-      sources: (port, defaults) => [
-        ...defaults(port).filter((s) => s.name === 'bun' || s.name === 'api'),
-        { name: 'nobody', url: `ws://127.0.0.1:${deadPort}/api/dev/server-metrics/live`, kind: 'ws', format: 'bun' },
-      ],
-    });
-    await tidyLayout(rig.page);
-  }, { timeout: 4 * 60_000 });
-
-  after(async () => {
-    await rig.stop('views-sources');
   });
+  // Two live sources and one on a port nobody listens on, so the tree shows more than one state.
+  rig.hooks('views-sources', () => ({
+    sources: (port, defaults) => [
+      ...defaults(port).filter((s) => s.name === 'bun' || s.name === 'api'),
+      { name: 'nobody', url: `ws://127.0.0.1:${deadPort}/api/dev/server-metrics/live`, kind: 'ws', format: 'bun' },
+    ],
+  }));
 
   it('the activity-bar Pulse icon opens Sources (each configured source and its state) and Alerts', async () => {
     const { page } = rig;
@@ -90,20 +81,10 @@ describe('The Pulse view, with sources', { timeout: 8 * 60_000 }, () => {
 describe('The Pulse view, with no pulse.sources', { timeout: 8 * 60_000 }, () => {
   const rig = new Rig();
 
-  before(async () => {
-    await rig.install();
-  }, { timeout: 12 * 60_000 });
-
-  before(async () => {
-    await rig.start({ sources: () => undefined });
+  rig.hooks('views-welcome', () => ({ sources: () => undefined }), () => {
     assert.ok(rig.profile);
     // How a project names its dev server's port; detection reads .env (and also tries common ports).
     writeFileSync(join(rig.profile.workspace, '.env'), `PORT=${rig.dev.port}\n`);
-    await tidyLayout(rig.page);
-  }, { timeout: 4 * 60_000 });
-
-  after(async () => {
-    await rig.stop('views-welcome');
   });
 
   it('shows the welcome content with "Detect Sources"; detecting lists the dev server\'s endpoints and adds the chosen ones', async () => {

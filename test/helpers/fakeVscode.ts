@@ -7,6 +7,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { pollUntil } from './wait';
 
 /** The repository root: the nearest folder up from here with Pulse's package.json (also when bundled elsewhere). */
 export const repoRoot = findRoot(__dirname);
@@ -374,10 +375,23 @@ export class FakeWebview {
   messagesOfType(type: string): PostedMessage[] {
     return this.posted.filter((p) => typeOf(p.message) === type);
   }
+  /** A list the panel shows (`sources`, `alerts`, …) as the page last heard of it: from the snapshot, replaced by each delta that carries it. */
+  lastList(field: string): unknown[] {
+    let list: unknown[] = [];
+    for (const { message } of this.posted) {
+      const value = prop(prop(message, typeOf(message) === 'didSnapshot' ? 'snapshot' : 'delta'), field);
+      if (Array.isArray(value)) list = value;
+    }
+    return list;
+  }
+}
+
+function prop(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 function typeOf(message: unknown): unknown {
-  return typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  return prop(message, 'type');
 }
 
 export class FakeWebviewPanel {
@@ -932,12 +946,4 @@ export function loadExtension(bundlePath = 'dist/extension.js', fake: FakeVscode
 // ------------------------------------------------------------------ waiting
 
 /** Polls until `check` returns a value other than undefined/false, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 5000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export const waitFor = <T>(what: string, check: () => T | undefined | false, timeoutMs = 5000, everyMs = 20): Promise<T> => pollUntil(what, check, timeoutMs, everyMs);

@@ -1,6 +1,7 @@
 // Shared by the transport tests: a transport whose states, payloads and warnings are recorded, and a
 // condition wait (generous timeouts; never a timing assertion).
-import type { Logger, SourceConfig, SourceState } from '../../src/core/model';
+import type { Logger, SourceConfig } from '../../src/core/model';
+import type { SourceState } from '../../src/shared/views';
 import { createTransport } from '../../src/sources/transport';
 import type { Received, Transport, TransportDeps } from '../../src/sources/transport';
 

@@ -1,7 +1,7 @@
 // The reference dev server against the five seed documents (../shared/seeds): every endpoint's
 // wire shape (field names, nesting, types), units and magnitudes, cadence, healthy defaults, the
 // misbehaviour modes; and, separately, what Pulse's decoders make of each endpoint's live output.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { RawData } from 'ws';
@@ -12,13 +12,14 @@ import type { MetricsSnapshot, ServerMessage } from '../../scripts/devserver/sna
 import { Baseline, DEFAULT_BASELINE, anomalyFloor } from '../../src/core/anomaly';
 import { decodeMessage } from '../../src/core/decode/decode';
 import { DEFAULT_RULES } from '../../src/core/thresholds';
-import type { Decoded, FormatHint, Role, Sample } from '../../src/core/model';
-import { startDevServer } from '../helpers/devserver';
-import type { DevServer } from '../helpers/devserver';
+import type { Decoded, Sample } from '../../src/core/model';
+import type { FormatHint, Role } from '../../src/shared/vocabulary';
+import { devServerPerSuite } from '../helpers/devServerSuite';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const SCALE = 0.2;
+const WIRE_ARGS = ['--interval-scale', String(SCALE), '--rps', '40'];
 
 // ------------------------------------------------------------------ the seeds' examples, verbatim
 
@@ -133,6 +134,9 @@ interface Client {
 }
 
 const clients: Client[] = [];
+const closeClients = (): void => {
+  for (const c of clients) c.close();
+};
 
 function connect(url: string, options: { subscribe?: boolean; headers?: Record<string, string> } = {}): Promise<Client> {
   const ws = new WebSocket(url, { headers: options.headers ?? {} });
@@ -228,18 +232,21 @@ type Update = Extract<ServerMessage, { type: 'update' }>;
 // ------------------------------------------------------------------ the wire
 
 describe('dev server: the seeds on the wire', () => {
-  let dev: DevServer;
-  before(async () => {
-    dev = await startDevServer({ args: ['--interval-scale', String(SCALE), '--rps', '40'] });
-  });
-  after(async () => {
-    for (const c of clients) c.close();
-    await dev.stop();
-  });
+  const dev = devServerPerSuite(WIRE_ARGS, closeClients);
+
+  /** Runs `body` with the dev server switched to `modes` (in order), then back to normal, also when `body` throws. */
+  async function inModes(modes: ReadonlyArray<readonly [mode: string, params?: Record<string, unknown>]>, body: () => Promise<void>): Promise<void> {
+    for (const [mode, params] of modes) await dev().control(mode, params);
+    try {
+      await body();
+    } finally {
+      await dev().control('normal');
+    }
+  }
 
   it('seed 000: GET /api/dev/server-metrics — the seed fields, headers and magnitudes', async () => {
-    await until('the first requests to finish', async () => (await getJson<BunHttpMetrics>(dev.url('/api/dev/server-metrics'))).http.totalRequests > 0);
-    const res = await get(dev.url('/api/dev/server-metrics'));
+    await until('the first requests to finish', async () => (await getJson<BunHttpMetrics>(dev().url('/api/dev/server-metrics'))).http.totalRequests > 0);
+    const res = await get(dev().url('/api/dev/server-metrics'));
     assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.equal(res.headers.get('x-metrics-source'), 'bun-native');
     assert.equal(res.headers.get('x-tes-metrics-version'), '1.0');
@@ -251,11 +258,11 @@ describe('dev server: the seeds on the wire', () => {
     assert.ok(body.memory.rss >= body.memory.heapUsed);
     assert.ok(body.http.totalRequests > 0, 'requests counted');
     assert.equal(body.websockets.totalSubscribers, Object.values(body.websockets.subscribers).reduce((a, b) => a + b, 0));
-    assert.deepEqual((await dev.state()).bunHttp, body, 'the control state holds what was sent');
+    assert.deepEqual((await dev().state()).bunHttp, body, 'the control state holds what was sent');
   });
 
   it('seed 000: WS /api/dev/server-metrics/live — metrics at once, then every 500 ms; /api/dev/status', async () => {
-    const live = await connect(dev.wsUrl('/api/dev/server-metrics/live'));
+    const live = await connect(dev().wsUrl('/api/dev/server-metrics/live'));
     await until('a first message', () => live.frames.length > 0, 2000);
     assert.ok((live.frames[0]?.at ?? Infinity) - live.openedAt < 300, 'the first message comes on connect, not after a period');
     await until('ten messages', () => live.frames.length >= 10);
@@ -270,10 +277,10 @@ describe('dev server: the seeds on the wire', () => {
     assert.ok(last.websockets.totalSubscribers > 0);
     assert.ok(last.websockets.pendingConnections >= last.websockets.totalSubscribers + 1, 'every subscriber and this client are open sockets');
 
-    const alias = await connect(dev.wsUrl('/ws/server-metrics/live'));
+    const alias = await connect(dev().wsUrl('/ws/server-metrics/live'));
     await until('a message on the handler path', () => alias.json<BunLiveMessage>().some((m) => m.type === 'metrics'));
 
-    const status = await getJson<BunStatus>(dev.url('/api/dev/status'));
+    const status = await getJson<BunStatus>(dev().url('/api/dev/status'));
     assertShape(status, { vector: { sessions: { apiSessions: 0, websocketConnections: 0, websocketSubscribers: 0 } } }, 'GET /api/dev/status');
     assert.equal(status.vector.sessions.websocketSubscribers, last.websockets.totalSubscribers);
     live.close();
@@ -281,8 +288,8 @@ describe('dev server: the seeds on the wire', () => {
   });
 
   it('seed 001: WS /metrics — a snapshot on open without waiting for subscribe, then updates every 5 s', async () => {
-    const quiet = await connect(dev.wsUrl('/metrics'));
-    const polite = await connect(dev.wsUrl('/metrics'), { subscribe: true });
+    const quiet = await connect(dev().wsUrl('/metrics'));
+    const polite = await connect(dev().wsUrl('/metrics'), { subscribe: true });
     await until('a snapshot on each', () => quiet.frames.length >= 1 && polite.frames.length >= 1, 2000);
     await until('three updates', () => polite.json<ServerMessage>().filter((m) => m.type === 'update').length >= 3, 15_000);
     for (const c of [quiet, polite]) {
@@ -300,20 +307,20 @@ describe('dev server: the seeds on the wire', () => {
     assert.match(polite.ws.extensions, /permessage-deflate/, 'compressed, as the seed server sets perMessageDeflate');
     const updates = polite.frames.filter((f) => f.text.includes('"type":"update"')).map((f) => f.at);
     assertAbout(medianGap(updates), 5000 * SCALE, 'update cadence');
-    const state = await dev.state();
+    const state = await dev().state();
     assert.ok(state.snapshot && all.some((m) => m.timestamp === state.snapshot?.timestamp && JSON.stringify(m) === JSON.stringify(state.snapshot)));
     quiet.close();
     polite.close();
   });
 
   it('seed 001: GET /api/metrics and GET /sse carry the bare snapshot (no type), SSE every second', async () => {
-    const res = await get(dev.url('/api/metrics'));
+    const res = await get(dev().url('/api/metrics'));
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const snapshot = JSON.parse(res.text) as MetricsSnapshot;
     assertShape(snapshot, SEED_001_SNAPSHOT, 'GET /api/metrics');
     assert.ok(!('type' in snapshot));
 
-    const sse = await readSse(dev.url('/sse'), 1500);
+    const sse = await readSse(dev().url('/sse'), 1500);
     assert.match(sse.contentType, /^text\/event-stream/);
     const events = sse.text.split('\n\n').filter((e) => e.length > 0);
     assert.ok(events.length >= 4, `${events.length} events in 1.5 s`);
@@ -325,7 +332,7 @@ describe('dev server: the seeds on the wire', () => {
   });
 
   it('seed 001: units and magnitudes — percent where the seed says percent, healthy by default', async () => {
-    const s = await getJson<MetricsSnapshot>(dev.url('/api/metrics'));
+    const s = await getJson<MetricsSnapshot>(dev().url('/api/metrics'));
     assert.ok(isUnixMs(s.timestamp));
     assert.deepEqual(
       s.endpoints.map((e) => `${e.method} ${e.path}`),
@@ -345,9 +352,8 @@ describe('dev server: the seeds on the wire', () => {
   });
 
   it('seed 001: the errors mode shows as a percent, and the server raises error_rate alerts with a new id each time', async () => {
-    await dev.control('errors', { rate: 0.6 });
-    try {
-      const c = await connect(dev.wsUrl('/metrics'), { subscribe: true });
+    await inModes([['errors', { rate: 0.6 }]], async () => {
+      const c = await connect(dev().wsUrl('/metrics'), { subscribe: true });
       const withAlerts = await until(
         'two updates with an error_rate alert, one with an endpoint above 20 %',
         () => {
@@ -367,15 +373,12 @@ describe('dev server: the seeds on the wire', () => {
       }
       assert.equal(new Set(alerts.map((a) => a.id)).size, alerts.length, 'a new id on every update');
       c.close();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('seed 001: the latency mode raises a latency_spike alert; error messages in the serverError mode', async () => {
-    await dev.control('latency', { ms: 400 });
-    try {
-      const c = await connect(dev.wsUrl('/metrics'), { subscribe: true });
+    await inModes([['latency', { ms: 400 }]], async () => {
+      const c = await connect(dev().wsUrl('/metrics'), { subscribe: true });
       const update = await until(
         'a latency_spike alert',
         () => c.json<ServerMessage>().find((m): m is Update => m.type === 'update' && (m.alerts ?? []).some((a) => a.type === 'latency_spike')),
@@ -384,24 +387,19 @@ describe('dev server: the seeds on the wire', () => {
       const spike = update.alerts?.find((a) => a.type === 'latency_spike');
       assert.ok(spike && spike.severity === 'critical' && spike.value > 50, `spike in percent over the baseline: ${JSON.stringify(spike)}`);
       c.close();
-    } finally {
-      await dev.control('normal');
-    }
-    await dev.control('serverError', { message: 'metrics backend unavailable' });
-    try {
-      const c = await connect(dev.wsUrl('/metrics'), { subscribe: true });
+    });
+    await inModes([['serverError', { message: 'metrics backend unavailable' }]], async () => {
+      const c = await connect(dev().wsUrl('/metrics'), { subscribe: true });
       const error = await until('an error message', () => c.json<ServerMessage>().find((m) => m.type === 'error'), 5000);
       assert.deepEqual(Object.keys(error).sort(), ['error', 'timestamp', 'type']);
       assert.ok(error.type === 'error' && error.error === 'metrics backend unavailable' && isUnixMs(error.timestamp));
       c.close();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('seed 002: GET /metrics is Prometheus text of the Encore metrics, with their labels and units', async () => {
-    await until('a collection with requests', async () => (await get(dev.url('/metrics'))).text.includes('http_requests_total{'), 15_000);
-    const res = await get(dev.url('/metrics'));
+    await until('a collection with requests', async () => (await get(dev().url('/metrics'))).text.includes('http_requests_total{'), 15_000);
+    const res = await get(dev().url('/metrics'));
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const samples = res.text.split('\n').filter((l) => l.length > 0 && !l.startsWith('#'));
     const names = new Set(samples.map((l) => l.slice(0, l.search(/[{ ]/))));
@@ -426,21 +424,21 @@ describe('dev server: the seeds on the wire', () => {
         assert.ok(value >= 0 && value < 80, `percent: ${value}`);
       }
     }
-    assert.equal(res.text, (await dev.state()).prometheus);
-    const om = await get(dev.url('/metrics'), { Accept: 'application/openmetrics-text; version=1.0.0' });
+    assert.equal(res.text, (await dev().state()).prometheus);
+    const om = await get(dev().url('/metrics'), { Accept: 'application/openmetrics-text; version=1.0.0' });
     assert.match(om.headers.get('content-type') ?? '', /^application\/openmetrics-text/);
     assert.match(om.text, /^# TYPE http_requests counter$/m);
     assert.ok(om.text.endsWith('# EOF\n'));
   });
 
   it('seed 003: /stats, /metrics/enhanced and /metrics/system — the seed fields, MiB, seconds and every connection', async () => {
-    const c = await connect(dev.wsUrl('/api/dev/server-metrics/live'));
+    const c = await connect(dev().wsUrl('/api/dev/server-metrics/live'));
     await until('a message', () => c.frames.length > 1);
     const local = (c.ws as unknown as { _socket: { localPort: number } })._socket.localPort;
     const enhanced = await until(
       'a collection that lists this client with messages sent',
       async () => {
-        const e = await getJson<EnhancedMetrics>(dev.url('/metrics/enhanced'));
+        const e = await getJson<EnhancedMetrics>(dev().url('/metrics/enhanced'));
         return e.connections.connections.some((r) => r.remote_addr.endsWith(`:${local}`) && r.messages_sent > 0) ? e : undefined;
       },
       5000,
@@ -463,19 +461,19 @@ describe('dev server: the seeds on the wire', () => {
     assert.equal(enhanced.performance.active_conns, conns.active);
     assert.ok(enhanced.system.cpu.cores >= 1 && enhanced.system.cpu.percent >= 0 && enhanced.system.cpu.percent < 80);
 
-    const stats = await getJson<GoStats>(dev.url('/stats'));
+    const stats = await getJson<GoStats>(dev().url('/stats'));
     assertShape(stats, SEED_003_STATS, 'GET /stats', ['nats', 'hub']);
     assert.ok(Math.abs(stats.system.memory.heap_alloc / MiB - mem.heap_alloc_mb) < 0.06 || stats.uptime_seconds !== enhanced.uptime_seconds, 'heap_alloc in bytes is heap_alloc_mb in MiB');
     assert.ok(stats.system.memory.heap_alloc > MiB);
-    const system = await getJson<SystemMetrics>(dev.url('/metrics/system'));
+    const system = await getJson<SystemMetrics>(dev().url('/metrics/system'));
     assertShape(system, SEED_003_SYSTEM, 'GET /metrics/system');
-    const state = await dev.state();
+    const state = await dev().state();
     assert.deepEqual(state.system, system);
     c.close();
   });
 
   it('seed 004: WS /ws — metrics every 2 s among other message types, RFC 3339 time, running job totals', async () => {
-    const c = await connect(dev.wsUrl('/ws'));
+    const c = await connect(dev().wsUrl('/ws'));
     await until('four metrics messages', () => c.json<{ type: string }>().filter((m) => m.type === 'metrics').length >= 4, 10_000);
     const metrics = c.json<DaemonMetricsMessage>().filter((m) => m.type === 'metrics');
     const types = new Set(c.json<{ type: string }>().map((m) => m.type));
@@ -502,35 +500,28 @@ describe('dev server: the seeds on the wire', () => {
   });
 
   it('heap and connections modes show in every format', async () => {
-    await dev.control('heap', { bytes: 123_456_789 });
-    await dev.control('connections', { count: 42 });
-    try {
-      const bun = await getJson<BunHttpMetrics>(dev.url('/api/dev/server-metrics'));
+    await inModes([['heap', { bytes: 123_456_789 }], ['connections', { count: 42 }]], async () => {
+      const bun = await getJson<BunHttpMetrics>(dev().url('/api/dev/server-metrics'));
       assert.equal(bun.memory.heapUsed, 123_456_789);
       assert.equal(bun.websockets.pendingConnections, 42);
-      const stats = await getJson<GoStats>(dev.url('/stats'));
+      const stats = await getJson<GoStats>(dev().url('/stats'));
       assert.equal(stats.connections.active, 42);
       assert.equal(stats.system.memory.heap_alloc, 123_456_789);
-      const enhanced = await getJson<EnhancedMetrics>(dev.url('/metrics/enhanced'));
+      const enhanced = await getJson<EnhancedMetrics>(dev().url('/metrics/enhanced'));
       assert.equal(enhanced.system.memory.heap_alloc_mb, 117.7);
-      assert.equal((await getJson<MetricsSnapshot>(dev.url('/api/metrics'))).system.memory, 123_456_789);
-      assert.match((await get(dev.url('/metrics'))).text, /^memory_usage_bytes\{service="my-api"\} 123456789$/m);
-      const daemon = await connect(dev.wsUrl('/ws'));
+      assert.equal((await getJson<MetricsSnapshot>(dev().url('/api/metrics'))).system.memory, 123_456_789);
+      assert.match((await get(dev().url('/metrics'))).text, /^memory_usage_bytes\{service="my-api"\} 123456789$/m);
+      const daemon = await connect(dev().wsUrl('/ws'));
       const m = await until('a daemon metrics message', () => daemon.json<DaemonMetricsMessage>().find((x) => x.type === 'metrics'));
       assert.equal(m.data.raw.active_connections, 42);
       assert.equal(m.data.raw.memory_usage, 123_456_789);
       daemon.close();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('evil, nested and cardinality modes produce hostile but valid output', async () => {
-    await dev.control('evil');
-    await dev.control('nested', { depth: 3_000 });
-    await dev.control('cardinality', { count: 500 });
-    try {
-      const raw = (await get(dev.url('/api/dev/server-metrics'))).text;
+    await inModes([['evil'], ['nested', { depth: 3_000 }], ['cardinality', { count: 500 }]], async () => {
+      const raw = (await get(dev().url('/api/dev/server-metrics'))).text;
       assert.ok(raw.includes('"__proto__":'), 'an own __proto__ key on the wire');
       assert.ok(raw.includes('\\ud800'), 'a lone surrogate, escaped in JSON');
       const bun = JSON.parse(raw) as BunHttpMetrics & { nested: unknown };
@@ -542,21 +533,18 @@ describe('dev server: the seeds on the wire', () => {
       let depth = 0;
       for (let node: unknown = bun.nested; typeof node === 'object' && node !== null && 'a' in node; node = (node as { a: unknown }).a) depth += 1;
       assert.equal(depth, 3_000);
-      const prom = (await get(dev.url('/metrics'))).text;
+      const prom = (await get(dev().url('/metrics'))).text;
       assert.equal(prom.match(/^pulse_demo_items\{/gm)?.length, 500);
       assert.match(prom, /pulse_demo_evil\{label="<img src=x onerror=alert\(1\)>"\}/);
-      const snap = await connect(dev.wsUrl('/metrics'), { subscribe: true });
+      const snap = await connect(dev().wsUrl('/metrics'), { subscribe: true });
       await until('an evil error message', () => snap.json<{ type: string; error?: string }>().some((m) => m.type === 'error' && (m.error ?? '').includes('<')));
       snap.close();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('garbage mode sends malformed JSON, binary noise and truncated messages', async () => {
-    await dev.control('garbage');
-    try {
-      const c = await connect(dev.wsUrl('/api/dev/server-metrics/live'));
+    await inModes([['garbage']], async () => {
+      const c = await connect(dev().wsUrl('/api/dev/server-metrics/live'));
       await until('eight frames', () => c.frames.length >= 8);
       assert.ok(c.frames.some((f) => f.binary));
       const unparsable = c.frames.filter((f) => {
@@ -570,76 +558,71 @@ describe('dev server: the seeds on the wire', () => {
       assert.ok(unparsable.length >= 3, `${unparsable.length} bad frames`);
       assert.ok(c.json<BunLiveMessage>().some((m) => m.type === 'metrics'), 'good messages still come between');
       c.close();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('multiline mode spreads an SSE event over several data: lines', async () => {
-    await dev.control('multiline');
-    try {
-      const sse = await readSse(dev.url('/sse'), 700);
+    await inModes([['multiline']], async () => {
+      const sse = await readSse(dev().url('/sse'), 700);
       const event = sse.text.split('\n\n').find((e) => e.length > 0) ?? '';
       const lines = event.split('\n');
       assert.ok(lines.length > 3 && lines.every((l) => l.startsWith('data: ')), event.slice(0, 200));
       assertShape(JSON.parse(lines.map((l) => l.slice('data: '.length)).join('\n')), SEED_001_SNAPSHOT, 'a multi-line event');
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('flap, unauthorized, reset and http500 modes', async () => {
-    await dev.control('flap');
-    const flapping = await connect(dev.wsUrl('/ws'));
+    await dev().control('flap');
+    const flapping = await connect(dev().wsUrl('/ws'));
     await until('the server to close it', () => flapping.closes.length > 0);
 
-    await dev.control('normal');
-    await dev.control('unauthorized', { token: 't0k' });
-    assert.equal((await get(dev.url('/stats'))).status, 401);
-    assert.equal((await get(dev.url('/stats'), { Authorization: 'Bearer t0k' })).status, 200);
-    await assert.rejects(connect(dev.wsUrl('/ws')), /401/);
-    await connect(dev.wsUrl('/ws'), { headers: { Authorization: 'Bearer t0k' } });
+    await dev().control('normal');
+    await dev().control('unauthorized', { token: 't0k' });
+    assert.equal((await get(dev().url('/stats'))).status, 401);
+    assert.equal((await get(dev().url('/stats'), { Authorization: 'Bearer t0k' })).status, 200);
+    await assert.rejects(connect(dev().wsUrl('/ws')), /401/);
+    await connect(dev().wsUrl('/ws'), { headers: { Authorization: 'Bearer t0k' } });
 
-    await dev.control('normal');
-    await dev.control('http500');
-    assert.equal((await get(dev.url('/metrics'))).status, 500);
-    await assert.rejects(connect(dev.wsUrl('/metrics')), /500/);
+    await dev().control('normal');
+    await dev().control('http500');
+    assert.equal((await get(dev().url('/metrics'))).status, 500);
+    await assert.rejects(connect(dev().wsUrl('/metrics')), /500/);
 
-    await dev.control('normal');
-    await dev.control('reset');
-    await assert.rejects(get(dev.url('/api/metrics')));
-    await dev.control('normal');
-    assert.equal((await get(dev.url('/api/metrics'))).status, 200);
+    await dev().control('normal');
+    await dev().control('reset');
+    await assert.rejects(get(dev().url('/api/metrics')));
+    await dev().control('normal');
+    assert.equal((await get(dev().url('/api/metrics'))).status, 200);
   });
 
   it('restart resets uptime and counters and closes sockets with 1012', async () => {
-    const c = await connect(dev.wsUrl('/api/dev/server-metrics/live'));
+    const c = await connect(dev().wsUrl('/api/dev/server-metrics/live'));
     await until('a message', () => c.frames.length > 0);
-    const before = await getJson<BunHttpMetrics>(dev.url('/api/dev/server-metrics'));
-    const statsBefore = await getJson<GoStats>(dev.url('/stats'));
-    await dev.restart();
+    const before = await getJson<BunHttpMetrics>(dev().url('/api/dev/server-metrics'));
+    const statsBefore = await getJson<GoStats>(dev().url('/stats'));
+    await dev().restart();
     await until('close 1012', () => c.closes.includes(1012));
-    const afterRestart = await getJson<BunHttpMetrics>(dev.url('/api/dev/server-metrics'));
+    const afterRestart = await getJson<BunHttpMetrics>(dev().url('/api/dev/server-metrics'));
     assert.ok(afterRestart.http.totalRequests < before.http.totalRequests);
-    const statsAfter = await getJson<GoStats>(dev.url('/stats'));
+    const statsAfter = await getJson<GoStats>(dev().url('/stats'));
     assert.ok(statsAfter.uptime_seconds < statsBefore.uptime_seconds || statsBefore.uptime_seconds === 0, `${statsAfter.uptime_seconds} < ${statsBefore.uptime_seconds}`);
   });
 
   it('the demo API answers and traffic can be tuned', async () => {
-    const users = await get(dev.url('/api/users?page=2'));
+    const users = await get(dev().url('/api/users?page=2'));
     assert.equal(users.status, 200);
-    const res = await fetch(dev.url('/api/orders'), { method: 'POST', body: '{"item":"x"}' });
+    const res = await fetch(dev().url('/api/orders'), { method: 'POST', body: '{"item":"x"}' });
     assert.equal(res.status, 201);
-    await fetch(dev.url('/__control/traffic'), { method: 'POST', body: '{"rps":5}' });
-    assert.equal((await dev.state()).traffic.rps, 5);
-    const bad = await fetch(dev.url('/__control/mode'), { method: 'POST', body: '{"mode":"nope"}' });
+    await fetch(dev().url('/__control/traffic'), { method: 'POST', body: '{"rps":5}' });
+    assert.equal((await dev().state()).traffic.rps, 5);
+    const bad = await fetch(dev().url('/__control/mode'), { method: 'POST', body: '{"mode":"nope"}' });
     assert.equal(bad.status, 400);
   });
 
   it('SIGTERM closes every socket and exits 0', async () => {
-    const c = await connect(dev.wsUrl('/api/dev/server-metrics/live'));
-    await dev.stop();
-    assert.equal(dev.exitCode, 0);
+    const c = await connect(dev().wsUrl('/api/dev/server-metrics/live'));
+    await dev().stop();
+    assert.equal(dev().exitCode, 0);
     await until('the socket to close', () => c.closes.length > 0);
   });
 });
@@ -647,21 +630,15 @@ describe('dev server: the seeds on the wire', () => {
 describe('dev server: slow collectors repeat between collections', () => {
   // 002 collects every 60 s and 003 every 5 s; at this scale 3 s and 0.25 s.
   const scale = 0.05;
-  let dev: DevServer;
-  before(async () => {
-    dev = await startDevServer({ args: ['--interval-scale', String(scale), '--rps', '20'] });
-  });
-  after(async () => {
-    await dev.stop();
-  });
+  const dev = devServerPerSuite(['--interval-scale', String(scale), '--rps', '20']);
 
   it('seed 002: the same Prometheus body until the next 60 s collection; seed 003: last_update every 5 s', async () => {
     const bodies: { at: number; text: string }[] = [];
     const updates: number[] = [];
     const end = Date.now() + 7_500;
     while (Date.now() < end) {
-      bodies.push({ at: Date.now(), text: (await get(dev.url('/metrics'))).text });
-      const e = await getJson<EnhancedMetrics>(dev.url('/metrics/enhanced'));
+      bodies.push({ at: Date.now(), text: (await get(dev().url('/metrics'))).text });
+      const e = await getJson<EnhancedMetrics>(dev().url('/metrics/enhanced'));
       if (updates[updates.length - 1] !== e.uptime_seconds) updates.push(e.uptime_seconds);
       await sleep(100);
     }
@@ -697,36 +674,29 @@ function assertRoles(d: Decoded, roles: Partial<Record<Role, number | ((v: numbe
 }
 
 describe('dev server: what Pulse decodes from each endpoint (needs the seed-aware decoders)', () => {
-  let dev: DevServer;
-  before(async () => {
-    dev = await startDevServer({ args: ['--interval-scale', String(SCALE), '--rps', '40'] });
-  });
-  after(async () => {
-    for (const c of clients) c.close();
-    await dev.stop();
-  });
+  const dev = devServerPerSuite(WIRE_ARGS, closeClients);
 
   it('every endpoint decodes with the roles a user needs, in the seed units', async () => {
     // 000
-    const bunHttpText = (await get(dev.url('/api/dev/server-metrics'))).text;
+    const bunHttpText = (await get(dev().url('/api/dev/server-metrics'))).text;
     const bunHttp = JSON.parse(bunHttpText) as BunHttpMetrics;
     assertRoles(
       decoded(bunHttpText, 'bun'),
       { heap: bunHttp.memory.heapUsed, rss: bunHttp.memory.rss, pending: bunHttp.http.pendingRequests, connections: bunHttp.websockets.pendingConnections, subscribers: bunHttp.websockets.totalSubscribers, requests: bunHttp.http.totalRequests },
       'GET /api/dev/server-metrics',
     );
-    const live = await connect(dev.wsUrl('/api/dev/server-metrics/live'));
+    const live = await connect(dev().wsUrl('/api/dev/server-metrics/live'));
     await until('a live message', () => live.frames.length > 0);
     const liveText = live.frames[0]?.text ?? '';
     const liveMsg = JSON.parse(liveText) as BunLiveMessage;
     assertRoles(decoded(liveText, 'bun'), { heap: liveMsg.memory.heapUsed, pending: liveMsg.http.pendingRequests, connections: liveMsg.websockets.pendingConnections, subscribers: liveMsg.websockets.totalSubscribers }, 'WS live');
     assertRoles(decoded(liveText, 'auto'), { heap: liveMsg.memory.heapUsed }, 'WS live, auto');
-    const statusText = (await get(dev.url('/api/dev/status'))).text;
+    const statusText = (await get(dev().url('/api/dev/status'))).text;
     const status = JSON.parse(statusText) as BunStatus;
     assertRoles(decoded(statusText, 'auto'), { subscribers: status.vector.sessions.websocketSubscribers }, 'GET /api/dev/status');
 
     // 001
-    const snap = await connect(dev.wsUrl('/metrics'), { subscribe: true });
+    const snap = await connect(dev().wsUrl('/metrics'), { subscribe: true });
     await until('an update', () => snap.json<ServerMessage>().some((m) => m.type === 'update'), 5000);
     const updateText = snap.frames.find((f) => f.text.includes('"type":"update"'))?.text ?? '';
     const update = JSON.parse(updateText) as Update;
@@ -739,21 +709,21 @@ describe('dev server: what Pulse decodes from each endpoint (needs the seed-awar
       assert.equal((d.alerts ?? []).length, 0, `${what}: no server alerts when healthy`);
     };
     checkSnapshot(decoded(updateText, 'snapshot'), update.data, 'WS /metrics update');
-    const bareText = (await get(dev.url('/api/metrics'))).text;
+    const bareText = (await get(dev().url('/api/metrics'))).text;
     checkSnapshot(decoded(bareText, 'snapshot'), JSON.parse(bareText) as MetricsSnapshot, 'GET /api/metrics');
     checkSnapshot(decoded(bareText, 'auto'), JSON.parse(bareText) as MetricsSnapshot, 'GET /api/metrics, auto');
-    const sse = await readSse(dev.url('/sse'), 600);
+    const sse = await readSse(dev().url('/sse'), 600);
     const sseData = sse.text.split('\n\n')[0]?.slice('data: '.length) ?? '';
     checkSnapshot(decoded(sseData, 'auto'), JSON.parse(sseData) as MetricsSnapshot, 'GET /sse, auto');
-    await dev.control('serverError', { message: 'metrics backend unavailable' });
+    await dev().control('serverError', { message: 'metrics backend unavailable' });
     const errorFrame = await until('an error message', () => snap.frames.find((f) => f.text.includes('"type":"error"')), 5000);
-    await dev.control('normal');
+    await dev().control('normal');
     assert.match(decoded(errorFrame.text, 'snapshot').serverError ?? '', /metrics backend unavailable/);
     snap.close();
 
     // 002
-    await until('a collection with requests', async () => (await get(dev.url('/metrics'))).text.includes('http_requests_total{'), 15_000);
-    const promText = (await get(dev.url('/metrics'))).text;
+    await until('a collection with requests', async () => (await get(dev().url('/metrics'))).text.includes('http_requests_total{'), 15_000);
+    const promText = (await get(dev().url('/metrics'))).text;
     const heap = Number(/^memory_usage_bytes\{[^}]*\} (\d+)$/m.exec(promText)?.[1]);
     const prom = decoded(promText, 'prometheus');
     assertRoles(prom, { heap, requests: (v) => v > 0, cpu: (v) => v >= 0 && v < 80 }, 'GET /metrics');
@@ -761,22 +731,22 @@ describe('dev server: what Pulse decodes from each endpoint (needs the seed-awar
     assert.equal(byRole(prom, 'cpu')[0]?.unit, 'percent');
 
     // 003
-    const enhancedText = (await get(dev.url('/metrics/enhanced'))).text;
+    const enhancedText = (await get(dev().url('/metrics/enhanced'))).text;
     const enhanced = JSON.parse(enhancedText) as EnhancedMetrics;
     const enh = decoded(enhancedText, 'go-stats');
     const mem = enhanced.system.memory;
     assertRoles(enh, { connections: enhanced.connections.active, cpu: enhanced.system.cpu.percent, goroutines: mem.goroutines, uptime: enhanced.uptime_seconds, heap: (v) => Math.abs(v - mem.heap_alloc_mb * MiB) <= 0.051 * MiB }, 'GET /metrics/enhanced');
     assert.equal(enh.connections?.length, enhanced.connections.connections.length, 'the connections table lists every connection');
     assert.ok(!enh.samples.some((s) => /connections\.connections\.\d/.test(s.name)), 'no index-named series');
-    const statsText = (await get(dev.url('/stats'))).text;
+    const statsText = (await get(dev().url('/stats'))).text;
     const stats = JSON.parse(statsText) as GoStats;
     assertRoles(decoded(statsText, 'go-stats'), { connections: stats.connections.active, heap: stats.system.memory.heap_alloc, goroutines: stats.system.goroutines, uptime: stats.uptime_seconds }, 'GET /stats');
-    const systemText = (await get(dev.url('/metrics/system'))).text;
+    const systemText = (await get(dev().url('/metrics/system'))).text;
     const system = JSON.parse(systemText) as SystemMetrics;
     assertRoles(decoded(systemText, 'go-stats'), { cpu: system.system.cpu.percent, heap: (v) => Math.abs(v - system.system.memory.heap_alloc_mb * MiB) <= 0.051 * MiB }, 'GET /metrics/system');
 
     // 004
-    const daemon = await connect(dev.wsUrl('/ws'));
+    const daemon = await connect(dev().wsUrl('/ws'));
     const daemonFrame = await until('a daemon metrics message', () => daemon.frames.find((f) => f.text.startsWith('{"type":"metrics"')));
     const raw = (JSON.parse(daemonFrame.text) as DaemonMetricsMessage).data.raw;
     const d = decoded(daemonFrame.text, 'daemon');
@@ -791,15 +761,15 @@ describe('dev server: what Pulse decodes from each endpoint (needs the seed-awar
 
   it('a healthy server trips no default threshold: levels on the healthy side, no latency anomaly', async () => {
     const payloads: { text: string; hint: FormatHint }[] = [];
-    const bun = await connect(dev.wsUrl('/api/dev/server-metrics/live'));
-    const snap = await connect(dev.wsUrl('/metrics'), { subscribe: true });
-    const daemon = await connect(dev.wsUrl('/ws'));
+    const bun = await connect(dev().wsUrl('/api/dev/server-metrics/live'));
+    const snap = await connect(dev().wsUrl('/metrics'), { subscribe: true });
+    const daemon = await connect(dev().wsUrl('/ws'));
     const sseTexts: string[] = [];
-    const sse = readSse(dev.url('/sse'), 8_000).then((r) => sseTexts.push(...r.text.split('\n\n').filter(Boolean).map((e) => e.slice('data: '.length))));
+    const sse = readSse(dev().url('/sse'), 8_000).then((r) => sseTexts.push(...r.text.split('\n\n').filter(Boolean).map((e) => e.slice('data: '.length))));
     const end = Date.now() + 8_000;
     while (Date.now() < end) {
       for (const [path, hint] of [['/api/dev/server-metrics', 'bun'], ['/api/dev/status', 'auto'], ['/api/metrics', 'snapshot'], ['/stats', 'go-stats'], ['/metrics/enhanced', 'go-stats'], ['/metrics/system', 'go-stats'], ['/metrics', 'prometheus']] as const) {
-        payloads.push({ text: (await get(dev.url(path))).text, hint });
+        payloads.push({ text: (await get(dev().url(path))).text, hint });
       }
       await sleep(400);
     }

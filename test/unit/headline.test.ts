@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headline, labelBreakdown, STATUS_ROLE } from '../../src/core/headline';
 import type { SeriesInfo } from '../../src/core/store';
-import type { Role } from '../../src/core/model';
+import type { Role } from '../../src/shared/vocabulary';
 
 function s(sourceId: string, name: string, role: Role | null, value: number, unit: SeriesInfo['unit'] = 'count'): SeriesInfo {
   return { id: `${sourceId}|${name}`, sourceId, name, labels: [], kind: 'gauge', unit, role, raw: value, value, updatedAt: 0 };

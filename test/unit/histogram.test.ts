@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HistogramTracker, histogramQuantile, sumBuckets } from '../../src/core/histogram';
 import type { Buckets } from '../../src/core/histogram';
-import type { HistogramSample, Labels, Sample } from '../../src/core/model';
+import type { HistogramSample, Sample } from '../../src/core/model';
+import type { Labels } from '../../src/shared/views';
 
 const INF = Number.POSITIVE_INFINITY;
 

@@ -119,3 +119,24 @@ test('history requests return points; live points then travel as value updates o
   const handle = snap.series.find((s) => s.id === heap.id)?.handle;
   assert.deepEqual(d?.values?.find(([h]) => h === handle), [handle, 50e6 + 6, null, 0]);
 });
+
+test('a delta carries only the sections a change touched; sections derived from values only when they differ', () => {
+  const { p } = make();
+  const feed = new PanelFeed(p, () => ['a problem']);
+  p.onDidChange((c) => feed.note(c));
+  p.handle('api', bun(1000, 100, 50e6), 1000);
+  p.handle('api', bun(2000, 150, 50e6), 2000);
+  feed.snapshot(2000);
+  feed.noteConfig();
+  const config = feed.delta(2000);
+  assert.deepEqual(Object.keys(config ?? {}).sort(), ['configProblems', 'now', 'rules', 'sources']);
+  assert.deepEqual(config?.configProblems, ['a problem']);
+  feed.noteTick();
+  assert.deepEqual(Object.keys(feed.delta(2500) ?? {}).sort(), ['now', 'sources'], 'a tick moves only source ages');
+  p.handle('api', bun(3000, 200, 50e6), 3000);
+  assert.deepEqual(Object.keys(feed.delta(3000) ?? {}).sort(), ['now', 'values'], 'same rate and gauges: summary, endpoints and topics are not re-sent');
+  p.handle('api', bun(4000, 300, 50e6), 4000);
+  const faster = feed.delta(4000);
+  assert.deepEqual(Object.keys(faster ?? {}).sort(), ['now', 'summary', 'values']);
+  assert.equal(faster?.summary?.requestRate, 100);
+});

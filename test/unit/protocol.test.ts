@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
+import { parseHostMessage } from '../../src/protocol';
+import type { RequestType, WebviewMessage } from '../../src/shared/requests';
+import { parseWebviewMessage, REQUESTS } from '../../src/shared/requests';
 
 describe('parseWebviewMessage', () => {
   it('accepts every well-formed request', () => {
@@ -32,6 +34,81 @@ describe('parseWebviewMessage', () => {
     const parsed = parseWebviewMessage(input);
     assert.deepEqual(parsed, { type: 'dismissAlert', alertId: 'a' });
     assert.notEqual(parsed, input);
+  });
+});
+
+/** One well-formed message of every request (a request without a sample here does not compile). */
+const SAMPLES: { readonly [K in RequestType]: WebviewMessage<K> } = {
+  ready: { type: 'ready' },
+  requestHistory: { type: 'requestHistory', requestId: 1, ids: ['a'], window: '1h', mode: 'raw' },
+  reconnect: { type: 'reconnect', sourceId: 'api' },
+  addSource: { type: 'addSource' },
+  openSettings: { type: 'openSettings' },
+  acknowledgeAlert: { type: 'acknowledgeAlert', alertId: 'a' },
+  dismissAlert: { type: 'dismissAlert', alertId: 'a' },
+  snoozeAlert: { type: 'snoozeAlert', alertId: 'a', duration: '15m' },
+  setThreshold: { type: 'setThreshold', ruleId: 'r', patch: { clear: 1 } },
+  resetThreshold: { type: 'resetThreshold', ruleId: 'r' },
+  saveThresholdToSettings: { type: 'saveThresholdToSettings', ruleId: 'r' },
+  goToHandler: { type: 'goToHandler', method: null, path: '/x' },
+  searchSeries: { type: 'searchSeries', query: '' },
+  compare: { type: 'compare', requestId: 2, annotationId: 'lastSave' },
+};
+
+describe('the request table', () => {
+  it('accepts each request exactly as defined, and refuses it with a field missing or added', () => {
+    assert.deepEqual(Object.keys(SAMPLES).sort(), Object.keys(REQUESTS).sort());
+    for (const sample of Object.values(SAMPLES)) {
+      assert.deepEqual(parseWebviewMessage(sample), sample);
+      assert.equal(parseWebviewMessage({ ...sample, extra: 1 }), undefined, `${sample.type} with an extra field`);
+      for (const key of Object.keys(sample).filter((k) => k !== 'type')) {
+        const missing = Object.fromEntries(Object.entries(sample).filter(([k]) => k !== key));
+        assert.equal(parseWebviewMessage(missing), undefined, `${sample.type} without ${key}`);
+        assert.equal(parseWebviewMessage({ ...sample, [key]: undefined }), undefined, `${sample.type} with ${key} undefined`);
+      }
+    }
+  });
+  it('keeps the bounds', () => {
+    const refused: unknown[] = [
+      { type: 'requestHistory', requestId: 1.5, ids: [], window: '5m', mode: 'rate' },
+      { type: 'requestHistory', requestId: 1, ids: Array.from({ length: 201 }, () => 'a'), window: '5m', mode: 'rate' },
+      { type: 'requestHistory', requestId: 1, ids: [''], window: '5m', mode: 'rate' },
+      { type: 'requestHistory', requestId: 1, ids: [], window: '5m', mode: 'cumulative' },
+      { type: 'reconnect', sourceId: '' },
+      { type: 'setThreshold', ruleId: 'r', patch: { critical: 1e15 } },
+      { type: 'setThreshold', ruleId: 'r', patch: { forSeconds: 86_401 } },
+      { type: 'setThreshold', ruleId: 'r', patch: { forSeconds: -1 } },
+      { type: 'setThreshold', ruleId: 'r', patch: { forSeconds: null } },
+      { type: 'setThreshold', ruleId: 'r', patch: [] },
+      { type: 'setThreshold', ruleId: 'r', patch: JSON.parse('{"__proto__":{"warning":1}}') as unknown },
+      { type: 'goToHandler', method: 'get', path: '/x' },
+      { type: 'goToHandler', method: 'ABCDEFGHIJK', path: '/x' },
+      { type: 'goToHandler', method: null, path: `/${'x'.repeat(2048)}` },
+      { type: 'goToHandler', method: null, path: '/a\nb' },
+      { type: 'compare', requestId: '1', annotationId: 'a' },
+      { type: 'compare', requestId: 1, annotationId: 'x'.repeat(513) },
+      { type: 'constructor' },
+      { type: 'toString' },
+    ];
+    for (const m of refused) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));
+    const edges: unknown[] = [
+      { type: 'requestHistory', requestId: 1, ids: Array.from({ length: 200 }, () => 'x'.repeat(512)), window: '24h', mode: 'raw' },
+      { type: 'setThreshold', ruleId: 'r', patch: {} },
+      { type: 'setThreshold', ruleId: 'r', patch: { warning: -1e14, critical: null, clear: 0, forSeconds: 86_400 } },
+      { type: 'goToHandler', method: 'ABCDEFGHIJ', path: `/${'x'.repeat(2047)}` },
+      { type: 'searchSeries', query: 'x'.repeat(200) },
+    ];
+    for (const m of edges) assert.deepEqual(parseWebviewMessage(m), m);
+  });
+  it('copies lists and patches, so the page keeps no handle on what the host holds', () => {
+    const ids = ['a'];
+    const patch = { warning: 1 };
+    const history = parseWebviewMessage({ type: 'requestHistory', requestId: 1, ids, window: '5m', mode: 'rate' });
+    const threshold = parseWebviewMessage({ type: 'setThreshold', ruleId: 'r', patch });
+    assert.ok(history?.type === 'requestHistory' && threshold?.type === 'setThreshold');
+    assert.notEqual(history.ids, ids);
+    assert.notEqual(threshold.patch, patch);
+    assert.deepEqual(threshold.patch, patch);
   });
 });
 

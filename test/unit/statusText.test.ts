@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeMarkdown, metricText, statusView } from '../../src/core/statusText';
-import { formatBytes, formatCount, formatMs, formatPercent } from '../../src/core/format';
-import type { AlertView, SummaryView } from '../../src/protocol';
+import { formatBytes, formatCount, formatMs, formatPercent } from '../../src/shared/format';
+import type { AlertView, SummaryView } from '../../src/shared/views';
 
 const summary: SummaryView = {
   requestRate: 1234,

@@ -1,12 +1,14 @@
 // "Metrics that know your code" in the panel: annotations listed and marked on charts, before/after comparisons,
 // and Go to Handler buttons — in headless Chromium with the real CSP.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { AnnotationView, HostMessage, WebviewMessage } from '../../src/protocol';
-import { formatValue } from '../../src/core/format';
-import type { Harness, Panel } from './harness';
-import { outputDir, startHarness } from './harness';
+import type { HostMessage, WebviewMessage } from '../../src/protocol';
+import type { AnnotationView } from '../../src/shared/views';
+import { formatValue } from '../../src/shared/format';
+import type { Panel } from './harness';
+import { outputDir } from './harness';
+import { panelRig } from './panelRig';
 import { annotation, annotations, NOW, snapshot } from './fixtures/snapshot';
 import { history } from './fixtures/deltas';
 import { compareReply, compareRow, compareRows } from './fixtures/compare';
@@ -25,17 +27,10 @@ const three: AnnotationView[] = [
 ];
 
 describe('dev loop: annotations, compare, go to handler', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const openPanel = panelRig();
 
   async function opened(over: Parameters<typeof snapshot>[0] = {}, theme: 'dark' | 'light' = 'dark'): Promise<Panel> {
-    const p = await h.newPanel();
-    await p.open(theme);
+    const p = await openPanel({ theme });
     await p.send(snap(over));
     return p;
   }

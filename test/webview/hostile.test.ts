@@ -1,24 +1,16 @@
 // Host strings are data: markup in them is shown as text, long ones are cut, bidi controls are removed.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Harness } from './harness';
-import { startHarness } from './harness';
+import { panelRig } from './panelRig';
 import { BIDI, HUGE, hostileSnapshot, IMG } from './fixtures/hostile';
 
 const BIDI_RE = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 
 describe('hostile host data', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const openPanel = panelRig();
 
   it('renders markup as escaped, truncated text and never creates elements or command links from it', async () => {
-    const p = await h.newPanel();
-    await p.open();
+    const p = await openPanel();
     await p.send({ type: 'didSnapshot', snapshot: hostileSnapshot() });
     // Pin everything so chart titles and legends show the hostile names too.
     for (const pin of await p.page.locator('[data-action="pin"]').all()) await pin.click();

@@ -1,11 +1,11 @@
 // Many pinned charts fed live points: every chart gets drawn though a frame draws only a few, and a chart
 // scrolled out of view is brought up to date when it scrolls back in.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WebviewMessage } from '../../src/protocol';
-import { formatValue } from '../../src/core/format';
-import type { Harness, Panel } from './harness';
-import { startHarness } from './harness';
+import { formatValue } from '../../src/shared/format';
+import type { Panel } from './harness';
+import { panelRig } from './panelRig';
 import { snapshot } from './fixtures/snapshot';
 import { delta, history } from './fixtures/deltas';
 
@@ -16,17 +16,10 @@ const chartSel = (id: string) => `.chart[data-series-id="${id}"]`;
 const PAINTED = '(c) => { const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }';
 
 describe('live charts', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const openPanel = panelRig();
 
   async function withPinned(): Promise<Panel> {
-    const p = await h.newPanel();
-    await p.open();
+    const p = await openPanel();
     await p.page.evaluate(`sessionStorage.setItem('vscodeState', ${JSON.stringify(JSON.stringify({ pinned: PINNED, window: '5m', charts: {}, tables: {}, collapsed: [] }))})`);
     await p.reload();
     await p.send({ type: 'didSnapshot', snapshot: snapshot() });

@@ -1,7 +1,9 @@
 // The webview's pure parts: reducer, prefs, text cleaning, chart data, rule matching, panel HTML.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALL_SECTIONS, initialState, markClean, reduce, touch } from '../../webview/state';
+import { initialState, markClean, reduce, touch } from '../../webview/state';
+import { SECTION_ROWS, SECTIONS } from '../../src/shared/sections';
+import { parseHostMessage } from '../../src/protocol';
 import { DEFAULT_PREFS, parsePrefs, togglePinned } from '../../webview/prefs';
 import { agoText, safeText } from '../../webview/text';
 import { align, HistoryStore, sumLines, toRate, trimBuffer } from '../../webview/chartData';
@@ -18,7 +20,7 @@ describe('state reducer', () => {
     assert.equal(s.loaded, true);
     assert.equal(s.clockOffset, 5000);
     assert.equal(s.series.size, snapshot().series.length);
-    assert.equal(s.dirty.size, ALL_SECTIONS.length);
+    assert.equal(s.dirty.size, SECTIONS.length);
     assert.ok(s.dirty.has('annotations'));
   });
 
@@ -64,6 +66,31 @@ describe('state reducer', () => {
     const s = touch(initialState, 'rules');
     assert.deepEqual([...s.dirty], ['rules']);
     assert.equal(markClean(s).dirty.size, 0);
+  });
+});
+
+describe('section registry', () => {
+  it('every registered section is checked on receipt, in a snapshot and in a delta', () => {
+    assert.ok(parseHostMessage({ type: 'didSnapshot', snapshot: snapshot() }));
+    for (const id of SECTIONS) {
+      const missing = Object.fromEntries(Object.entries(snapshot()).filter(([k]) => k !== id));
+      assert.equal(parseHostMessage({ type: 'didSnapshot', snapshot: missing }), undefined, `a snapshot without ${id}`);
+      assert.equal(parseHostMessage({ type: 'didSnapshot', snapshot: { ...snapshot(), [id]: 'x' } }), undefined, `a snapshot with a string for ${id}`);
+      assert.equal(parseHostMessage({ type: 'didUpdate', delta: { now: NOW, [id]: 'x' } }), undefined, `a delta with a string for ${id}`);
+      assert.ok(parseHostMessage({ type: 'didUpdate', delta: { now: NOW, [id]: snapshot()[id] } }), `a delta with a good ${id}`);
+    }
+  });
+
+  it('every section is reduced from a delta: cleaned, stored, and marked dirty alone', () => {
+    const s0 = markClean(reduce(initialState, { type: 'didSnapshot', snapshot: snapshot({ annotations: [] }) }, NOW));
+    for (const id of SECTIONS) {
+      const good = snapshot()[id];
+      const received = Array.isArray(good) ? [{ bogus: true }, ...good] : good;
+      const s1 = reduce(s0, { type: 'didUpdate', delta: { now: NOW + 1, [id]: received } }, NOW + 1);
+      assert.deepEqual([...s1.dirty], [id], `only ${id} is dirty`);
+      const kept = id === 'series' ? [...s1.series.values()] : s1[id];
+      assert.deepEqual(kept, SECTION_ROWS[id].clean(good), `${id} holds the cleaned payload, the malformed item dropped`);
+    }
   });
 });
 

@@ -1,10 +1,9 @@
 // The metrics panel in headless Chromium, served with its real CSP, driven by recorded host messages.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
-import { formatValue } from '../../src/core/format';
-import type { Harness, Panel } from './harness';
-import { startHarness } from './harness';
+import { formatValue } from '../../src/shared/format';
+import { panelRig } from './panelRig';
 import { NOW, snapshot, summary } from './fixtures/snapshot';
 import { delta, history } from './fixtures/deltas';
 
@@ -15,19 +14,7 @@ function lastOfType<T extends WebviewMessage['type']>(msgs: readonly WebviewMess
 }
 
 describe('metrics panel', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
-
-  async function opened(theme: 'dark' | 'light' = 'dark', width = 1200): Promise<Panel> {
-    const p = await h.newPanel({ width });
-    await p.open(theme);
-    return p;
-  }
+  const opened = panelRig();
 
   it('posts ready first, before anything else', async () => {
     const p = await opened();
@@ -342,7 +329,7 @@ describe('metrics panel', () => {
 
   it('renders without CSP violations, and screenshots in dark and light themes', async () => {
     for (const [theme, width, name] of [['dark', 1200, 'panel-dark'], ['light', 1200, 'panel-light'], ['dark', 560, 'panel-narrow-dark']] as const) {
-      const p = await opened(theme, width);
+      const p = await opened({ theme, width });
       await p.send(snap());
       for (const id of ['api:http.latency', 'api:http.requests']) await p.page.locator(`tr[data-series-id="${id}"] [data-action="pin"]`).click();
       await p.page.locator('.chart[data-series-id="api:http.requests"]').waitFor();

@@ -1,11 +1,12 @@
 // When the host holds more series than it sends (seriesTotal), the series list says so and its filter asks the host to search them all.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
-import type { Harness, Panel } from './harness';
-import { outputDir, startHarness } from './harness';
+import type { Panel } from './harness';
+import { outputDir } from './harness';
+import { panelRig } from './panelRig';
 import { NOW, series, seriesList, snapshot } from './fixtures/snapshot';
 
 const TOTAL = seriesList.length + 5000;
@@ -23,20 +24,10 @@ async function searchesPosted(p: Panel, n: number): Promise<WebviewMessage[]> {
 }
 
 describe('series beyond those the panel holds', () => {
-  let h: Harness;
-  before(async () => {
+  before(() => {
     mkdirSync(outputDir, { recursive: true });
-    h = await startHarness();
   });
-  after(async () => {
-    await h?.close();
-  });
-
-  async function opened(): Promise<Panel> {
-    const p = await h.newPanel();
-    await p.open();
-    return p;
-  }
+  const opened = panelRig();
 
   const note = (p: Panel) => p.text('[data-section="series"] .table-more');
   const filter = (p: Panel) => p.page.locator('[data-section="series"] input.filter');

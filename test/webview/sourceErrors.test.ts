@@ -1,9 +1,8 @@
 // A source's reported errors on its header row, in headless Chromium: count, time and text, shown as text only.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SourceView } from '../../src/protocol';
-import type { Harness, Panel } from './harness';
-import { startHarness } from './harness';
+import type { SourceView } from '../../src/shared/views';
+import { panelRig } from './panelRig';
 import { NOW, snapshot, sources } from './fixtures/snapshot';
 
 const HOSTILE = 'Server error: <b id="injected">bold</b><img src=x onerror="window.__xss=1">\nsecond line \u202Egnp.exe';
@@ -13,19 +12,7 @@ function withWorker(o: Partial<SourceView>): SourceView[] {
 }
 
 describe('source error row', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
-
-  async function opened(width = 1200, theme: 'dark' | 'light' = 'dark'): Promise<Panel> {
-    const p = await h.newPanel({ width });
-    await p.open(theme);
-    return p;
-  }
+  const opened = panelRig();
 
   it('shows the count, how long ago and the text, as text, with the exact time in the tooltip', async () => {
     const p = await opened();
@@ -67,7 +54,7 @@ describe('source error row', () => {
   });
 
   it('a long error line is cut, and does not widen a narrow panel', async () => {
-    const p = await opened(560);
+    const p = await opened({ width: 560 });
     const long = `Could not decode a message: ${'x'.repeat(5000)}`;
     await p.send({ type: 'didSnapshot', snapshot: snapshot({ sources: withWorker({ lastError: long }) }) });
     const row = p.page.locator('.source[data-source-id="worker"] .source-error');
@@ -83,7 +70,7 @@ describe('source error row', () => {
   });
 
   it('in a wide panel the whole of a usual error line shows, in the light theme too', async () => {
-    const p = await opened(1200, 'light');
+    const p = await opened({ theme: 'light' });
     await p.send({ type: 'didSnapshot', snapshot: snapshot() });
     // Not cut by the CSS ellipsis: the element is as wide as its text.
     const cut = await p.evalOn('.source[data-source-id="worker"] .source-error', '(el) => el.scrollWidth - el.clientWidth');

@@ -4,7 +4,8 @@ import { addUnknownFields } from './unknownFields';
 import { field, finiteNumber, isObject, objectField, parseTimestamp, truncate } from './values';
 import type { Limits } from './limits';
 import type { JsonObject } from './values';
-import type { DecodeResult, Role } from '../model';
+import type { DecodeResult } from '../model';
+import type { Role } from '../../shared/vocabulary';
 
 /** Topics and extra memory keys beyond these are not turned into series. */
 const MAX_TOPICS = 500;

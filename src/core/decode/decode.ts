@@ -9,7 +9,8 @@ import { looksLikePrometheus } from './prometheusParse';
 import { SNAPSHOT_TYPES, decodeSnapshot, looksLikeBareSnapshot } from './snapshot';
 import { field, isObject, printable, snippet, truncate } from './values';
 import type { Limits } from './limits';
-import type { DecodeResult, FormatHint } from '../model';
+import type { DecodeResult } from '../model';
+import type { FormatHint } from '../../shared/vocabulary';
 
 export interface DecodeOptions {
   /** Deepest JSON nesting walked (default 64). */

@@ -1,6 +1,6 @@
 import { sortLabels } from '../model';
 import { MAX_LABEL_VALUE, truncate } from './values';
-import type { Labels } from '../model';
+import type { Labels } from '../../shared/views';
 
 /**
  * Labels sorted by key with unique keys and values cut to MAX_LABEL_VALUE; pairs already in that

@@ -1,7 +1,9 @@
 // OTLP metrics (an ExportMetricsServiceRequest, decoded from protobuf or JSON into the OTLP JSON shape)
 // → Pulse's model. Everything in it is untrusted: shapes are checked, sizes bounded, and points that
 // cannot be used are counted as rejected (OTLP partial success) rather than failing the request.
-import type { Decoded, HistogramSample, Labels, Role, SeriesKind } from '../model';
+import type { Decoded, HistogramSample } from '../model';
+import type { Labels } from '../../shared/views';
+import type { Role, SeriesKind } from '../../shared/vocabulary';
 import { seriesKey, sortLabels } from '../model';
 import { normalizeLabels } from './labels';
 import { SampleList } from './sampleList';

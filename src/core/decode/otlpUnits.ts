@@ -1,5 +1,5 @@
 // OTel metric units (UCUM codes in the `unit` field) and semantic-convention names → Pulse units and roles.
-import type { Role, SeriesKind, Unit } from '../model';
+import type { Role, SeriesKind, Unit } from '../../shared/vocabulary';
 import { guessUnit } from './roles';
 
 export interface UnitMapping {

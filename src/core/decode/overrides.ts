@@ -1,8 +1,10 @@
 // Per-source corrections of what decoding inferred (`pulse.sources[].units` / `roles`): parsed once
 // from settings, applied to every decoded message before the store and the rules see it.
 
-import type { Decoded, HistogramSample, Role, Sample, Unit } from '../model';
-import { globToRegExp, isGlob, isRole, patternProblem, ROLES } from '../glob';
+import type { Decoded, HistogramSample, Sample } from '../model';
+import type { Role, Unit } from '../../shared/vocabulary';
+import { globToRegExp, isGlob, isRole, patternProblem } from '../glob';
+import { ROLES } from '../../shared/vocabulary';
 
 /** A unit a user may write: a model unit, or a scaled one converted to its base unit. */
 interface UnitSpec {

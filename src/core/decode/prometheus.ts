@@ -6,7 +6,9 @@ import { SampleList } from './sampleList';
 import { snippet } from './values';
 import type { Limits } from './limits';
 import type { PromFamily, PromSample } from './prometheusParse';
-import type { DecodeResult, HistogramSample, Labels, Role, SeriesKind, Unit } from '../model';
+import type { DecodeResult, HistogramSample } from '../model';
+import type { Labels } from '../../shared/views';
+import type { Role, SeriesKind, Unit } from '../../shared/vocabulary';
 
 /** Samples read from one scrape, and series produced from them. */
 const MAX_PARSED = 200_000;

@@ -2,8 +2,12 @@
 // `query_range` backfill (first poll after connecting) and the API's errors. The transport builds
 // it from validated API responses; it is checked again here like any other message.
 
-import type { Backfill, DecodeResult, Labels, Role, Sample, Unit } from '../model';
+import type { Backfill, DecodeResult, Sample } from '../model';
+import type { Labels } from '../../shared/views';
+import type { Role, Unit } from '../../shared/vocabulary';
 import { isRole } from '../glob';
+import { UNITS } from '../../shared/vocabulary';
+import { isOneOf } from '../../shared/check';
 import type { Limits } from './limits';
 import { normalizeLabels } from './labels';
 import { field, isObject, printable, truncate } from './values';
@@ -15,7 +19,6 @@ export interface PromqlMessage {
   readonly errors: readonly string[];
 }
 
-const UNITS: readonly Unit[] = ['bytes', 'seconds', 'ms', 'percent', 'ratio', 'count', 'per_second', 'none'];
 const MAX_ERRORS = 20;
 const MAX_ERROR = 400;
 const MAX_NAME = 200;
@@ -49,7 +52,7 @@ function readMeta(x: unknown): (Meta & { x: JsonObject }) | undefined {
   const r = field(x, 'r');
   const l = field(x, 'l');
   if (typeof n !== 'string' || n.length === 0 || n.length > MAX_NAME) return undefined;
-  if (typeof u !== 'string' || !(UNITS as readonly string[]).includes(u)) return undefined;
+  if (!isOneOf(u, UNITS)) return undefined;
   if (r !== undefined && !isRole(r)) return undefined;
   if (!Array.isArray(l) || l.length > 64) return undefined;
   const pairs: Array<readonly [string, string]> = [];
@@ -57,7 +60,7 @@ function readMeta(x: unknown): (Meta & { x: JsonObject }) | undefined {
     if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'string' || typeof p[1] !== 'string') return undefined;
     pairs.push([p[0], p[1]]);
   }
-  return { n, u: u as Unit, ...(r === undefined ? {} : { r }), l: normalizeLabels(pairs), x };
+  return { n, u, ...(r === undefined ? {} : { r }), l: normalizeLabels(pairs), x };
 }
 
 function finite(x: unknown): x is number {

@@ -1,7 +1,7 @@
 // Prometheus HTTP API responses (`/api/v1/query`, `query_range`, `labels`, `series`) read as
 // untrusted JSON: every shape checked, series, points and strings bounded, NaN/±Inf dropped.
 
-import type { Labels } from '../model';
+import type { Labels } from '../../shared/views';
 import { normalizeLabels } from './labels';
 import { field, finiteNumber, isObject, printable, truncate } from './values';
 

@@ -1,15 +1,17 @@
 // The `queries` and `selector` settings of a `promql` source, checked like every other setting:
 // each problem names the setting and what is done instead.
 
-import type { PromqlQuery, PromqlSettings, Unit } from '../model';
-import { isRole, ROLES } from '../glob';
+import type { PromqlQuery, PromqlSettings } from '../model';
+import type { Unit } from '../../shared/vocabulary';
+import { isRole } from '../glob';
+import { ROLES, UNITS } from '../../shared/vocabulary';
+import { isOneOf } from '../../shared/check';
 
 /** Most queries sent per poll (and per backfill): the request budget. */
 export const MAX_QUERIES_PER_POLL = 20;
 export const MAX_QUERY_CHARS = 4000;
 export const MAX_SELECTOR_CHARS = 500;
 const MAX_NAME = 100;
-const UNITS: readonly Unit[] = ['bytes', 'seconds', 'ms', 'percent', 'ratio', 'count', 'per_second', 'none'];
 const QUERY_KEYS = new Set(['name', 'query', 'unit', 'role']);
 
 const MATCHER = String.raw`\s*[A-Za-z_][A-Za-z0-9_]*\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"\s*`;
@@ -55,7 +57,7 @@ export function parsePromqlSettings(queries: unknown, selector: unknown, label: 
         if (names.has(name)) return problems.push(`${where}: another query is already named ${show(name)}; skipped`);
         let unit: Unit | undefined;
         if (entry.unit !== undefined) {
-          if (typeof entry.unit === 'string' && (UNITS as readonly string[]).includes(entry.unit)) unit = entry.unit as Unit;
+          if (isOneOf(entry.unit, UNITS)) unit = entry.unit;
           else problems.push(`${where}: "unit" must be one of ${UNITS.join(', ')}, got ${show(entry.unit)}; using none`);
         }
         const role = entry.role;

@@ -1,5 +1,5 @@
 // What a series name says about its kind, unit and role, for names no format table covers.
-import type { Role, SeriesKind, Unit } from '../model';
+import type { Role, SeriesKind, Unit } from '../../shared/vocabulary';
 
 export interface SeriesMeta {
   readonly kind: SeriesKind;

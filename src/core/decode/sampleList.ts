@@ -1,5 +1,7 @@
 import { normalizeLabels } from './labels';
-import type { Labels, Role, Sample, SeriesKind, Unit } from '../model';
+import type { Sample } from '../model';
+import type { Labels } from '../../shared/views';
+import type { Role, SeriesKind, Unit } from '../../shared/vocabulary';
 
 const NO_LABELS: Labels = [];
 

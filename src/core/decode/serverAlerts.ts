@@ -1,8 +1,11 @@
 // Alerts a snapshot-protocol server raised itself (seed 001's detectAnomalies), validated and given stable ids.
-import { formatPercent } from '../format';
+import { formatPercent } from '../../shared/format';
 import { field, finiteNumber, isObject, objectField, parseTimestamp, printable, truncate } from './values';
 import type { JsonObject } from './values';
-import type { ServerAlert, Severity } from '../model';
+import type { ServerAlert } from '../model';
+import type { Severity } from '../../shared/vocabulary';
+import { SEVERITIES } from '../../shared/vocabulary';
+import { isOneOf } from '../../shared/check';
 
 const MAX_ALERTS = 100;
 const MAX_ALERT_ID = 200;
@@ -10,8 +13,6 @@ const MAX_ALERT_MESSAGE = 500;
 const MAX_KIND = 64;
 const MAX_ALERT_LABELS = 10;
 const MAX_LABEL = 64;
-
-const SEVERITIES: ReadonlySet<unknown> = new Set<Severity>(['info', 'warning', 'critical']);
 
 /**
  * Seed 001 sends `{id, type, severity, value}` with a fresh UUID on every update, so an alert's identity
@@ -56,7 +57,7 @@ function decodeAlert(a: JsonObject): ServerAlert | undefined {
           : `server:${metric ?? 'alert'}:${hash(message)}`;
   }
   const rawSeverity = field(a, 'severity');
-  const severity: Severity = SEVERITIES.has(rawSeverity) ? (rawSeverity as Severity) : 'warning';
+  const severity: Severity = isOneOf(rawSeverity, SEVERITIES) ? rawSeverity : 'warning';
   const threshold = finiteNumber(field(a, 'threshold'), true);
   const timestamp = parseTimestamp(field(a, 'timestamp'));
   return {

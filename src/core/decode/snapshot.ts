@@ -5,7 +5,8 @@ import { field, finiteNumber, isObject, labelValue, objectField, parseTimestamp,
 import { decodeServerAlerts } from './serverAlerts';
 import type { Limits } from './limits';
 import type { JsonObject } from './values';
-import type { DecodeResult, Role, Unit } from '../model';
+import type { DecodeResult } from '../model';
+import type { Role, Unit } from '../../shared/vocabulary';
 
 const MAX_ENDPOINTS = 1000;
 const MAX_SERVER_ERROR = 500;

@@ -1,10 +1,12 @@
 // Validation of untrusted scalar values: numbers, timestamps, strings.
 
+import { isRecord } from '../../shared/check';
+
 /** A JSON object as JSON.parse produces it; read with own-property checks only. */
 export type JsonObject = { readonly [key: string]: unknown };
 
 export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 /** Own property only: never reads through a prototype, whatever the key. */

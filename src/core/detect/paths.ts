@@ -1,6 +1,6 @@
 // Where each format Pulse reads is served (../shared/seeds 000–004): the paths detection probes on a port.
 
-import type { FormatId, SourceKind } from '../model';
+import type { FormatId, SourceKind } from '../../shared/vocabulary';
 
 export type ProbeScheme = 'ws' | 'http';
 

@@ -1,6 +1,6 @@
 // Orders what a detection run found, picks the best endpoint per server, and turns a pick into a setting.
 
-import type { FormatHint, SourceKind } from '../model';
+import type { FormatHint, SourceKind } from '../../shared/vocabulary';
 
 export interface DetectedEndpoint {
   readonly url: string;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { PulseHost } from '../pulseHost';
 import type { Node } from './trees';
-import type { SnoozeDuration } from '../../protocol';
+import type { SnoozeDuration } from '../../shared/vocabulary';
 import { AlertsTree, ALERTS_VIEW, SourcesTree, SOURCES_VIEW } from './trees';
 import { ContextKeys } from './contextKeys';
 import { constant, safe } from '../../core/safeText';

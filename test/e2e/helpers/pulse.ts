@@ -1,6 +1,7 @@
 // Shared rig and Pulse-specific page helpers for the feature e2e tests (journey, commands, code-aware).
 // One dev server + one code-server + one browser per test file; everything started is stopped by pid.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { CodeServer, CodeServerEnv, Profile, SourceConfig } from './env';
@@ -9,8 +10,8 @@ import type { DevServer, DevServerState } from '../../helpers/devserver';
 import { startDevServer } from '../../helpers/devserver';
 import type { StatusBarEntry, Workbench } from './workbench';
 import { openWorkbench, runCommand, screenshotDir, statusBarItem, waitFor, webviewFrame } from './workbench';
-import type { Unit } from '../../../src/core/model';
-import { formatBytes, formatCount, formatValue } from '../../../src/core/format';
+import type { Unit } from '../../../src/shared/vocabulary';
+import { formatBytes, formatCount, formatValue } from '../../../src/shared/format';
 
 /** DOM id code-server gives Pulse's workspace status-bar item. */
 export const STATUS_ID = 'pulse-dev.pulse-metrics.pulse.status';
@@ -64,6 +65,20 @@ export class Rig {
     await m.installVsix(this.env, this.profile, this.vsix);
     this.server = await m.startCodeServer(this.env, this.profile);
     this.wb = await openWorkbench(this.server.url, this.profile.workspace);
+  }
+
+  /**
+   * Call inside `describe`: before its tests, installs (slow only the first time), starts with `options()`, runs
+   * `ready` (what the suite sets up on the running rig) and tidies the layout; after them, stops as `logName`.
+   */
+  hooks(logName: string, options: () => RigOptions, ready?: () => Promise<void> | void): void {
+    before(() => this.install(), { timeout: 12 * 60_000 });
+    before(async () => {
+      await this.start(options());
+      await ready?.();
+      await tidyLayout(this.page);
+    }, { timeout: 4 * 60_000 });
+    after(() => this.stop(logName));
   }
 
   /** Starts a dev server on `port` (after the old one was stopped) and makes it the current one. */
@@ -287,7 +302,7 @@ export function severityOf(e: StatusBarEntry): Severity {
 }
 
 /**
- * The status text shows the heap and connections the server sent (formatted as src/core/format.ts
+ * The status text shows the heap and connections the server sent (formatted as src/shared/format.ts
  * does), and no request rate: seed 000's live message has no request counter. Returns the entry.
  */
 export async function waitForStatusMatchingServer(page: Page, sampler: ServerSampler, timeoutMs = 45_000): Promise<StatusBarEntry> {
@@ -383,6 +398,14 @@ export async function clearToasts(page: Page): Promise<void> {
 /** The title of the active editor tab in the active group (e.g. "server.ts"). */
 export async function activeTabTitle(page: Page): Promise<string> {
   return ((await page.locator('.part.editor .editor-group-container.active .tab.active').first().getAttribute('data-resource-name', { timeout: 10_000 })) ?? '').trim();
+}
+
+/** Opens the workspace file `name` with Go to File and waits until it is the active editor. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'Go to File...');
+  await fillQuickInput(page, name);
+  await pickQuickItem(page, name);
+  await waitFor(`${name} to be the active editor`, async () => ((await activeTabTitle(page).catch(() => '')) === name ? true : undefined));
 }
 
 /** "Ln 36, Col 1" from the status bar, as numbers. */

@@ -3,14 +3,11 @@
 // stream. The store keeps at most maxSeriesPerSource per source, counts the cut, and the panel
 // snapshot shows the count.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
-import type { DevServer } from '../../helpers/devserver';
-import { startDevServer } from '../../helpers/devserver';
+import { startLoopbackWs } from '../../helpers/loopbackWs';
 import type { Rig } from './support';
-import { MiB, heapAfterGc, heartbeat, makeRig, sourceConfig, until } from './support';
+import { MiB, faultSuite, heapAfterGc, heartbeat, makeRig, sourceConfig, until } from './support';
 
 const MAX_SERIES = 2000; // the pulse.limits.maxSeriesPerSource default
 
@@ -30,24 +27,14 @@ function assertBoundedAndShown(rig: Rig, sourceId: string, minDropped: number): 
 }
 
 describe('cardinality bombs', () => {
-  let server: DevServer;
-  const cleanups: Array<() => unknown> = [];
-  before(async () => {
-    server = await startDevServer({ args: ['--interval-scale', '0.1', '--rps', '5'] });
-  });
-  after(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-    await server?.stop();
-  });
+  const { server, defer, withRig } = faultSuite();
 
-  test('100,000 series in one Prometheus scrape: bounded store and memory, the cut counted and shown, the host live', async () => {
-    const rig = makeRig();
-    cleanups.push(() => rig.dispose());
-    const prom = sourceConfig('cardinality-prom', server.url('/metrics'), 'prometheus', { pollIntervalMs: 1000 });
-    const heapBefore = heapAfterGc();
-    const beat = heartbeat(50, 2_000);
-    try {
-      await server.control('cardinality', { count: 100_000 });
+  test('100,000 series in one Prometheus scrape: bounded store and memory, the cut counted and shown, the host live', () =>
+    withRig(async (rig) => {
+      const prom = sourceConfig('cardinality-prom', server().url('/metrics'), 'prometheus', { pollIntervalMs: 1000 });
+      const heapBefore = heapAfterGc();
+      const beat = heartbeat(50, 2_000);
+      await server().control('cardinality', { count: 100_000 });
       await rig.apply([prom]);
       await until('three scrapes', () => rig.runtime(prom.id).messages >= 3, 90_000);
       const windows = beat.stop();
@@ -60,20 +47,13 @@ describe('cardinality bombs', () => {
       assert.ok(heapGrowth < 96 * MiB, `heap grew ${(heapGrowth / MiB).toFixed(1)} MiB for a 100k-series bomb`);
       assert.ok(rig.pipeline.store.approxBytes() < 64 * MiB, `store ~${(rig.pipeline.store.approxBytes() / MiB).toFixed(1)} MiB`);
       assert.ok(windows.every((n) => n >= 3), `heartbeat kept ticking: ${JSON.stringify(windows)} ticks per 2 s`);
-    } finally {
-      await server.control('normal');
-      rig.dispose();
-    }
-  });
+    }));
 
   test('100,000 distinct label values over a WebSocket stream: bounded, every refused series counted once, shown', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-    cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
     const MESSAGES = 200;
     const TOPICS = 500; // Bun's decoder reads at most 500 topics a message
     let sent = 0;
-    wss.on('connection', (ws) => {
+    const bomb = await startLoopbackWs('/', (ws) => {
       const timer = setInterval(() => {
         if (sent >= MESSAGES) {
           clearInterval(timer);
@@ -86,10 +66,10 @@ describe('cardinality bombs', () => {
       }, 4);
       ws.on('close', () => clearInterval(timer));
     });
-    const { port } = wss.address() as AddressInfo;
+    defer(() => bomb.close());
     const rig = makeRig();
-    cleanups.push(() => rig.dispose());
-    const config = sourceConfig('cardinality-ws', `ws://127.0.0.1:${port}/`, 'ws', { format: 'bun' });
+    defer(() => rig.dispose());
+    const config = sourceConfig('cardinality-ws', bomb.url, 'ws', { format: 'bun' });
     try {
       await rig.apply([config]);
       await until('every message handled', () => rig.runtime(config.id).messages >= MESSAGES, 20_000);
@@ -100,7 +80,7 @@ describe('cardinality bombs', () => {
       const totals = rig.pipeline.store.bySource(config.id).find((s) => s.name === 'http.totalRequests');
       assert.equal(totals?.raw, MESSAGES - 1, 'series that existed before the bound keep updating');
     } finally {
-      for (const c of wss.clients) c.terminate();
+      for (const c of bomb.wss.clients) c.terminate();
       rig.dispose();
     }
   });

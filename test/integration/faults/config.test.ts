@@ -5,12 +5,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceConfig } from '../../../src/core/model';
@@ -18,8 +15,11 @@ import { Pipeline } from '../../../src/core/pipeline';
 import { readSettings } from '../../../src/core/settings';
 import type { SettingsInput } from '../../../src/core/settings';
 import { HistoryStorage, KEYS, RAW_FILE, RAW_MAX_BYTES } from '../../../src/host/historyStorage';
+import { startLoopbackHttp } from '../../helpers/loopbackHttp';
+import type { LoopbackHttp } from '../../helpers/loopbackHttp';
+import { tempFolder } from '../../helpers/tempFolder';
 import type { Rig } from './support';
-import { makeRig, pipelineOptions, recordingLogger, sleep, sourceConfig, until } from './support';
+import { killChild, makeRig, pipelineOptions, recordingLogger, sleep, sourceConfig, until } from './support';
 import { WINDOW_SERIES, memoryState, storageWindow } from './storageWindow';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -44,21 +44,19 @@ async function noStrayErrors(run: () => Promise<void>): Promise<unknown[]> {
 }
 
 describe('bad settings and URLs', () => {
-  let server: http.Server;
+  let server: LoopbackHttp | undefined;
   let url = '';
   const rigs: Rig[] = [];
   before(async () => {
-    server = http.createServer((_req, res) => {
+    server = await startLoopbackHttp((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ requests: 5, heap: 1024 }));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stats`;
+    url = `${server.origin}/stats`;
   });
   after(async () => {
     for (const r of rigs) r.dispose();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server?.close();
   });
 
   test('settings of every wrong type: each named in a problem, defaults used, the valid sources connect, nothing throws', async () => {
@@ -190,13 +188,7 @@ describe('bad settings and URLs', () => {
 });
 
 describe('bad saved state', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pulse-faults-state-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempFolder('pulse-faults-state-');
 
   async function loadWith(name: string, state: Map<string, string>, raw?: (file: string) => Promise<void>): Promise<{ problems: string[]; pipeline: Pipeline; warnings: string[] }> {
     const folder = join(dir, name);
@@ -258,19 +250,8 @@ describe('bad saved state', () => {
 });
 
 describe('two windows on one workspace', () => {
-  let dir: string;
   let child: ChildProcess | undefined;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pulse-faults-windows-'));
-  });
-  after(async () => {
-    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child?.once('exit', () => resolve()));
-      process.kill(child.pid, 'SIGKILL');
-      await exited;
-    }
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempFolder('pulse-faults-windows-', { beforeRemove: () => killChild(child) });
 
   test('saving alternately and concurrently into one folder: every load succeeds and restores each window’s history whole', async (t) => {
     const folder = join(dir, 'workspace-storage');

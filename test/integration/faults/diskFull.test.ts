@@ -2,17 +2,18 @@
 // file was created (as ENOSPC does), many saves in a row. No temporary file may be left behind; those
 // a dead window left are removed on the next load, those of a live window writing right now are not.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fsp from 'node:fs/promises';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DECISIONS_FILE, RAW_FILE } from '../../../src/host/historyStorage';
+import { tempFolder } from '../../helpers/tempFolder';
 import { storageWindow } from './storageWindow';
+import { killChild } from './support';
 
 type WriteFile = typeof fsp.writeFile;
 
@@ -35,19 +36,8 @@ function fillDisk(): () => void {
 const temps = async (folder: string): Promise<string[]> => (await readdir(folder)).filter((f) => f.endsWith('.tmp') || f.endsWith('.stale'));
 
 describe('disk full', () => {
-  let dir: string;
   let sleeper: ChildProcess | undefined;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pulse-disk-full-'));
-  });
-  after(async () => {
-    if (sleeper?.pid !== undefined && sleeper.exitCode === null) {
-      const exited = new Promise<void>((resolve) => sleeper?.once('exit', () => resolve()));
-      process.kill(sleeper.pid, 'SIGKILL');
-      await exited;
-    }
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempFolder('pulse-disk-full-', { beforeRemove: () => killChild(sleeper) });
 
   test('150 saves on a full disk leave no temporary file; the last good decisions stay; saving works once space is back', async () => {
     const folder = join(dir, 'full');

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SourceView } from '../../../src/protocol';
+import type { SourceView } from '../../../src/shared/views';
 import type { DevServer } from '../../helpers/devserver';
 import { startDevServer } from '../../helpers/devserver';
 import type { FakeContext, FakeOptions } from '../../helpers/fakeVscode';
@@ -47,12 +47,6 @@ function wsSource(name: string, url: string): Record<string, unknown> {
   return { name, url, kind: 'ws', format: 'bun' };
 }
 
-function get(value: unknown, ...path: string[]): unknown {
-  let v = value;
-  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
-  return v;
-}
-
 async function openPanel(fake: FakeVscode): Promise<void> {
   await fake.executeCommand('pulse.openPanel');
   const panel = await waitFor('the panel', () => fake.panel);
@@ -60,18 +54,9 @@ async function openPanel(fake: FakeVscode): Promise<void> {
   await waitFor('a snapshot', () => panel.webview.messagesOfType('didSnapshot').length > 0);
 }
 
-/** The sources as the panel last heard of them (snapshot, then each delta that carries them). */
-function panelSources(fake: FakeVscode): SourceView[] {
-  let sources: unknown = [];
-  for (const p of fake.panel?.webview.posted ?? []) {
-    const list = get(p.message, 'type') === 'didSnapshot' ? get(p.message, 'snapshot', 'sources') : get(p.message, 'delta', 'sources');
-    if (Array.isArray(list)) sources = list;
-  }
-  return sources as SourceView[];
-}
-
+/** A source as the panel last heard of it (snapshot, then each delta that carries the sources). */
 function panelSource(fake: FakeVscode, name: string): SourceView | undefined {
-  return panelSources(fake).find((s) => s.name === name);
+  return ((fake.panel?.webview.lastList('sources') ?? []) as SourceView[]).find((s) => s.name === name);
 }
 
 function tooltip(fake: FakeVscode): string {
@@ -182,7 +167,7 @@ describe('host faults (real bundle in the fake VS Code)', () => {
     assert.match(refused.state.phase === 'failed' ? refused.state.reason : '', /not on this machine and was not confirmed/);
     assert.equal(asked(declined.fake), 1, 'asked once');
     const dialog = declined.fake.shown('warning').find((d) => isConfirm(d.message));
-    assert.equal(get(dialog?.options, 'modal'), true, 'the question is modal');
+    assert.equal((dialog?.options as { modal?: unknown } | undefined)?.modal, true, 'the question is modal');
     assert.equal(declined.context.workspaceState.get('pulse.confirmedRemoteUrls'), undefined, 'nothing remembered');
     await declined.shutdown();
 

@@ -6,8 +6,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AlertView } from '../../../src/protocol';
-import type { SourceState } from '../../../src/core/model';
+import type { AlertView, SourceState } from '../../../src/shared/views';
 import { statusView } from '../../../src/core/statusText';
 import { DEFAULT_STATUS_METRICS } from '../../../src/core/settings';
 import { headline } from '../../../src/core/headline';

@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
 import type { FakeContext } from '../../helpers/fakeVscode';
 import { FakeVscode, disposeContext, loadExtension, makeContext, repoRoot, waitFor } from '../../helpers/fakeVscode';
+import type { LoopbackWs } from '../../helpers/loopbackWs';
+import { startLoopbackWs } from '../../helpers/loopbackWs';
 
 const BUNDLE = join(repoRoot, 'dist', 'extension.js');
 const EVIL_PATH = '/api/[Open the runbook](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22x%22%7D)';
@@ -25,8 +25,7 @@ function assertInert(text: string, where: string): void {
 }
 
 /** A seed-001 server: a snapshot on connect, then an update every 100 ms, one endpoint slow. */
-function startServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+function startServer(): Promise<LoopbackWs> {
   const message = (type: 'snapshot' | 'update'): string =>
     JSON.stringify({
       type,
@@ -38,28 +37,16 @@ function startServer(): Promise<{ url: string; close(): Promise<void> }> {
         system: { uptime: 100, memory: 1_000_000, cpu: 5 },
       },
     });
-  wss.on('connection', (socket) => {
+  return startLoopbackWs('/metrics', (socket) => {
     socket.send(message('snapshot'));
     const timer = setInterval(() => socket.send(message('update')), 100);
     socket.on('close', () => clearInterval(timer));
   });
-  return new Promise((resolve) =>
-    wss.on('listening', () =>
-      resolve({
-        url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/metrics`,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const c of wss.clients) c.terminate();
-            wss.close(() => done());
-          }),
-      }),
-    ),
-  );
 }
 
 describe('link injection through server names (real bundle in the fake VS Code)', () => {
   let dir: string;
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: LoopbackWs;
   let fake: FakeVscode;
   let context: FakeContext;
   let deactivate: () => unknown = () => undefined;

@@ -4,9 +4,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
 import { SOURCE_LINES_PER_MINUTE } from '../../../src/host/log';
+import { startLoopbackWs } from '../../helpers/loopbackWs';
+import type { LoopbackWs } from '../../helpers/loopbackWs';
 import type { Rig } from './support';
 import { makeRig, sourceConfig, until } from './support';
 
@@ -19,20 +19,10 @@ function letters(i: number): string {
 }
 
 /** Sends `count` undecodable messages, each different in letters, as soon as a client connects. */
-async function garbageServer(count: number): Promise<{ url: string; close(): Promise<void> }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  wss.on('connection', (socket) => {
+function garbageServer(count: number): Promise<LoopbackWs> {
+  return startLoopbackWs('/live', (socket) => {
     for (let i = 0; i < count; i++) socket.send(`nope ${letters(i)} ${letters(i * 7)} not json`);
   });
-  await new Promise<void>((resolve) => wss.on('listening', () => resolve()));
-  return {
-    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/live`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const c of wss.clients) c.terminate();
-        wss.close(() => resolve());
-      }),
-  };
 }
 
 describe('log budget under a flood of varied undecodable messages', () => {

@@ -2,29 +2,23 @@
 // message, 10,000-level JSON, and numbers/timestamps at the edges. The dev server's misbehaviour
 // modes where it has them; a small in-process WebSocket server for exact numeric messages.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
 import type { SeriesInfo } from '../../../src/core/store';
-import type { DevServer } from '../../helpers/devserver';
-import { startDevServer } from '../../helpers/devserver';
+import { startLoopbackWs } from '../../helpers/loopbackWs';
+import type { LoopbackWs } from '../../helpers/loopbackWs';
 import type { Rig } from './support';
-import { MiB, heartbeat, makeRig, reasonOf, sleep, sourceConfig, until } from './support';
-
-const SERVER_ARGS = ['--interval-scale', '0.1', '--rps', '5'];
+import { MiB, faultSuite, heartbeat, makeRig, reasonOf, sleep, sourceConfig, until } from './support';
 
 function seriesNamed(rig: Rig, sourceId: string, name: string): SeriesInfo | undefined {
   return rig.pipeline.store.bySource(sourceId).find((s) => s.name === name && s.labels.length === 0);
 }
 
 /** A loopback WebSocket server that sends `messages` (raw text) to each client, `gapMs` apart. */
-async function scriptedServer(messages: readonly string[], gapMs: number): Promise<{ url: string; sent: () => number; close(): Promise<void> }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+async function scriptedServer(messages: readonly string[], gapMs: number): Promise<LoopbackWs & { sent: () => number }> {
   let sent = 0;
   const timers = new Set<NodeJS.Timeout>();
-  wss.on('connection', (ws) => {
+  const server = await startLoopbackWs('/', (ws) => {
     let i = 0;
     const timer = setInterval(() => {
       const m = messages[i++];
@@ -37,48 +31,31 @@ async function scriptedServer(messages: readonly string[], gapMs: number): Promi
       sent++;
     }, gapMs);
     timers.add(timer);
+  }, () => {
+    for (const t of timers) clearInterval(t);
   });
-  const { port } = wss.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/`,
-    sent: () => sent,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of timers) clearInterval(t);
-        for (const c of wss.clients) c.terminate();
-        wss.close(() => resolve());
-      }),
-  };
+  return { ...server, sent: () => sent };
 }
 
 describe('bad payloads through SourceManager and Pipeline', () => {
-  let server: DevServer;
-  const cleanups: Array<() => unknown> = [];
-  before(async () => {
-    server = await startDevServer({ args: SERVER_ARGS });
-  });
-  after(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-    await server?.stop();
-  });
+  const { server, defer, withRig } = faultSuite();
+  const bunLive = (name: string) => sourceConfig(name, server().wsUrl('/api/dev/server-metrics/live'), 'ws');
 
-  test('garbage (malformed JSON, binary noise, truncated frames) is counted and shown; good messages between still land; the stream stays open', async () => {
-    const rig = makeRig();
-    cleanups.push(() => rig.dispose());
-    const ws = sourceConfig('garbage-ws', server.wsUrl('/api/dev/server-metrics/live'), 'ws');
-    const sse = sourceConfig('garbage-sse', server.url('/sse'), 'sse');
-    try {
+  test('garbage (malformed JSON, binary noise, truncated frames) is counted and shown; good messages between still land; the stream stays open', () =>
+    withRig(async (rig) => {
+      const ws = bunLive('garbage-ws');
+      const sse = sourceConfig('garbage-sse', server().url('/sse'), 'sse');
       await rig.apply([ws, sse]);
       await until('both open with data', () => [ws, sse].every((c) => rig.runtime(c.id).state.phase === 'open' && rig.runtime(c.id).messages >= 2));
       rig.history.set(ws.id, []);
       rig.history.set(sse.id, []);
       const errorsBefore = { ws: rig.runtime(ws.id).decodeErrors, sse: rig.runtime(sse.id).decodeErrors };
-      await server.control('garbage');
+      await server().control('garbage');
       const start = Date.now();
       await until('decode errors on both', () => rig.runtime(ws.id).decodeErrors >= errorsBefore.ws + 3 && rig.runtime(sse.id).decodeErrors >= errorsBefore.sse + 2);
       // Good messages keep arriving between the bad ones.
       await until('good messages during garbage', () => [ws, sse].every((c) => rig.pipeline.store.bySource(c.id).some((s) => s.updatedAt > start + 200)));
-      await server.control('normal');
+      await server().control('normal');
       for (const c of [ws, sse]) {
         const seen = rig.history.get(c.id) ?? [];
         const errors = seen.map((h) => h.lastError).filter((e): e is string => e !== null);
@@ -94,17 +71,11 @@ describe('bad payloads through SourceManager and Pipeline', () => {
       }
       // Nothing a garbage message carried became a series.
       for (const s of rig.pipeline.store.list()) assert.match(s.name, /^[\x20-\x7e]+$/, `series name is printable: ${JSON.stringify(s.name)}`);
-    } finally {
-      await server.control('normal');
-      rig.dispose();
-    }
-  });
+    }));
 
-  test('a 50 MB WebSocket message is refused by maxPayload without buffering it; the host stays live; the source recovers', async () => {
-    const rig = makeRig();
-    cleanups.push(() => rig.dispose());
-    const ws = sourceConfig('huge-ws', server.wsUrl('/api/dev/server-metrics/live'), 'ws');
-    try {
+  test('a 50 MB WebSocket message is refused by maxPayload without buffering it; the host stays live; the source recovers', () =>
+    withRig(async (rig) => {
+      const ws = bunLive('huge-ws');
       await rig.apply([ws]);
       await until('open with data', () => rig.runtime(ws.id).state.phase === 'open' && rig.runtime(ws.id).messages >= 2);
       const seriesBefore = rig.pipeline.store.bySource(ws.id).length;
@@ -117,7 +88,7 @@ describe('bad payloads through SourceManager and Pipeline', () => {
       const sampler = setInterval(() => (peak = Math.max(peak, memory())), 10);
       const beat = heartbeat(50, 2_000);
       rig.history.set(ws.id, []);
-      await server.control('huge', { bytes: 50 * 1024 * 1024 });
+      await server().control('huge', { bytes: 50 * 1024 * 1024 });
       try {
         await until('the size limit reason', () => (rig.history.get(ws.id) ?? []).filter((h) => /message larger than 4 MB limit/.test(reasonOf(h.state) ?? h.lastError ?? '')).length >= 2, 15_000);
         await sleep(2_100); // at least one whole heartbeat window while refusing
@@ -130,25 +101,19 @@ describe('bad payloads through SourceManager and Pipeline', () => {
       assert.equal(rig.runtime(ws.id).decodeErrors, 0, 'nothing of the huge message reached the decoder');
       assert.equal(rig.pipeline.store.bySource(ws.id).length, seriesBefore, 'history kept');
       const back = Date.now();
-      await server.control('normal');
+      await server().control('normal');
       await until('open again with fresh data', () => rig.runtime(ws.id).state.phase === 'open' && (rig.runtime(ws.id).lastMessageAt ?? 0) > back, 15_000);
-    } finally {
-      await server.control('normal');
-      rig.dispose();
-    }
-  });
+    }));
 
-  test('10,000-level JSON: the decoders stop at depth 64, the rest of the message is used, the stream goes on', async () => {
-    const rig = makeRig();
-    cleanups.push(() => rig.dispose());
-    const ws = sourceConfig('nested-ws', server.wsUrl('/api/dev/server-metrics/live'), 'ws');
-    const poll = sourceConfig('nested-poll', server.url('/stats'), 'http-json');
-    const deep = `${'{"a":'.repeat(10_000)}{"value":1}${'}'.repeat(10_000)}`;
-    const inline = await scriptedServer([`{"ok":5,"deep":${deep}}`, `[${deep}]`, `{"ok":6,"deep":${deep}}`], 120);
-    cleanups.push(() => inline.close());
-    const json = sourceConfig('nested-json', inline.url, 'ws', { format: 'json' });
-    try {
-      await server.control('nested', { depth: 10_000 });
+  test('10,000-level JSON: the decoders stop at depth 64, the rest of the message is used, the stream goes on', () =>
+    withRig(async (rig) => {
+      const ws = bunLive('nested-ws');
+      const poll = sourceConfig('nested-poll', server().url('/stats'), 'http-json');
+      const deep = `${'{"a":'.repeat(10_000)}{"value":1}${'}'.repeat(10_000)}`;
+      const inline = await scriptedServer([`{"ok":5,"deep":${deep}}`, `[${deep}]`, `{"ok":6,"deep":${deep}}`], 120);
+      defer(() => inline.close());
+      const json = sourceConfig('nested-json', inline.url, 'ws', { format: 'json' });
+      await server().control('nested', { depth: 10_000 });
       const start = Date.now();
       await rig.apply([ws, poll, json]);
       await until('data from the dev server despite the nesting', () =>
@@ -161,11 +126,7 @@ describe('bad payloads through SourceManager and Pipeline', () => {
       }
       assert.equal(rig.runtime(json.id).state.phase, 'open');
       assert.ok(rig.pipeline.store.bySource(ws.id).length >= 3, 'bun series stored next to the nesting');
-    } finally {
-      await server.control('normal');
-      rig.dispose();
-    }
-  });
+    }));
 
   test('numbers as strings, NaN, Infinity, -0, 1e308, negative counters, resets, odd timestamps: finite data only, never a negative rate', async () => {
     const future = Date.UTC(3000, 0, 1);
@@ -180,9 +141,9 @@ describe('bad payloads through SourceManager and Pipeline', () => {
       bun(`"timestamp":"not a time","http":{"pendingRequests":5,"totalRequests":40},"memory":{"heapUsed":7,"rss":9}`),
     ];
     const inline = await scriptedServer(messages, 150);
-    cleanups.push(() => inline.close());
+    defer(() => inline.close());
     const rig = makeRig();
-    cleanups.push(() => rig.dispose());
+    defer(() => rig.dispose());
     const config = sourceConfig('numbers', inline.url, 'ws', { format: 'bun' });
     // Every value each series took, read at each change (the store keeps only the latest).
     const seen = new Map<string, SeriesInfo[]>();

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PromqlQuery } from '../../../src/core/model';
+import { startLoopbackHttp } from '../../helpers/loopbackHttp';
 import { makeRig, sourceConfig, until } from './support';
 import type { Rig } from './support';
 
@@ -18,7 +19,7 @@ const now = (): number => Date.now() / 1000;
 /** Answers `/api/v1/query` and `query_range` by the query text; records the headers it saw. */
 async function fakeEngine(replies: Record<string, Reply>): Promise<{ url: string; auth: string[]; close(): Promise<void> }> {
   const auth: string[] = [];
-  const server = http.createServer((req, res) => {
+  const server = await startLoopbackHttp((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     auth.push(req.headers.authorization ?? '');
     const reply = replies[url.searchParams.get('query') ?? ''];
@@ -26,16 +27,7 @@ async function fakeEngine(replies: Record<string, Reply>): Promise<{ url: string
     if (url.pathname !== '/api/v1/query' || !reply) return json({ status: 'error', errorType: 'bad_data', error: 'unknown query' }, 400)(res, url);
     reply(res, url);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    auth,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.origin, auth, close: () => server.close() };
 }
 
 function promqlSource(name: string, url: string, queries: readonly PromqlQuery[]): ReturnType<typeof sourceConfig> {

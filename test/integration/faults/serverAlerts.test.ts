@@ -5,11 +5,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import type { AlertView } from '../../../src/protocol';
+import type { AlertView } from '../../../src/shared/views';
 import { CriticalNotifier } from '../../../src/host/notifications';
+import { startLoopbackWs } from '../../helpers/loopbackWs';
 import type { Rig } from './support';
 import { makeRig, sourceConfig, until } from './support';
 
@@ -28,32 +27,23 @@ const data = () => ({
   system: { uptime: 100, memory: 1_000_000, cpu: 5 },
 });
 
-function startServer(): Promise<Seed001Server> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+async function startServer(): Promise<Seed001Server> {
   const sockets = new Set<WebSocket>();
-  wss.on('connection', (socket) => {
+  const server = await startLoopbackWs('/metrics', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.send(JSON.stringify({ type: 'snapshot', data: data(), timestamp: Date.now() }));
   });
-  return new Promise((resolve) =>
-    wss.on('listening', () =>
-      resolve({
-        url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/metrics`,
-        send: (message) => {
-          for (const s of sockets) s.send(JSON.stringify(message));
-        },
-        get clients() {
-          return sockets.size;
-        },
-        close: () =>
-          new Promise<void>((done) => {
-            for (const c of wss.clients) c.terminate();
-            wss.close(() => done());
-          }),
-      }),
-    ),
-  );
+  return {
+    url: server.url,
+    send: (message) => {
+      for (const s of sockets) s.send(JSON.stringify(message));
+    },
+    get clients() {
+      return sockets.size;
+    },
+    close: () => server.close(),
+  };
 }
 
 const spike = (value: number) => ({ id: randomUUID(), type: 'latency_spike', severity: 'critical', value });

@@ -4,10 +4,9 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SourceConfig } from '../../../src/core/model';
 import type { Transport } from '../../../src/sources/transport';
+import { startLoopbackHttp } from '../../helpers/loopbackHttp';
 import { until, watchTransport } from '../../helpers/transports';
 
 interface Server {
@@ -20,23 +19,14 @@ interface Server {
 /** The first response sends one event with `id` and ends; later ones send an event and stay open. */
 async function startServer(id: string): Promise<Server> {
   const lastEventIds: (string | null)[] = [];
-  const server = http.createServer((req, res) => {
+  const server = await startLoopbackHttp((req, res) => {
     const header = req.headers['last-event-id'];
     lastEventIds.push(typeof header === 'string' ? header : null);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     if (lastEventIds.length === 1) res.end(`id: ${id}\ndata: {"n":1}\n\n`);
     else res.write(`data: {"n":${lastEventIds.length}}\n\n`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
-    lastEventIds,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `${server.origin}/events`, lastEventIds, close: () => server.close() };
 }
 
 function config(url: string): SourceConfig {

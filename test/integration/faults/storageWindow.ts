@@ -11,6 +11,7 @@ import type { Logger } from '../../../src/core/model';
 import { Pipeline } from '../../../src/core/pipeline';
 import { HistoryStorage } from '../../../src/host/historyStorage';
 import type { StateStore } from '../../../src/host/historyStorage';
+import { rawPoints } from '../../helpers/rawPoints';
 import { pipelineOptions } from './support';
 
 export const WINDOW_SERIES = 150;
@@ -65,16 +66,7 @@ export type RawTruth = Record<string, { t: number[]; v: number[] }>;
 
 export function rawTruth(pipeline: Pipeline, sourceId: string): RawTruth {
   const out: RawTruth = {};
-  for (const info of pipeline.store.bySource(sourceId)) {
-    const raw = pipeline.store.history(info.id)?.raw;
-    const t: number[] = [];
-    const v: number[] = [];
-    for (let i = 0; i < (raw?.size ?? 0); i++) {
-      t.push(raw?.get(0, i) ?? NaN);
-      v.push(raw?.get(1, i) ?? NaN);
-    }
-    out[info.id] = { t, v };
-  }
+  for (const info of pipeline.store.bySource(sourceId)) out[info.id] = rawPoints(pipeline.store, info.id);
   return out;
 }
 

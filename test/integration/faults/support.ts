@@ -2,9 +2,11 @@
 // SourceManager + PanelFeed + the real rate-limited, redacting logger) without VS Code, a liveness
 // heartbeat, a post-GC heap reading and small polling helpers.
 
+import type { ChildProcess } from 'node:child_process';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { Logger, SourceConfig, SourceState } from '../../../src/core/model';
+import type { Logger, SourceConfig } from '../../../src/core/model';
+import type { SourceState } from '../../../src/shared/views';
 import type { PipelineOptions, SourceRuntime } from '../../../src/core/pipeline';
 import type { TransportDeps } from '../../../src/sources/transport';
 import type { LogSink } from '../../../src/host/log';
@@ -13,18 +15,21 @@ import { PanelFeed } from '../../../src/core/panelFeed';
 import { SourceManager } from '../../../src/host/sourceManager';
 import { createLogger } from '../../../src/host/log';
 import { createTransport } from '../../../src/sources/transport';
+import { pollUntil } from '../../helpers/wait';
+import type { DevServer } from '../../helpers/devserver';
+import { devServerPerSuite } from '../../helpers/devServerSuite';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` returns something other than undefined/false; throws with `what` after `timeoutMs`. */
-export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
+export const until = <T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000, everyMs = 25): Promise<T> => pollUntil(what, check, timeoutMs, everyMs);
+
+/** SIGKILLs `child` if it is still running, and waits for it to exit. */
+export async function killChild(child: ChildProcess | undefined): Promise<void> {
+  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(child.pid, 'SIGKILL');
+  await exited;
 }
 
 // ------------------------------------------------------------------ log
@@ -144,6 +149,44 @@ export function makeRig(options: RigOptions = {}): Rig {
 
 export function sourceConfig(name: string, url: string, kind: SourceConfig['kind'], extra: Partial<SourceConfig> = {}): SourceConfig {
   return { id: name, name, url, kind, format: 'auto', pollIntervalMs: 250, headers: {}, scope: 'user', ...extra };
+}
+
+// ------------------------------------------------------------------ a suite against the dev server
+
+/** The dev server as the fault suites run it: collectors 10x faster, light synthetic traffic. */
+export const SERVER_ARGS: readonly string[] = ['--interval-scale', '0.1', '--rps', '5'];
+
+export interface FaultSuite {
+  /** The suite's running dev server. */
+  readonly server: () => DevServer;
+  /** Runs after the suite's tests (the last deferred first), before the server stops. */
+  defer(cleanup: () => unknown): void;
+  /** Runs `body` on a fresh rig; after it, even when it throws, sets the server back to normal mode and disposes the rig. */
+  withRig(body: (rig: Rig) => Promise<void>, options?: RigOptions): Promise<void>;
+}
+
+/** Call inside `describe`: one dev server for the suite, and what its tests leave to dispose. */
+export function faultSuite(args: readonly string[] = SERVER_ARGS): FaultSuite {
+  const cleanups: Array<() => unknown> = [];
+  const server = devServerPerSuite(args, async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return {
+    server,
+    defer: (cleanup) => {
+      cleanups.push(cleanup);
+    },
+    withRig: async (body, options) => {
+      const rig = makeRig(options);
+      cleanups.push(() => rig.dispose());
+      try {
+        await body(rig);
+      } finally {
+        await server().control('normal');
+        rig.dispose();
+      }
+    },
+  };
 }
 
 /** The raw tier keeps one sample per 100 ms slot, last wins (src/core/history.ts DEFAULT_MIN_SPACING_MS). */

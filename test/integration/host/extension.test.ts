@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { FakeContext, FakeOptions, LoadedExtension } from '../../helpers/fakeVscode';
 import { FakeVscode, disposeContext, loadExtension, makeContext, repoRoot, waitFor } from '../../helpers/fakeVscode';
-import { formatBytes } from '../../../src/core/format';
+import { formatBytes } from '../../../src/shared/format';
 
 const BUNDLE = join(repoRoot, 'dist', 'extension.js');
 

@@ -1,14 +1,13 @@
 // Detection against the real reference dev server on loopback: every seed path found with its format,
 // closed ports and HTML pages skipped, probes bounded, nothing but loopback ever probed.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../../src/core/model';
 import { detectEndpoints } from '../../../src/sources/detect';
 import { rankEndpoints } from '../../../src/core/detect/rank';
-import { startDevServer } from '../../helpers/devserver';
-import type { DevServer } from '../../helpers/devserver';
+import { devServerPerSuite } from '../../helpers/devServerSuite';
 import { freePort } from '../../helpers/ports';
 
 const noop = (): void => undefined;
@@ -16,13 +15,7 @@ const log: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: n
 const deps = { log, maxPayloadBytes: 4 * 1024 * 1024, hosts: ['127.0.0.1'] };
 
 describe('detectEndpoints', () => {
-  let dev: DevServer;
-  before(async () => {
-    dev = await startDevServer({ args: ['--interval-scale', '0.2', '--no-traffic'] });
-  });
-  after(async () => {
-    await dev.stop();
-  });
+  const dev = devServerPerSuite(['--interval-scale', '0.2', '--no-traffic']);
 
   it('finds every seed endpoint of the reference dev server with kind and format, and skips a closed port', async () => {
     const closed = await freePort();
@@ -30,7 +23,7 @@ describe('detectEndpoints', () => {
     const found = await detectEndpoints(
       [
         { port: closed, reasons: [], fromWorkspace: false },
-        { port: dev.port, reasons: ['package.json: script "dev"'], fromWorkspace: true },
+        { port: dev().port, reasons: ['package.json: script "dev"'], fromWorkspace: true },
       ],
       { ...deps, onProgress: (done) => progress.push(done) },
     );
@@ -46,9 +39,9 @@ describe('detectEndpoints', () => {
     assert.equal(got.get('http-json /metrics/enhanced'), 'go-stats');
     assert.equal(got.get('http-json /metrics/system'), 'go-stats');
     assert.equal(got.get('ws /ws'), 'daemon');
-    assert.ok(found.every((e) => e.port === dev.port && e.url.startsWith(e.kind === 'ws' ? 'ws://127.0.0.1:' : 'http://127.0.0.1:') && e.reasons[0] === 'package.json: script "dev"'));
+    assert.ok(found.every((e) => e.port === dev().port && e.url.startsWith(e.kind === 'ws' ? 'ws://127.0.0.1:' : 'http://127.0.0.1:') && e.reasons[0] === 'package.json: script "dev"'));
     assert.ok(progress.length > 0 && progress.at(-1) === 11, `progress ${progress.join(',')}`);
-    const ranked = rankEndpoints(found, [dev.url('/metrics')]);
+    const ranked = rankEndpoints(found, [dev().url('/metrics')]);
     assert.equal(ranked[0]?.recommended, true);
     assert.equal(ranked[0]?.kind, 'ws');
     assert.ok(!ranked.some((r) => r.kind === 'prometheus'), 'the configured endpoint is left out');

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatBytes } from '../../../src/core/format';
+import { formatBytes } from '../../../src/shared/format';
 import { summarize } from '../../../src/core/summary';
 import type { SeriesInfo } from '../../../src/core/store';
 import { freePort } from '../../helpers/ports';

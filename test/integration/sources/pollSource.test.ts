@@ -1,52 +1,26 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Logger, SourceKind } from '../../../src/core/model';
-import type { Received, Transport, TransportDeps } from '../../../src/sources/transport';
-import { sleep, until, watchTransport } from '../../helpers/transports';
+import type http from 'node:http';
+import type { SourceKind } from '../../../src/shared/vocabulary';
+import type { Received, TransportDeps } from '../../../src/sources/transport';
+import { silentLog, sleep, until } from '../../helpers/transports';
 import type { Watched } from '../../helpers/transports';
-import { startDevServer } from '../../helpers/devserver';
-import type { DevServer } from '../../helpers/devserver';
+import { devServerPerSuite } from '../../helpers/devServerSuite';
+import { disposing, inlineHttpServer, inMode, suiteTransports, untilPhase } from '../../helpers/sourceTesting';
+import type { InlineServer } from '../../helpers/sourceTesting';
 
-const noop = (): void => undefined;
-const log: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-
-
-const open: Transport[] = [];
+const sources = suiteTransports(silentLog);
 function watch(url: string, kind: SourceKind, pollIntervalMs: number, deps: Partial<TransportDeps> = {}): Watched {
-  const w = watchTransport({ id: 'poll', name: 'poll', url, kind, format: 'auto', pollIntervalMs, headers: {}, scope: 'user' }, { log, ...deps });
-  open.push(w.transport);
-  return w;
+  return sources.watch({ id: 'poll', name: 'poll', url, kind, format: 'auto', pollIntervalMs, headers: {}, scope: 'user' }, deps);
 }
 
-
-
-async function inlineServer(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/stats`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+const inlineServer = (handler: http.RequestListener): Promise<InlineServer> => inlineHttpServer(handler, '/stats');
 
 describe('polling transport', () => {
-  let dev: DevServer;
-  before(async () => {
-    dev = await startDevServer({ args: ['--interval-scale', '0.2'] });
-  });
-  after(async () => {
-    for (const t of open) t.dispose();
-    await dev.stop();
-  });
+  const dev = devServerPerSuite(['--interval-scale', '0.2'], () => sources.disposeAll());
 
   it('polls /stats (http-json) and stays open while polls succeed', async () => {
-    const w = watch(dev.url('/stats'), 'http-json', 100);
+    const w = watch(dev().url('/stats'), 'http-json', 100);
     w.transport.start();
     await until('three polls', () => w.received.length >= 3);
     assert.deepEqual(
@@ -60,7 +34,7 @@ describe('polling transport', () => {
   });
 
   it('polls /metrics (prometheus) and gets the classic text format', async () => {
-    const w = watch(dev.url('/metrics'), 'prometheus', 200);
+    const w = watch(dev().url('/metrics'), 'prometheus', 200);
     w.transport.start();
     await until('a poll', () => w.received.length >= 1);
     const text = (w.received[0] as Received).payload;
@@ -85,86 +59,71 @@ describe('polling transport', () => {
       }, 250);
     });
     const w = watch(srv.url, 'http-json', 10);
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('four polls', () => served >= 4);
       assert.equal(maxConcurrent, 1);
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('a stalled server times out the request → warning and retry', async () => {
-    await dev.control('stall');
-    try {
-      const w = watch(dev.url('/stats'), 'http-json', 100, { requestTimeoutMs: 300 });
+    await inMode(dev(), 'stall', async () => {
+      const w = watch(dev().url('/stats'), 'http-json', 100, { requestTimeoutMs: 300 });
       w.transport.start();
-      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      const state = await untilPhase(w, 'reconnecting');
       assert.match(state.reason, /no response within 0\.3 s/);
       assert.ok(w.warnings.some((m) => m.includes('no response')));
       w.transport.dispose();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('a body that drips in slowly is cut off by the deadline', async () => {
-    await dev.control('slow-body');
-    try {
-      const w = watch(dev.url('/api/dev/server-metrics'), 'http-json', 100, { requestTimeoutMs: 300 });
+    await inMode(dev(), 'slow-body', async () => {
+      const w = watch(dev().url('/api/dev/server-metrics'), 'http-json', 100, { requestTimeoutMs: 300 });
       w.transport.start();
-      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      const state = await untilPhase(w, 'reconnecting');
       assert.match(state.reason, /not complete within 1\.2 s/);
       assert.equal(w.received.length, 0);
       w.transport.dispose();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('HTML where metrics were expected → a clear warning', async () => {
-    await dev.control('html');
-    try {
-      const w = watch(dev.url('/stats'), 'http-json', 100);
+    await inMode(dev(), 'html', async () => {
+      const w = watch(dev().url('/stats'), 'http-json', 100);
       w.transport.start();
       await until('a warning', () => w.warnings.length > 0);
       assert.match(w.warnings[0] ?? '', /server returned HTML, not metrics/);
       assert.equal(w.received.length, 0);
       w.transport.dispose();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('a body over the size cap is aborted with a warning', async () => {
-    await dev.control('huge', { bytes: 3 * 1024 * 1024 });
-    try {
-      const w = watch(dev.url('/stats'), 'http-json', 100, { maxPayloadBytes: 1024 * 1024 });
+    await inMode(dev(), 'huge', async () => {
+      const w = watch(dev().url('/stats'), 'http-json', 100, { maxPayloadBytes: 1024 * 1024 });
       w.transport.start();
       await until('a warning', () => w.warnings.length > 0);
       assert.match(w.warnings[0] ?? '', /larger than the 1 MB limit/);
       assert.equal(w.received.length, 0);
       w.transport.dispose();
-    } finally {
-      await dev.control('normal');
-    }
+    }, { bytes: 3 * 1024 * 1024 });
   });
 
   it('HTTP 500 → reconnecting "HTTP 500" with backoff, then open again', async () => {
-    await dev.control('http500');
-    const w = watch(dev.url('/stats'), 'http-json', 100);
+    await dev().control('http500');
+    const w = watch(dev().url('/stats'), 'http-json', 100);
     try {
       w.transport.start();
-      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      const state = await untilPhase(w, 'reconnecting');
       assert.match(state.reason, /^HTTP 500/);
       assert.equal(state.attempt, 1);
       await until('a second failure', () => w.states.some((s) => s.phase === 'reconnecting' && s.attempt === 2));
-      await dev.control('normal');
+      await dev().control('normal');
       await until('open', () => w.transport.state.phase === 'open' && w.received.length > 0);
     } finally {
       w.transport.dispose();
-      await dev.control('normal');
+      await dev().control('normal');
     }
   });
 
@@ -179,7 +138,7 @@ describe('polling transport', () => {
       const w = watch(srv.url, 'http-json', 50);
       try {
         w.transport.start();
-        const failed = await until('failed', () => (w.transport.state.phase === 'failed' ? w.transport.state : undefined));
+        const failed = await untilPhase(w, 'failed');
         assert.match(failed.reason, new RegExp(`^HTTP ${status}`));
         await sleep(500);
         assert.equal(requests, 1);
@@ -199,16 +158,13 @@ describe('polling transport', () => {
     });
     const w = watch(srv.url, 'http-json', 50);
     w.transport.onDidWarn(() => w.transport.stop());
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('closed', () => w.transport.state.phase === 'closed');
       await sleep(400);
       assert.equal(requests, 1);
       assert.equal(w.transport.state.phase, 'closed');
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('stop() → closed and no more requests', async () => {
@@ -219,7 +175,7 @@ describe('polling transport', () => {
       res.end('{}');
     });
     const w = watch(srv.url, 'http-json', 50);
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('two polls', () => w.received.length >= 2);
       w.transport.stop();
@@ -228,9 +184,6 @@ describe('polling transport', () => {
       await sleep(500);
       assert.equal(requests, seen);
       assert.equal(w.transport.send('x'), false);
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 });

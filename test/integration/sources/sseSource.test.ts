@@ -1,27 +1,19 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Logger } from '../../../src/core/model';
+import type http from 'node:http';
 import { MAX_EVENT_ID_BYTES, SseParser, lastEventIdHeader } from '../../../src/sources/sseSource';
 import type { SseEvent } from '../../../src/sources/sseSource';
-import { until, watchTransport } from '../../helpers/transports';
+import { silentLog, until } from '../../helpers/transports';
 import type { Watched } from '../../helpers/transports';
-import type { Transport, TransportDeps } from '../../../src/sources/transport';
-import { startDevServer } from '../../helpers/devserver';
-import type { DevServer } from '../../helpers/devserver';
+import type { TransportDeps } from '../../../src/sources/transport';
+import { devServerPerSuite } from '../../helpers/devServerSuite';
+import { disposing, inlineHttpServer, inMode, suiteTransports, untilPhase } from '../../helpers/sourceTesting';
+import type { InlineServer } from '../../helpers/sourceTesting';
 
-const noop = (): void => undefined;
-const log: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-
-
-const open: Transport[] = [];
+const sources = suiteTransports(silentLog);
 function watch(url: string, deps: Partial<TransportDeps> = {}): Watched {
-  const w = watchTransport({ id: 'sse', name: 'sse', url, kind: 'sse', format: 'auto', pollIntervalMs: 1000, headers: {}, scope: 'user' }, { log, ...deps });
-  open.push(w.transport);
-  return w;
+  return sources.watch({ id: 'sse', name: 'sse', url, kind: 'sse', format: 'auto', pollIntervalMs: 1000, headers: {}, scope: 'user' }, deps);
 }
-
 
 function parseAll(chunks: readonly string[], maxBytes = 1024): { events: SseEvent[]; retries: number[]; oversized: number } {
   const out = { events: [] as SseEvent[], retries: [] as number[], oversized: 0 };
@@ -34,18 +26,7 @@ function parseAll(chunks: readonly string[], maxBytes = 1024): { events: SseEven
   return out;
 }
 
-async function inlineServer(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+const inlineServer = (handler: http.RequestListener): Promise<InlineServer> => inlineHttpServer(handler, '/events');
 
 describe('SSE parser', () => {
   it('joins multi-line data with \\n, ignores comments, ends events at blank lines', () => {
@@ -105,79 +86,60 @@ describe('SSE parser', () => {
 });
 
 describe('SSE transport', () => {
-  let dev: DevServer;
-  before(async () => {
-    dev = await startDevServer({ args: ['--interval-scale', '0.2', '--no-traffic'] });
-  });
-  after(async () => {
-    for (const t of open) t.dispose();
-    await dev.stop();
-  });
+  const dev = devServerPerSuite(['--interval-scale', '0.2', '--no-traffic'], () => sources.disposeAll());
 
   it('streams seed-001 snapshots from /sse (single- and multi-line) and goes open', async () => {
-    const w = watch(dev.url('/sse'));
+    const w = watch(dev().url('/sse'));
     w.transport.start();
     await until('six events', () => w.received.length >= 6);
     assert.deepEqual(
       w.states.map((s) => s.phase),
       ['connecting', 'open'],
     );
-    await dev.control('multiline');
-    try {
+    await inMode(dev(), 'multiline', async () => {
       await until('an event over several data: lines', () => w.received.some((r) => r.payload.includes('\n')));
-    } finally {
-      await dev.control('normal');
-    }
+    });
     for (const r of w.received) assert.ok(Array.isArray((JSON.parse(r.payload) as { endpoints: unknown }).endpoints), 'a bare MetricsSnapshot');
     w.transport.dispose();
   });
 
   it('401 → failed, no retry', async () => {
-    await dev.control('unauthorized');
-    try {
-      const w = watch(dev.url('/sse'));
+    await inMode(dev(), 'unauthorized', async () => {
+      const w = watch(dev().url('/sse'));
       w.transport.start();
-      const failed = await until('failed', () => (w.transport.state.phase === 'failed' ? w.transport.state : undefined));
+      const failed = await untilPhase(w, 'failed');
       assert.match(failed.reason, /HTTP 401/);
       w.transport.dispose();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('an HTML page instead of a stream → clear warning and retry', async () => {
-    await dev.control('html');
-    try {
-      const w = watch(dev.url('/sse'));
+    await inMode(dev(), 'html', async () => {
+      const w = watch(dev().url('/sse'));
       w.transport.start();
-      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      const state = await untilPhase(w, 'reconnecting');
       assert.match(state.reason, /HTML page, not an event stream/);
       assert.ok(w.warnings.some((m) => m.includes('HTML')));
       w.transport.dispose();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('a stream that stalls mid-event is dropped and retried', async () => {
-    await dev.control('stall');
-    try {
-      const w = watch(dev.url('/sse'), { heartbeatIntervalMs: 150 });
+    await inMode(dev(), 'stall', async () => {
+      const w = watch(dev().url('/sse'), { heartbeatIntervalMs: 150 });
       w.transport.start();
-      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      const state = await untilPhase(w, 'reconnecting');
       assert.match(state.reason, /no data/);
       assert.equal(w.received.length, 0);
       w.transport.dispose();
-    } finally {
-      await dev.control('normal');
-    }
+    });
   });
 
   it('an oversized event is dropped with a warning and the stream goes on', async () => {
-    const w = watch(dev.url('/sse'), { maxPayloadBytes: 64 * 1024 });
+    const w = watch(dev().url('/sse'), { maxPayloadBytes: 64 * 1024 });
     w.transport.start();
     await until('open', () => w.transport.state.phase === 'open');
-    await dev.control('huge', { bytes: 200 * 1024 });
+    await dev().control('huge', { bytes: 200 * 1024 });
     try {
       await until('a warning', () => w.warnings.length > 0);
       assert.match(w.warnings[0] ?? '', /event larger than .* limit dropped/);
@@ -187,15 +149,15 @@ describe('SSE transport', () => {
       assert.ok(w.received.every((r) => r.bytes <= 64 * 1024));
     } finally {
       w.transport.dispose();
-      await dev.control('normal');
+      await dev().control('normal');
     }
   });
 
   it('comes back after the server ends the stream (restart)', async () => {
-    const w = watch(dev.url('/sse'));
+    const w = watch(dev().url('/sse'));
     w.transport.start();
     await until('data', () => w.received.length >= 1);
-    await dev.restart();
+    await dev().restart();
     await until('reconnecting', () => w.states.some((s) => s.phase === 'reconnecting'));
     const count = w.received.length;
     await until('open again with data', () => w.transport.state.phase === 'open' && w.received.length > count);
@@ -208,14 +170,11 @@ describe('SSE transport', () => {
       res.end('retry: 3000\ndata: {"a":1}\n\n');
     });
     const w = watch(srv.url, { random: () => 0 });
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
-      const state = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      const state = await untilPhase(w, 'reconnecting');
       assert.ok(state.retryAt - Date.now() > 2_000, `retry in ${state.retryAt - Date.now()} ms`);
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('stop() → closed, and no more requests', async () => {
@@ -226,7 +185,7 @@ describe('SSE transport', () => {
       res.write('data: 1\n\n');
     });
     const w = watch(srv.url);
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('data', () => w.received.length >= 1);
       w.transport.stop();
@@ -234,9 +193,6 @@ describe('SSE transport', () => {
       await new Promise((r) => setTimeout(r, 800));
       assert.equal(requests, 1);
       assert.equal(w.transport.state.phase, 'closed');
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 });

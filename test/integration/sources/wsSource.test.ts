@@ -1,15 +1,15 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
 import type { Logger, SourceConfig } from '../../../src/core/model';
-import { sleep, until, watchTransport } from '../../helpers/transports';
-import type { Watched } from '../../helpers/transports';
-import type { Received, Transport, TransportDeps } from '../../../src/sources/transport';
+import { sleep, until } from '../../helpers/transports';
+import type { Received } from '../../../src/sources/transport';
 import { startDevServer } from '../../helpers/devserver';
-import type { DevServer } from '../../helpers/devserver';
+import { devServerPerSuite } from '../../helpers/devServerSuite';
+import { disposing, inlineHttpServer, suiteTransports, untilPhase } from '../../helpers/sourceTesting';
+import type { InlineServer } from '../../helpers/sourceTesting';
 import { freePort } from '../../helpers/ports';
 
 const logLines: string[] = [];
@@ -26,33 +26,23 @@ function wsConfig(url: string, extra: Partial<SourceConfig> = {}): SourceConfig 
 }
 
 
-const open: Transport[] = [];
-function watch(config: SourceConfig, deps: Partial<TransportDeps> = {}): Watched {
-  const w = watchTransport(config, { log, ...deps });
-  open.push(w.transport);
-  return w;
-}
-
+const sources = suiteTransports(log);
+const watch = sources.watch;
 
 const parse = (r: Received): { type?: string } => JSON.parse(r.payload) as { type?: string };
 
 /** A loopback HTTP server with a ws server on it; closes everything in `close()`. */
-async function inlineServer(setup: (wss: WebSocketServer, server: http.Server) => void): Promise<{ url: string; port: number; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => res.end());
+async function inlineServer(setup: (wss: WebSocketServer, server: http.Server) => void): Promise<InlineServer> {
   const wss = new WebSocketServer({ noServer: true, autoPong: false });
-  setup(wss, server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  const srv = await inlineHttpServer((_req, res) => res.end(), '/', 'ws');
+  setup(wss, srv.server);
   return {
-    url: `ws://127.0.0.1:${port}/`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const c of wss.clients) c.terminate();
-        wss.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    ...srv,
+    close: () => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      return srv.close();
+    },
   };
 }
 
@@ -67,17 +57,10 @@ function upgradeAll(wss: WebSocketServer, server: http.Server, onConnection: (ws
 }
 
 describe('WebSocket transport', () => {
-  let dev: DevServer;
-  before(async () => {
-    dev = await startDevServer({ args: ['--interval-scale', '0.2'] });
-  });
-  after(async () => {
-    for (const t of open) t.dispose();
-    await dev.stop();
-  });
+  const dev = devServerPerSuite(['--interval-scale', '0.2'], () => sources.disposeAll());
 
   it('receives bun metrics and goes connecting → open', async () => {
-    const w = watch(wsConfig(dev.wsUrl('/api/dev/server-metrics/live'), { subscribe: false }));
+    const w = watch(wsConfig(dev().wsUrl('/api/dev/server-metrics/live'), { subscribe: false }));
     w.transport.start();
     await until('two messages', () => w.received.length >= 2);
     assert.deepEqual(
@@ -93,8 +76,8 @@ describe('WebSocket transport', () => {
   });
 
   it('snapshot protocol (seed 001): a snapshot on open, then updates, whether or not the client subscribes', async () => {
-    const never = watch(wsConfig(dev.wsUrl('/metrics'), { subscribe: false }));
-    const eager = watch(wsConfig(dev.wsUrl('/metrics'), { subscribe: true }));
+    const never = watch(wsConfig(dev().wsUrl('/metrics'), { subscribe: false }));
+    const eager = watch(wsConfig(dev().wsUrl('/metrics'), { subscribe: true }));
     never.transport.start();
     eager.transport.start();
     await until('a snapshot and an update on each', () => never.received.length >= 2 && eager.received.length >= 2);
@@ -136,7 +119,7 @@ describe('WebSocket transport', () => {
   });
 
   it('daemon stream carries metrics among other message types', async () => {
-    const w = watch(wsConfig(dev.wsUrl('/ws'), { subscribe: false }));
+    const w = watch(wsConfig(dev().wsUrl('/ws'), { subscribe: false }));
     w.transport.start();
     await until('metrics and another type', () => {
       const types = new Set(w.received.map((r) => parse(r).type));
@@ -153,7 +136,7 @@ describe('WebSocket transport', () => {
       w.transport.start();
       await until('first message', () => w.received.length >= 1);
       await server.stop();
-      const reconnecting = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined));
+      const reconnecting = await untilPhase(w, 'reconnecting');
       assert.ok(reconnecting.retryAt >= Date.now() - 1000, 'retryAt is a time in the near future');
       assert.ok(reconnecting.attempt >= 1);
       assert.ok(reconnecting.reason.length > 0);
@@ -175,17 +158,14 @@ describe('WebSocket transport', () => {
       });
     });
     const w = watch(wsConfig(srv.url));
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
-      const failed = await until('failed', () => (w.transport.state.phase === 'failed' ? w.transport.state : undefined));
+      const failed = await untilPhase(w, 'failed');
       assert.match(failed.reason, /HTTP 401 Unauthorized from ws:\/\/127\.0\.0\.1:\d+\/: set a token with 'Pulse: Set Source Token'/);
       await sleep(2_000);
       assert.equal(attempts, 1);
       assert.equal(w.transport.state.phase, 'failed');
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('other handshake statuses (503) are retried', async () => {
@@ -199,47 +179,38 @@ describe('WebSocket transport', () => {
       });
     });
     const w = watch(wsConfig(srv.url), { random: () => 0.1 });
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('three attempts', () => attempts >= 3);
       assert.ok(w.warnings.some((m) => m.includes('HTTP 503')));
       assert.ok(w.states.some((s) => s.phase === 'reconnecting' && s.reason.includes('HTTP 503')));
       assert.ok(!w.states.some((s) => s.phase === 'failed'));
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('heartbeat: a peer that stops answering pings is dropped and retried', async () => {
     let connections = 0;
     const srv = await inlineServer((wss, server) => upgradeAll(wss, server, () => (connections += 1)));
     const w = watch(wsConfig(srv.url, { subscribe: false }), { heartbeatIntervalMs: 100 });
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       const reconnecting = await until('reconnecting', () => (w.transport.state.phase === 'reconnecting' ? w.transport.state : undefined), 5_000);
       assert.match(reconnecting.reason, /no answer/);
       assert.ok(w.warnings.some((m) => m.includes('no answer')));
       await until('a second connection', () => connections >= 2);
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('heartbeat: a peer that answers pings stays open', async () => {
     const srv = await inlineServer((wss, server) => upgradeAll(wss, server, (ws) => ws.on('ping', (d: Buffer) => ws.pong(d))));
     const w = watch(wsConfig(srv.url, { subscribe: false }), { heartbeatIntervalMs: 100 });
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('open', () => w.transport.state.phase === 'open');
       await sleep(800);
       assert.equal(w.transport.state.phase, 'open');
       assert.deepEqual(w.warnings, []);
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('a message over maxPayload → warning and reconnect', async () => {
@@ -251,16 +222,13 @@ describe('WebSocket transport', () => {
       }),
     );
     const w = watch(wsConfig(srv.url, { subscribe: false }), { maxPayloadBytes: 1024 });
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('the small message on the second connection', () => w.received.length >= 1);
       assert.ok(w.warnings.some((m) => /message larger than .* limit/.test(m)), w.warnings.join('; '));
       assert.ok(w.states.some((s) => s.phase === 'reconnecting'));
       assert.deepEqual(JSON.parse((w.received[0] as Received).payload), { small: true });
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('binary frames are decoded as UTF-8; the token goes in the header and never in the log', async () => {
@@ -271,7 +239,7 @@ describe('WebSocket transport', () => {
     });
     const token = 'sekrit-token-123';
     const w = watch(wsConfig(srv.url, { subscribe: false, headers: { 'X-Api-Key': 'header-value-456' } }), { token });
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('a message', () => w.received.length >= 1);
       assert.equal((w.received[0] as Received).payload, '{"héllo":"wörld"}');
@@ -280,10 +248,7 @@ describe('WebSocket transport', () => {
       assert.ok(!all.includes(token), 'token leaked into the log');
       assert.ok(!all.includes('header-value-456'), 'header value leaked into the log');
       assert.ok(all.includes('X-Api-Key'), 'header names are logged');
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('stop() closes with 1000, goes to closed and never reconnects', async () => {
@@ -296,7 +261,7 @@ describe('WebSocket transport', () => {
       }),
     );
     const w = watch(wsConfig(srv.url, { subscribe: false }));
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('open', () => w.transport.state.phase === 'open');
       w.transport.stop();
@@ -307,25 +272,19 @@ describe('WebSocket transport', () => {
       assert.equal(connections, 1);
       assert.equal(w.transport.state.phase, 'closed');
       assert.equal(w.transport.send('x'), false);
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('reconnect() drops the connection and connects again at once', async () => {
     let connections = 0;
     const srv = await inlineServer((wss, server) => upgradeAll(wss, server, () => (connections += 1)));
     const w = watch(wsConfig(srv.url, { subscribe: false }));
-    try {
+    await disposing(w, srv, async () => {
       w.transport.start();
       await until('open', () => w.transport.state.phase === 'open');
       w.transport.reconnect();
       await until('second connection', () => connections === 2 && w.transport.state.phase === 'open');
-    } finally {
-      w.transport.dispose();
-      await srv.close();
-    }
+    });
   });
 
   it('a listener that stops the source while it is reconnecting leaves no retry behind', async () => {

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RestartDetector } from '../../../src/core/restartDetector';
-import type { Labels, Sample } from '../../../src/core/model';
+import type { Sample } from '../../../src/core/model';
+import type { Labels } from '../../../src/shared/views';
 
 const uptime = (value: number): Sample => ({ name: 'uptime', labels: [], value, kind: 'gauge', unit: 'seconds', role: 'uptime' });
 const counter = (name: string, value: number, labels: Labels = []): Sample => ({ name, labels, value, kind: 'counter', unit: 'count' });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlertBook, MAX_RESOLVED, RESTORE_GRACE_MS } from '../../../src/core/alerts';
 import type { AlertTransition } from '../../../src/core/rules';
-import type { AlertState } from '../../../src/protocol';
+import type { AlertState } from '../../../src/shared/vocabulary';
 import type { ServerAlert } from '../../../src/core/model';
 
 function tr(from: AlertState | 'ok', to: AlertState | 'ok', at: number, o: Partial<AlertTransition> = {}): AlertTransition {

@@ -4,7 +4,10 @@ import fc from 'fast-check';
 import type { Sample } from '../../../src/core/model';
 import { MetricStore } from '../../../src/core/store';
 import type { StoreOptions } from '../../../src/core/store';
-import { RawLogWriter, SEGMENT_TARGET_BYTES, compactRaw, encodeCompact, encodeRaw, fnv1a, restore } from '../../../src/core/persist';
+import { RawLogWriter, compactRaw, encodeRaw } from '../../../src/core/persist/rawLog';
+import { SEGMENT_TARGET_BYTES, fnv1a } from '../../../src/core/persist/segments';
+import { encodeCompact } from '../../../src/core/persist/compact';
+import { restore } from '../../../src/core/persist/restore';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -186,6 +189,18 @@ describe('persist: append-only raw log', () => {
     return out;
   }
 
+  /** One save: the writer's delta, committed and added to `log`. */
+  function save(writer: RawLogWriter, store: MetricStore, log: Uint8Array[]): void {
+    const d = writer.delta(store);
+    d.commit();
+    log.push(d.bytes);
+  }
+
+  /** Two windows' stores, each with its writer, appending to one log. */
+  function twoWindows(): { a: MetricStore; b: MetricStore; wa: RawLogWriter; wb: RawLogWriter; log: Uint8Array[] } {
+    return { a: new MetricStore(OPTS), b: new MetricStore(OPTS), wa: new RawLogWriter(), wb: new RawLogWriter(), log: [] };
+  }
+
   /** Ingests `samples(t)` every second over (from, to]. */
   function feed(store: MetricStore, from: number, to: number): void {
     for (let t = from + 1000; t <= to; t += 1000) store.ingest('src', samples(t), t);
@@ -268,11 +283,7 @@ describe('persist: append-only raw log', () => {
   });
 
   it('two writers interleaved: a series only moves forward in time, nothing is corrupted', () => {
-    const a = new MetricStore(OPTS);
-    const b = new MetricStore(OPTS);
-    const wa = new RawLogWriter();
-    const wb = new RawLogWriter();
-    const parts: Uint8Array[] = [];
+    const { a, b, wa, wb, log: parts } = twoWindows();
     let t = T0;
     for (let round = 0; round < 6; round++) {
       for (let k = 0; k < 10; k++) {
@@ -281,11 +292,7 @@ describe('persist: append-only raw log', () => {
         b.ingest('src', samples(t + 500), t + 500); // the same series, sampled elsewhere
         b.ingest('other', [{ name: 'only.b', labels: [], value: k, kind: 'gauge', unit: 'none' }], t);
       }
-      for (const [w, s] of round % 2 === 0 ? ([[wa, a], [wb, b]] as const) : ([[wb, b], [wa, a]] as const)) {
-        const d = w.delta(s);
-        d.commit();
-        parts.push(d.bytes);
-      }
+      for (const [w, s] of round % 2 === 0 ? ([[wa, a], [wb, b]] as const) : ([[wb, b], [wa, a]] as const)) save(w, s, parts);
     }
     const copy = new MetricStore(OPTS);
     const r = restore(copy, undefined, concat(...parts), t + 1000);
@@ -321,11 +328,7 @@ describe('persist: append-only raw log', () => {
     const store = new MetricStore({ ...OPTS, maxSeriesPerSource: 2 });
     const writer = new RawLogWriter();
     const parts: Uint8Array[] = [];
-    const take = (): void => {
-      const d = writer.delta(store);
-      d.commit();
-      parts.push(d.bytes);
-    };
+    const take = (): void => save(writer, store, parts);
     const x = (kind: 'gauge' | 'counter', v: number): Sample => ({ name: 'x', labels: [], value: v, kind, unit: 'count' });
     for (let i = 0; i < 5; i++) store.ingest('src', [x('counter', i), { name: 'y', labels: [], value: i, kind: 'gauge', unit: 'none' }], T0 + i * 1000);
     take();
@@ -342,21 +345,13 @@ describe('persist: append-only raw log', () => {
   });
 
   it('compaction merges the log and the pending samples, drops what left the window, keeps other writers', () => {
-    const mine = new MetricStore(OPTS);
-    const theirs = new MetricStore(OPTS);
-    const wm = new RawLogWriter();
-    const wt = new RawLogWriter();
-    const parts: Uint8Array[] = [];
+    const { a: mine, b: theirs, wa: wm, wb: wt, log: parts } = twoWindows();
     let t = T0;
     for (let round = 0; round < 30; round++) {
       feed(mine, t, t + 60_000);
       theirs.ingest('theirs', [{ name: 'q', labels: [], value: round, kind: 'gauge', unit: 'none' }], t + 60_000);
       t += 60_000;
-      for (const [w, s] of [[wm, mine], [wt, theirs]] as const) {
-        const d = w.delta(s);
-        d.commit();
-        parts.push(d.bytes);
-      }
+      for (const [w, s] of [[wm, mine], [wt, theirs]] as const) save(w, s, parts);
     }
     feed(mine, t, t + 5000);
     t += 5000;

@@ -1,10 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Labels, Role, SeriesKind, Unit } from '../../../src/core/model';
+import type { Labels } from '../../../src/shared/views';
+import type { Role, SeriesKind, Unit } from '../../../src/shared/vocabulary';
 import type { SeriesInfo } from '../../../src/core/store';
 import type { Rule } from '../../../src/core/thresholds';
 import { DEFAULT_RULES } from '../../../src/core/thresholds';
-import { RuleEngine, describeSeries } from '../../../src/core/rules';
+import { RuleEngine } from '../../../src/core/rules';
+import { describeSeries } from '../../../src/core/rules/message';
 import type { AlertTransition } from '../../../src/core/rules';
 import { Baseline } from '../../../src/core/anomaly';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Pipeline } from '../../../src/core/pipeline';
 import type { Logger, SourceConfig } from '../../../src/core/model';
-import type { AlertView } from '../../../src/protocol';
+import type { AlertView } from '../../../src/shared/views';
 import { CriticalNotifier } from '../../../src/host/notifications';
 
 const log: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };

@@ -6,7 +6,7 @@ import { Pipeline } from '../../../src/core/pipeline';
 import { PanelFeed } from '../../../src/core/panelFeed';
 import { statusView } from '../../../src/core/statusText';
 import type { Logger, SourceConfig } from '../../../src/core/model';
-import type { SummaryView } from '../../../src/protocol';
+import type { SummaryView } from '../../../src/shared/views';
 import { sourceErrorText } from '../../../webview/sourceError';
 
 const warnings: string[] = [];

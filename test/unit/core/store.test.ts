@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Labels, Sample } from '../../../src/core/model';
+import type { Sample } from '../../../src/core/model';
+import type { Labels } from '../../../src/shared/views';
 import { MetricStore, seriesId, thin } from '../../../src/core/store';
 import type { StoreOptions } from '../../../src/core/store';
 

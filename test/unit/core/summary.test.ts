@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Labels, Role, SeriesKind, Unit } from '../../../src/core/model';
+import type { Labels } from '../../../src/shared/views';
+import type { Role, SeriesKind, Unit } from '../../../src/shared/vocabulary';
 import type { SeriesInfo } from '../../../src/core/store';
 import { convertUnit, summarize } from '../../../src/core/summary';
 import type { CpuAcrossLabels } from '../../../src/core/summary';
@@ -26,6 +27,13 @@ function s(sourceId: string, name: string, role: Role | null, value: number | nu
   };
 }
 
+type Summary = ReturnType<typeof summarize>;
+
+/** Each field named in `expected` equals its value there. */
+function assertFields(v: Summary, expected: Partial<Summary>): void {
+  for (const [key, value] of Object.entries(expected)) assert.equal(v[key as keyof Summary], value, key);
+}
+
 describe('summarize', () => {
   it('is all null with no series', () => {
     const v = summarize([]);
@@ -46,17 +54,8 @@ describe('summarize', () => {
       s('a', 'cpu', 'cpu', 0.25, { unit: 'ratio' }),
       s('a', 'uptime', 'uptime', 120, { unit: 'seconds' }),
     ]);
-    assert.equal(v.requestRate, 50);
     assert.ok(Math.abs((v.latencyMs ?? 0) - 120) < 1e-9);
-    assert.equal(v.errorRatePct, 2);
-    assert.equal(v.connections, 7);
-    assert.equal(v.pending, 3);
-    assert.equal(v.subscribers, 4);
-    assert.equal(v.heapBytes, 100);
-    assert.equal(v.heapTotalBytes, 300);
-    assert.equal(v.rssBytes, 500);
-    assert.equal(v.cpuPct, 25);
-    assert.equal(v.uptimeSeconds, 120);
+    assertFields(v, { requestRate: 50, errorRatePct: 2, connections: 7, pending: 3, subscribers: 4, heapBytes: 100, heapTotalBytes: 300, rssBytes: 500, cpuPct: 25, uptimeSeconds: 120 });
   });
 
   it('sums across sources, takes the max of latency, CPU and uptime', () => {
@@ -69,10 +68,7 @@ describe('summarize', () => {
       s('b', 'conn', 'connections', 2),
       s('a', 'up', 'uptime', 5000, { unit: 'ms' }),
     ]);
-    assert.equal(v.requestRate, 40);
-    assert.equal(v.latencyMs, 90);
-    assert.equal(v.connections, 3);
-    assert.equal(v.uptimeSeconds, 5);
+    assertFields(v, { requestRate: 40, latencyMs: 90, connections: 3, uptimeSeconds: 5 });
   });
 
   it('does not double count a source that sends a counter and a rate gauge', () => {
@@ -238,11 +234,7 @@ describe('seed 004: the daemon dashboard (uptime, memory, goroutines, requests, 
     p.handle('d', JSON.stringify(first), t0);
     p.handle('d', JSON.stringify(second), t0 + 2000);
     const v = summarize(p.store.list());
-    assert.equal(v.goroutines, 42);
-    assert.equal(v.jobRate, 0.5);
-    assert.equal(v.heapBytes, 52428800);
-    assert.equal(v.uptimeSeconds, 3602.5);
-    assert.equal(v.connections, 3);
+    assertFields(v, { goroutines: 42, jobRate: 0.5, heapBytes: 52428800, uptimeSeconds: 3602.5, connections: 3 });
     const text = statusView({ summary: v, metrics: ['uptime', 'heap', 'goroutines', 'requestRate', 'errorRate', 'latency', 'connections', 'jobs'], sources: [{ name: 'hypervisord', state: { phase: 'open', since: 0 } }], alerts: [], now: 0 }).text;
     for (const part of ['up 1h 00m', '50 MB', '42 gor', '5 req/s', '10 % err', '45 ms', '3 conn', '0.5 jobs/s']) assert.ok(text.includes(part), `${part} in ${text}`);
     p.dispose();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeMessage } from '../../../src/core/decode/decode';
-import type { FormatId } from '../../../src/core/model';
+import type { FormatId } from '../../../src/shared/vocabulary';
 
 const dir = join(__dirname, '..', '..', 'fixtures', 'formats');
 const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
@@ -13,6 +13,11 @@ function detected(payload: string): { format: FormatId; ignored: boolean } {
   const r = decodeMessage(payload, 'auto');
   assert.ok(r.ok, r.ok ? '' : r.error);
   return { format: r.value.format, ignored: r.value.ignored === true };
+}
+
+/** Each payload is detected as the format beside it. */
+function assertDetected(cases: ReadonlyArray<readonly [payload: string, format: FormatId]>): void {
+  for (const [payload, format] of cases) assert.equal(detected(payload).format, format, payload);
 }
 
 describe('auto-detection', () => {
@@ -53,28 +58,34 @@ describe('auto-detection', () => {
   });
 
   it('tells a bare snapshot from look-alikes', () => {
-    assert.equal(detected('{"timestamp":1,"endpoints":[],"cdn":{},"system":{}}').format, 'snapshot');
-    assert.equal(detected('{"endpoints":[{"path":"/a","p50":1}]}').format, 'snapshot');
-    assert.equal(detected('{"cdn":{"cacheHitRatio":95}}').format, 'snapshot');
-    assert.equal(detected('{"system":{"uptime":5,"memory":1,"cpu":2}}').format, 'snapshot');
+    assertDetected([
+      ['{"timestamp":1,"endpoints":[],"cdn":{},"system":{}}', 'snapshot'],
+      ['{"endpoints":[{"path":"/a","p50":1}]}', 'snapshot'],
+      ['{"cdn":{"cacheHitRatio":95}}', 'snapshot'],
+      ['{"system":{"uptime":5,"memory":1,"cpu":2}}', 'snapshot'],
+    ]);
     // Seed 003's Go /metrics/system: memory and cpu are objects.
     assert.notEqual(detected('{"timestamp":1703123456,"system":{"memory":{"heap_alloc_mb":8},"cpu":{"percent":12.5}}}').format, 'snapshot');
-    assert.equal(detected('{"endpoints":["a","b"]}').format, 'json');
-    assert.equal(detected('{"system":{"hostname":"x"}}').format, 'json');
-    assert.equal(detected('{"system":{"uptime":5},"version":"1.2"}').format, 'json');
-    assert.equal(detected('{"system":{"uptime":5,"cpu":3}}').format, 'snapshot');
+    assertDetected([
+      ['{"endpoints":["a","b"]}', 'json'],
+      ['{"system":{"hostname":"x"}}', 'json'],
+      ['{"system":{"uptime":5},"version":"1.2"}', 'json'],
+      ['{"system":{"uptime":5,"cpu":3}}', 'snapshot'],
+    ]);
   });
 
   it('detects Prometheus text without comments, and falls back to generic JSON', () => {
-    assert.equal(detected('up 1\nfoo{a="b"} 2.5\n').format, 'prometheus');
-    assert.equal(detected('  \n# just a comment').format, 'prometheus');
-    assert.equal(detected('{"queue":{"depth":3}}').format, 'json');
-    assert.equal(detected('[{"v":1}]').format, 'json');
-    assert.equal(detected('{"type":"metrics","values":{"a":1}}').format, 'json');
-    assert.equal(detected('{"memory":{"heapUsed":1}}').format, 'bun');
-    assert.equal(detected('{"memory":{"heap_alloc":1}}').format, 'go-stats');
-    assert.equal(detected('{"active_connections":1,"total_connections":2}').format, 'go-stats');
-    assert.equal(detected('{"active_connections":1}').format, 'json');
+    assertDetected([
+      ['up 1\nfoo{a="b"} 2.5\n', 'prometheus'],
+      ['  \n# just a comment', 'prometheus'],
+      ['{"queue":{"depth":3}}', 'json'],
+      ['[{"v":1}]', 'json'],
+      ['{"type":"metrics","values":{"a":1}}', 'json'],
+      ['{"memory":{"heapUsed":1}}', 'bun'],
+      ['{"memory":{"heap_alloc":1}}', 'go-stats'],
+      ['{"active_connections":1,"total_connections":2}', 'go-stats'],
+      ['{"active_connections":1}', 'json'],
+    ]);
   });
 
   it('treats any non-metrics `type` as a message to ignore', () => {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeMessage } from '../../../src/core/decode/decode';
 import { finiteNumber, parseTimestamp } from '../../../src/core/decode/values';
-import type { DecodeResult, FormatHint } from '../../../src/core/model';
+import type { DecodeResult } from '../../../src/core/model';
+import type { FormatHint } from '../../../src/shared/vocabulary';
 
 const HINTS: readonly FormatHint[] = ['auto', 'bun', 'snapshot', 'daemon', 'go-stats', 'prometheus', 'json'];
 

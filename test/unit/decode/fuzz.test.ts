@@ -7,7 +7,9 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { decodeMessage } from '../../../src/core/decode/decode';
 import { HistogramTracker } from '../../../src/core/histogram';
-import type { DecodeResult, FormatHint, Labels } from '../../../src/core/model';
+import type { DecodeResult } from '../../../src/core/model';
+import type { FormatHint } from '../../../src/shared/vocabulary';
+import type { Labels } from '../../../src/shared/views';
 
 const HINTS: readonly FormatHint[] = ['auto', 'bun', 'snapshot', 'daemon', 'go-stats', 'prometheus', 'json'];
 const FORMATS = new Set(['bun', 'snapshot', 'daemon', 'go-stats', 'prometheus', 'json']);

@@ -6,7 +6,8 @@
 
 import fc from 'fast-check';
 import { decodeMessage } from '../../../src/core/decode/decode';
-import type { FormatHint, Logger, SourceConfig } from '../../../src/core/model';
+import type { Logger, SourceConfig } from '../../../src/core/model';
+import type { FormatHint } from '../../../src/shared/vocabulary';
 import { Pipeline } from '../../../src/core/pipeline';
 
 /** Series per source: what retained memory may grow with. */

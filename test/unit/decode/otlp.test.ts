@@ -190,19 +190,17 @@ describe('OTLP metrics → model', () => {
         { name: 'jvm.memory.used', unit: 'MiBy', sum: { aggregationTemporality: 2, dataPoints: [{ attributes: [str('jvm.memory.type', 'heap')], asInt: 2 }, { attributes: [str('jvm.memory.type', 'non_heap')], asInt: 1 }] } },
       ]),
     );
-    const pending = sample(m, 'http.server.active_requests');
-    assert.equal(pending.role, 'pending');
-    assert.equal(pending.unit, 'count');
-    const heap = sample(m, 'v8js.memory.heap.used');
-    assert.equal(heap.role, 'heap');
-    assert.equal(heap.unit, 'bytes');
+    for (const [name, role, unit] of [
+      ['http.server.active_requests', 'pending', 'count'],
+      ['v8js.memory.heap.used', 'heap', 'bytes'],
+      ['process.cpu.utilization', 'cpu', 'ratio'],
+      ['process.uptime', 'uptime', 'seconds'],
+    ] as const) {
+      const s = sample(m, name);
+      assert.equal(s.role, role, name);
+      assert.equal(s.unit, unit, name);
+    }
     assert.equal(sample(m, 'v8js.memory.heap.limit').role, undefined);
-    const cpu = sample(m, 'process.cpu.utilization');
-    assert.equal(cpu.role, 'cpu');
-    assert.equal(cpu.unit, 'ratio');
-    const uptime = sample(m, 'process.uptime');
-    assert.equal(uptime.role, 'uptime');
-    assert.equal(uptime.unit, 'seconds');
     const jvmHeap = sample(m, 'jvm.memory.used', [['jvm.memory.type', 'heap'], ['service', 'api']]);
     assert.equal(jvmHeap.value, 2 * 1024 * 1024);
     // One name holds a role per message: v8js.memory.heap.used came first.

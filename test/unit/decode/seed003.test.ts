@@ -1,35 +1,32 @@
 // Seed 003 (Go WebSocket server stats): /stats, /metrics/enhanced, /metrics/system decode to exactly these series.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeMessage } from '../../../src/core/decode/decode';
-import type { Decoded, FormatHint } from '../../../src/core/model';
+import type { Decoded } from '../../../src/core/model';
+import type { FormatHint } from '../../../src/shared/vocabulary';
+import { decodedAs, plainRows as rows, seedFixture } from './seedRows';
+import type { PlainRow as Row } from './seedRows';
 
-const dir = join(__dirname, '..', '..', 'fixtures', 'seeds');
 // Verbatim from the seed. /stats elides `"nats": {...}` and `"hub": {...}`, and /metrics/system
 // `"memory": {...}` and `"cpu": {...}`: the fixtures fill them with small plausible objects (NATS
 // message counts, hub clients/rooms, and a subset of the memory/cpu blocks /metrics/enhanced shows).
-const stats = readFileSync(join(dir, '003-stats.json'), 'utf8');
-const enhanced = readFileSync(join(dir, '003-metrics-enhanced.json'), 'utf8');
-const system = readFileSync(join(dir, '003-metrics-system.json'), 'utf8');
-
-type Row = [name: string, value: number, kind: string, unit: string, role: string | undefined];
+const stats = seedFixture('003-stats.json');
+const enhanced = seedFixture('003-metrics-enhanced.json');
+const system = seedFixture('003-metrics-system.json');
 
 const MIB = 1024 * 1024;
 const SECONDS = 1703123456;
 
-function decoded(payload: string, hint: FormatHint): Decoded {
-  const r = decodeMessage(payload, hint);
-  assert.ok(r.ok, r.ok ? '' : r.error);
-  assert.equal(r.value.format, 'go-stats');
-  return r.value;
-}
+const decoded = (payload: string, hint: FormatHint): Decoded => decodedAs(payload, hint, 'go-stats');
 
-function rows(d: Decoded): Row[] {
-  for (const s of d.samples) assert.deepEqual(s.labels, [], s.name);
-  return d.samples.map((s) => [s.name, s.value, s.kind, s.unit, s.role]);
-}
+/** /metrics/enhanced and /metrics/system alike: heap, cpu and goroutines from system, their performance twins without a role. */
+const runtimeRows: Row[] = [
+  ['system.memory.heap_alloc_bytes', 8 * MIB, 'gauge', 'bytes', 'heap'],
+  ['performance.memory_bytes', 8 * MIB, 'gauge', 'bytes', undefined],
+  ['system.cpu.percent', 12.5, 'gauge', 'percent', 'cpu'],
+  ['performance.cpu_percent', 12.5, 'gauge', 'percent', undefined],
+  ['system.memory.goroutines', 25, 'gauge', 'count', 'goroutines'],
+  ['performance.goroutines', 25, 'gauge', 'count', undefined],
+];
 
 describe('seed 003: Go WebSocket server stats', () => {
   it('/stats: nested heap and goroutines get their roles; unknown blocks become series', () => {
@@ -57,12 +54,7 @@ describe('seed 003: Go WebSocket server stats', () => {
       assert.deepEqual(rows(d), [
         ['connections.active', 5, 'gauge', 'count', 'connections'],
         ['performance.active_conns', 5, 'gauge', 'count', undefined],
-        ['system.memory.heap_alloc_bytes', 8 * MIB, 'gauge', 'bytes', 'heap'],
-        ['performance.memory_bytes', 8 * MIB, 'gauge', 'bytes', undefined],
-        ['system.cpu.percent', 12.5, 'gauge', 'percent', 'cpu'],
-        ['performance.cpu_percent', 12.5, 'gauge', 'percent', undefined],
-        ['system.memory.goroutines', 25, 'gauge', 'count', 'goroutines'],
-        ['performance.goroutines', 25, 'gauge', 'count', undefined],
+        ...runtimeRows,
         ['uptime_seconds', 120.5, 'gauge', 'seconds', 'uptime'],
         ['connections.total', 15, 'counter', 'count', undefined],
         ['connections.peak', 8, 'gauge', 'count', undefined],
@@ -119,12 +111,7 @@ describe('seed 003: Go WebSocket server stats', () => {
       assert.equal(d.connections, undefined);
       assert.deepEqual(rows(d), [
         ['performance.active_conns', 5, 'gauge', 'count', 'connections'],
-        ['system.memory.heap_alloc_bytes', 8 * MIB, 'gauge', 'bytes', 'heap'],
-        ['performance.memory_bytes', 8 * MIB, 'gauge', 'bytes', undefined],
-        ['system.cpu.percent', 12.5, 'gauge', 'percent', 'cpu'],
-        ['performance.cpu_percent', 12.5, 'gauge', 'percent', undefined],
-        ['system.memory.goroutines', 25, 'gauge', 'count', 'goroutines'],
-        ['performance.goroutines', 25, 'gauge', 'count', undefined],
+        ...runtimeRows,
         ['system.memory.gc_count', 5, 'counter', 'count', undefined],
         ['system.cpu.cores', 8, 'gauge', 'count', undefined],
         ['system.memory.heap_sys_bytes', 12.5 * MIB, 'gauge', 'bytes', undefined],

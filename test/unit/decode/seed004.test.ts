@@ -1,26 +1,14 @@
 // Seed 004 (hypervisord daemon): the WebSocket metrics message, verbatim, decodes to exactly these series.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeMessage } from '../../../src/core/decode/decode';
-import type { Decoded, FormatHint } from '../../../src/core/model';
+import type { Decoded } from '../../../src/core/model';
+import type { FormatHint } from '../../../src/shared/vocabulary';
+import { decodedAs, plainRows as rows, seedFixture } from './seedRows';
+import type { PlainRow as Row } from './seedRows';
 
-const message = readFileSync(join(__dirname, '..', '..', 'fixtures', 'seeds', '004-daemon-metrics.json'), 'utf8');
+const message = seedFixture('004-daemon-metrics.json');
 
-type Row = [name: string, value: number, kind: string, unit: string, role: string | undefined];
-
-function decoded(payload: string, hint: FormatHint): Decoded {
-  const r = decodeMessage(payload, hint);
-  assert.ok(r.ok, r.ok ? '' : r.error);
-  assert.equal(r.value.format, 'daemon');
-  return r.value;
-}
-
-function rows(d: Decoded): Row[] {
-  for (const s of d.samples) assert.deepEqual(s.labels, [], s.name);
-  return d.samples.map((s) => [s.name, s.value, s.kind, s.unit, s.role]);
-}
+const decoded = (payload: string, hint: FormatHint): Decoded => decodedAs(payload, hint, 'daemon');
 
 describe('seed 004: hypervisord daemon metrics', () => {
   it('decodes every data.raw field with its unit and role; the ISO timestamp is the message time', () => {

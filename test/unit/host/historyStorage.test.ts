@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger, Sample } from '../../../src/core/model';
 import { Pipeline } from '../../../src/core/pipeline';
@@ -10,6 +9,8 @@ import type { MetricStore, StoreOptions } from '../../../src/core/store';
 import { acquireLock } from '../../../src/host/fileLock';
 import { HistoryStorage, KEYS, RAW_FILE, RAW_LOCK_FILE } from '../../../src/host/historyStorage';
 import type { StateStore } from '../../../src/host/historyStorage';
+import { rawPoints } from '../../helpers/rawPoints';
+import { tempFolder } from '../../helpers/tempFolder';
 
 const T0 = 1_700_000_000_000;
 const OPTS: StoreOptions = { rawWindowMs: 15 * 60_000, bucketMs: 10_000, downsampledWindowMs: 24 * 3_600_000, maxSeriesPerSource: 1000 };
@@ -41,6 +42,8 @@ interface Window {
   readonly warnings: string[];
   /** Samples every series every `stepMs` for `ms`. */
   run(ms: number, stepMs?: number): void;
+  /** Samples every series every 100 ms for `ms`, then saves. */
+  save(ms: number): Promise<void>;
 }
 
 function samplesAt(source: string, series: number, t: number): Sample[] {
@@ -61,18 +64,23 @@ function openWindow(folder: string, source: string, series: number, options: { s
   const clock = options.clock ?? { t: T0 };
   const state = options.state ?? new MemoryState();
   const storage = new HistoryStorage({ state, folder, pipeline, log: logger(warnings), now: () => clock.t });
+  const run = (ms: number, stepMs = 100): void => {
+    const end = clock.t + ms;
+    while (clock.t < end) {
+      clock.t += stepMs;
+      pipeline.store.ingest(source, samplesAt(source, series, clock.t), clock.t);
+    }
+  };
   return {
     pipeline,
     storage,
     state,
     clock,
     warnings,
-    run: (ms, stepMs = 100) => {
-      const end = clock.t + ms;
-      while (clock.t < end) {
-        clock.t += stepMs;
-        pipeline.store.ingest(source, samplesAt(source, series, clock.t), clock.t);
-      }
+    run,
+    save: async (ms) => {
+      run(ms);
+      await storage.flush();
     },
   };
 }
@@ -84,14 +92,7 @@ function rawTier(store: MetricStore, source?: string): unknown {
     .filter((s) => source === undefined || s.sourceId === source)
     .map((s) => {
       const { restored: _restored, ...info } = s;
-      const raw = store.history(s.id)?.raw;
-      const t: number[] = [];
-      const v: number[] = [];
-      for (let i = 0; i < (raw?.size ?? 0); i++) {
-        t.push(raw?.get(0, i) ?? NaN);
-        v.push(raw?.get(1, i) ?? NaN);
-      }
-      return { info, t, v };
+      return { info, ...rawPoints(store, s.id) };
     })
     .sort((a, b) => (a.info.id < b.info.id ? -1 : 1));
 }
@@ -103,26 +104,27 @@ async function reload(folder: string, at: number, state = new MemoryState(), sto
   return { store: w.pipeline.store, problems };
 }
 
+/** Samples `w` for `ms` more and saves: the save rewrites the raw log, and a reload restores it whole, reporting nothing. */
+async function assertRewrittenWhole(folder: string, w: Window, ms: number, message?: string): Promise<void> {
+  await w.save(ms);
+  assert.ok(w.storage.lastWrite.rewritten > 0, message);
+  const again = await reload(folder, w.clock.t);
+  assert.deepEqual(again.problems, []);
+  assert.deepEqual(rawTier(again.store), rawTier(w.pipeline.store));
+}
+
 describe('HistoryStorage: append-only raw log', () => {
-  let folder: string;
-  beforeEach(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'pulse-history-'));
-  });
-  afterEach(async () => {
-    await rm(folder, { recursive: true, force: true });
-  });
+  const folder = tempFolder('pulse-history-', { each: true });
   const file = (): string => join(folder, RAW_FILE);
 
   it('appends only the new samples at each save; a reload restores the store exactly', async () => {
     const w = openWindow(folder, 'dev', 6);
-    w.run(60_000);
-    await w.storage.flush();
+    await w.save(60_000);
     const first = w.storage.lastWrite;
     assert.ok(first.raw > 6 * 600 * 16, `first save holds the minute: ${first.raw}`);
     let total = first.raw;
     for (let i = 0; i < 4; i++) {
-      w.run(5_000);
-      await w.storage.flush();
+      await w.save(5_000);
       const { raw, rewritten } = w.storage.lastWrite;
       assert.equal(rewritten, 0, 'no compaction');
       // 6 series × 50 new samples × 16 B, plus ids and segment framing; nothing of the older minute.
@@ -138,8 +140,7 @@ describe('HistoryStorage: append-only raw log', () => {
 
   it('a second save with nothing new writes nothing, to the file or the workspace state', async () => {
     const w = openWindow(folder, 'dev', 3);
-    w.run(10_000);
-    await w.storage.flush();
+    await w.save(10_000);
     const updates = w.state.updates;
     const size = (await stat(file())).size;
     await w.storage.flush();
@@ -150,13 +151,10 @@ describe('HistoryStorage: append-only raw log', () => {
 
   it('a torn last segment: everything before it is restored and the tear is reported', async () => {
     const w = openWindow(folder, 'dev', 4);
-    w.run(30_000);
-    await w.storage.flush();
-    w.run(5_000);
-    await w.storage.flush();
+    await w.save(30_000);
+    await w.save(5_000);
     const expected = rawTier(w.pipeline.store);
-    w.run(5_000);
-    await w.storage.flush();
+    await w.save(5_000);
     const last = w.storage.lastWrite.raw;
     await truncate(file(), (await stat(file())).size - Math.floor(last / 2));
     const { store, problems } = await reload(folder, w.clock.t);
@@ -172,40 +170,27 @@ describe('HistoryStorage: append-only raw log', () => {
 
   it('after a crash left a torn segment, the next window appends after it and both stretches restore', async () => {
     const w = openWindow(folder, 'dev', 4);
-    w.run(20_000);
-    await w.storage.flush();
-    w.run(5_000);
-    await w.storage.flush();
+    await w.save(20_000);
+    await w.save(5_000);
     const torn = (await stat(file())).size - 100;
     await truncate(file(), torn);
     // A new session loads (reporting the tear), keeps sampling and saves: the log is rewritten whole.
     const next = openWindow(folder, 'dev', 4, { clock: { t: w.clock.t } });
     const problems = await next.storage.load();
     assert.ok(problems.some((p) => /truncated segment/.test(p)), problems.join(' / '));
-    next.run(5_000);
-    await next.storage.flush();
-    assert.ok(next.storage.lastWrite.rewritten > 0, 'compacted after damage');
-    const again = await reload(folder, next.clock.t);
-    assert.deepEqual(again.problems, []);
-    assert.deepEqual(rawTier(again.store), rawTier(next.pipeline.store));
+    await assertRewrittenWhole(folder, next, 5_000, 'compacted after damage');
   });
 
   it('garbage appended to the log is reported and skipped; the next save compacts it away', async () => {
     const w = openWindow(folder, 'dev', 3);
-    w.run(20_000);
-    await w.storage.flush();
+    await w.save(20_000);
     await appendFile(file(), Buffer.from('not a segment at all, just some trailing garbage'));
     const loaded = openWindow(folder, 'dev', 3, { clock: { t: w.clock.t } });
     const problems = await loaded.storage.load();
     assert.equal(problems.length, 1, problems.join(' / '));
     assert.match(problems[0] ?? '', /unreadable bytes at offset/);
     assert.deepEqual(rawTier(loaded.pipeline.store), rawTier(w.pipeline.store));
-    loaded.run(5_000);
-    await loaded.storage.flush();
-    assert.ok(loaded.storage.lastWrite.rewritten > 0);
-    const clean = await reload(folder, loaded.clock.t);
-    assert.deepEqual(clean.problems, []);
-    assert.deepEqual(rawTier(clean.store), rawTier(loaded.pipeline.store));
+    await assertRewrittenWhole(folder, loaded, 5_000);
   });
 
   it('a raw file of the previous version is reported, then rewritten in this one', async () => {
@@ -217,12 +202,7 @@ describe('HistoryStorage: append-only raw log', () => {
     const w = openWindow(folder, 'dev', 2);
     const problems = await w.storage.load();
     assert.ok(problems.some((p) => /raw history has version 1, expected 2/.test(p)), problems.join(' / '));
-    w.run(10_000);
-    await w.storage.flush();
-    assert.ok(w.storage.lastWrite.rewritten > 0);
-    const again = await reload(folder, w.clock.t);
-    assert.deepEqual(again.problems, []);
-    assert.deepEqual(rawTier(again.store), rawTier(w.pipeline.store));
+    await assertRewrittenWhole(folder, w, 10_000);
   });
 
   it('compacts once the log outgrows twice what the raw window needs, keeping the window', async () => {
@@ -233,8 +213,7 @@ describe('HistoryStorage: append-only raw log', () => {
     let compactions = 0;
     let largest = 0;
     for (let i = 0; i < 60; i++) {
-      w.run(5_000);
-      await w.storage.flush();
+      await w.save(5_000);
       appended += w.storage.lastWrite.raw;
       if (w.storage.lastWrite.rewritten > 0) compactions++;
       largest = Math.max(largest, (await stat(file())).size);
@@ -283,8 +262,7 @@ describe('HistoryStorage: append-only raw log', () => {
 
   it('a save waits while another window holds the log lock, then appends', async () => {
     const w = openWindow(folder, 'dev', 3);
-    w.run(5_000);
-    await w.storage.flush();
+    await w.save(5_000);
     const size = (await stat(file())).size;
     const lock = await acquireLock(join(folder, RAW_LOCK_FILE));
     assert.ok(lock, 'the other window took the lock');
@@ -308,8 +286,7 @@ describe('HistoryStorage: append-only raw log', () => {
     });
     await writeFile(join(folder, RAW_LOCK_FILE), `${dead} 0123456789abcdef`);
     const w = openWindow(folder, 'dev', 3);
-    w.run(5_000);
-    await w.storage.flush();
+    await w.save(5_000);
     assert.deepEqual(w.warnings, []);
     assert.ok((await stat(file())).size > 0);
     await assert.rejects(stat(join(folder, RAW_LOCK_FILE)));
@@ -320,8 +297,7 @@ describe('HistoryStorage: append-only raw log', () => {
 
   it('clear empties the log and the saved history', async () => {
     const w = openWindow(folder, 'dev', 3);
-    w.run(20_000);
-    await w.storage.flush();
+    await w.save(20_000);
     w.pipeline.clearHistory();
     await w.storage.clear();
     assert.equal((await stat(file())).size, 0);
@@ -330,8 +306,7 @@ describe('HistoryStorage: append-only raw log', () => {
     assert.deepEqual(problems, []);
     assert.equal(store.size, 0);
     // Sampling goes on after the clear: only the new samples are saved.
-    w.run(1_000);
-    await w.storage.flush();
+    await w.save(1_000);
     const after = await reload(folder, w.clock.t, w.state);
     assert.deepEqual(after.problems, []);
     assert.equal(after.store.sampleCount(), 3 * 10);
@@ -352,13 +327,7 @@ describe('HistoryStorage: user decisions', () => {
 });
 
 describe('HistoryStorage: decisions survive a reload whose workspace state was not flushed', () => {
-  let folder = '';
-  beforeEach(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'pulse-decisions-'));
-  });
-  afterEach(async () => {
-    await rm(folder, { recursive: true, force: true });
-  });
+  const folder = tempFolder('pulse-decisions-', { each: true });
 
   it('the decisions file, newer than the workspace state, is what a reload restores', async () => {
     const w = openWindow(folder, 'a', 0);

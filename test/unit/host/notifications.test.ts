@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CriticalNotifier, NOTIFY_INTERVAL_MS } from '../../../src/host/notifications';
-import type { AlertView } from '../../../src/protocol';
+import type { AlertView } from '../../../src/shared/views';
 
 function alert(id: string, severity: 'warning' | 'critical'): AlertView {
   return { id, ruleId: 'r', seriesId: 's', sourceId: 'a', origin: 'rule', severity, state: 'firing', message: `alert ${id}`, since: 0, value: 1, peak: 1, threshold: 1, unit: 'ms', acknowledged: false, snoozedUntil: null, snoozedUntilRestart: false, resolvedAt: null };

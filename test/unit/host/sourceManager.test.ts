@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { SourceManager, UNTRUSTED_REASON } from '../../../src/host/sourceManager';
 import { Pipeline } from '../../../src/core/pipeline';
 import { Emitter } from '../../../src/core/events';
-import type { Logger, SourceConfig, SourceState } from '../../../src/core/model';
+import type { Logger, SourceConfig } from '../../../src/core/model';
+import type { SourceState } from '../../../src/shared/views';
 import type { Received, Transport, TransportDeps } from '../../../src/sources/transport';
 
 const log: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };

@@ -1,6 +1,6 @@
 // Human formatting of metric values, shared by the status bar and the webview.
 
-import type { Unit } from './model';
+import type { Unit } from './vocabulary';
 
 function trimNumber(n: number, digits: number): string {
   const fixed = n.toFixed(digits);

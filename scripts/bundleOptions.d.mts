@@ -1,0 +1,6 @@
+// Types of scripts/bundleOptions.mjs for the TypeScript that imports it.
+import type { BuildOptions } from 'esbuild';
+
+export declare function baseOptions(production: boolean): BuildOptions;
+export declare const NODE_BUNDLE: BuildOptions;
+export declare function hostOptions(production: boolean): BuildOptions;

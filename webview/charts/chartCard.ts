@@ -1,0 +1,95 @@
+// The DOM of one chart card: title and subtitle, the Rate/Raw and label-grouping controls, Unpin, the box the
+// plot draws into (with the marker tooltip), the note under it and the legend.
+import type { ChartLegend } from '../chartLegend';
+import { createChartLegend, shownUnit } from '../chartLegend';
+import type { MarkerTip } from '../chartAnnotations';
+import { createMarkerTip } from '../chartAnnotations';
+import type { ChartPrefs, Prefs } from '../prefs';
+import { chartPrefs } from '../prefs';
+import { button, clear, el, setText, setTextIfChanged } from '../dom';
+import { createSegmented } from '../segmented';
+import { labelsText } from '../text';
+import type { ChartSpec } from './spec';
+import { MAX_LINES } from './spec';
+
+export type UpdatePrefs = (f: (p: Prefs) => Prefs) => void;
+
+export interface ChartCard {
+  readonly root: HTMLElement;
+  /** Where the plot draws; the tooltip is positioned within its wrapper. */
+  readonly plotBox: HTMLElement;
+  readonly legend: ChartLegend;
+  readonly tip: MarkerTip;
+  /** Writes the title, subtitle and controls for `spec`. */
+  describe(spec: ChartSpec): void;
+  /** Records how many points the plot has, and says so under it when there are none (or none yet). */
+  showPoints(count: number, loaded: boolean): void;
+  /** Records how many annotation markers the plot shows. */
+  showMarkerCount(count: number): void;
+}
+
+export function createChartCard(id: string, updatePrefs: UpdatePrefs): ChartCard {
+  const title = el('div', { class: 'chart-title' });
+  const subtitle = el('div', { class: 'chart-subtitle' });
+  const controls = el('div', { class: 'chart-controls' });
+  const plotBox = el('div', { class: 'chart-plot' });
+  const legend = createChartLegend();
+  const note = el('div', { class: 'chart-note muted' });
+  const tip = createMarkerTip();
+  const unpin = button('Unpin', { class: 'btn icon-btn', 'data-action': 'unpin', 'aria-label': 'Unpin chart', title: 'Unpin' }, () => updatePrefs((p) => ({ ...p, pinned: p.pinned.filter((x) => x !== id) })));
+  const root = el('article', { class: 'chart', 'data-series-id': id, 'data-annotations': 0 },
+    el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), el('div', { class: 'chart-plot-wrap' }, plotBox, tip.root), note, legend.root);
+  const setChart = (patch: Partial<ChartPrefs>) => updatePrefs((p) => ({ ...p, charts: { ...p.charts, [id]: { ...chartPrefs(p, id), ...patch } } }));
+
+  function describeText(spec: ChartSpec): void {
+    const s = spec.series;
+    if (!s) {
+      setText(title, spec.id, 120);
+      subtitle.textContent = 'This series is no longer reported.';
+      return;
+    }
+    const labels = labelsText(s.labels);
+    setText(title, spec.group === 'sum' ? `Σ ${s.name}` : s.name, 120);
+    const parts: string[] = [];
+    if (spec.group === 'single' && labels) parts.push(labels);
+    if (spec.group !== 'single') parts.push(`${Math.min(spec.siblings, MAX_LINES)}${spec.siblings > MAX_LINES ? ` of ${spec.siblings}` : ''} label sets`);
+    const u = shownUnit(spec.unit, spec.counter, spec.mode);
+    parts.push(spec.counter ? (spec.mode === 'rate' ? 'rate' : 'cumulative') : s.kind);
+    if (u.unit !== 'none') parts.push(u.perSecond ? `${u.unit}/s` : u.unit.replace('_', ' '));
+    setText(subtitle, parts.join(' · '), 200);
+  }
+
+  function buildControls(spec: ChartSpec): void {
+    clear(controls);
+    if (spec.counter) {
+      controls.appendChild(createSegmented('Value', [{ value: 'rate', text: 'Rate', title: 'Per-second rate' }, { value: 'raw', text: 'Raw', title: 'Cumulative value' }], 'mode', spec.mode, (mode) => setChart({ mode })).root);
+    }
+    if (spec.siblings > 1) {
+      controls.appendChild(createSegmented('Labels', [
+        { value: 'single', text: 'This', title: 'Only this series' },
+        { value: 'split', text: 'Split', title: 'One line per label set' },
+        { value: 'sum', text: 'Sum', title: 'Sum of all label sets' },
+      ], 'group', spec.group, (group) => setChart({ group })).root);
+    }
+  }
+
+  return {
+    root,
+    plotBox,
+    legend,
+    tip,
+    describe(spec) {
+      describeText(spec);
+      buildControls(spec);
+    },
+    showPoints(count, loaded) {
+      const points = String(count);
+      if (root.dataset.points !== points) root.dataset.points = points;
+      setTextIfChanged(note, loaded ? (count === 0 ? 'No points in this window yet.' : '') : 'Loading history…');
+    },
+    showMarkerCount(count) {
+      const n = String(count);
+      if (root.dataset.annotations !== n) root.dataset.annotations = n;
+    },
+  };
+}

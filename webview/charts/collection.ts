@@ -1,0 +1,219 @@
+// The pinned charts (uPlot): a shared window selector, one card per pinned series in pin order, one history
+// request for all of them, live points appended as they arrive, and a few canvases redrawn per frame.
+import type { HostMessage } from '../../src/protocol';
+import type { AnnotationView, SeriesValue } from '../../src/shared/views';
+import type { WindowId } from '../../src/shared/vocabulary';
+import { WINDOWS } from '../../src/shared/vocabulary';
+import { HistoryStore } from '../chartData';
+import type { Prefs } from '../prefs';
+import type { PanelState } from '../state';
+import type { ChartTheme } from '../theme';
+import { chartTheme } from '../theme';
+import type { VsCodeApi } from '../vscodeApi';
+import { el } from '../dom';
+import { createSegmented } from '../segmented';
+import { sameSeriesShape } from '../seriesShape';
+import type { ChartCard, UpdatePrefs } from './chartCard';
+import { createChartCard } from './chartCard';
+import type { ChartPlot, PlotContext } from './plot';
+import { createChartPlot } from './plot';
+import { livePoints } from './livePoints';
+import type { ChartSpec } from './spec';
+import { chartData, specFor, specSignature, wantedRequest } from './spec';
+
+/** Most canvases redrawn in one frame; the rest follow in the next frames (10 updates/s leave ~6 frames each). */
+const MAX_DRAWS_PER_FRAME = 4;
+
+type LoadHistory = Extract<HostMessage, { type: 'didLoadHistory' }>;
+
+interface Chart {
+  readonly card: ChartCard;
+  readonly plot: ChartPlot;
+  spec: ChartSpec | null;
+  signature: string;
+  dirty: boolean;
+  /** Everything that made it dirty was live points (which a chart out of view can leave for later). */
+  liveOnly: boolean;
+}
+
+export interface Charts {
+  readonly root: HTMLElement;
+  readonly toolbar: HTMLElement;
+  /** Returns whether some charts are left to draw in a later frame. */
+  render(state: PanelState, prefs: Prefs): boolean;
+  loadHistory(msg: LoadHistory): boolean;
+  appendPoints(points: NonNullable<Extract<HostMessage, { type: 'didUpdate' }>['delta']['points']>, hostNow: number): boolean;
+  /** Live points of the charted series, taken from a delta's value updates (the host sends no separate points). */
+  appendValues(values: readonly SeriesValue[], state: PanelState): boolean;
+  /** Rebuilds every plot with the new colours at the next render. */
+  themeChanged(): void;
+  /** The dev-loop annotations to mark on every chart (oldest first). */
+  setAnnotations(list: readonly AnnotationView[]): void;
+  /** Emphasises one annotation's marker (and names it) on every chart showing it; null clears. */
+  highlightAnnotation(id: string | null): void;
+}
+
+const WINDOW_OPTIONS: readonly { value: WindowId; text: string }[] = (Object.keys(WINDOWS) as WindowId[]).map((w) => ({ value: w, text: w }));
+
+function markDirty(chart: Chart, liveOnly = false): void {
+  chart.liveOnly = (chart.dirty ? chart.liveOnly : true) && liveOnly;
+  chart.dirty = true;
+}
+
+export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
+  const store = new HistoryStore();
+  const charts = new Map<string, Chart>();
+  let theme: ChartTheme | null = null;
+  let lastState: PanelState | null = null;
+  let lastPrefs: Prefs | null = null;
+  let annotations: readonly AnnotationView[] = [];
+  let highlighted: string | null = null;
+  /** Where the next frame's drawing starts, so charts take turns when there are more than a frame draws. */
+  let drawTurn = 0;
+  const context: PlotContext = {
+    theme: () => theme ?? (theme = chartTheme()),
+    annotations: () => annotations,
+    highlighted: () => highlighted,
+    hostNow: () => Date.now() + (lastState?.clockOffset ?? 0),
+  };
+
+  const windowPicker = createSegmented('Chart window', WINDOW_OPTIONS, 'window', '5m' as WindowId, (w) => updatePrefs((p) => ({ ...p, window: w })));
+  const toolbar = el('div', { class: 'chart-toolbar' }, windowPicker.root);
+  const empty = el('p', { class: 'muted chart-empty' }, 'Pin a series from the Series list to chart it here.');
+  const grid = el('div', { class: 'chart-grid' });
+  const root = el('div', { class: 'charts' }, empty, grid);
+
+  function add(id: string): Chart {
+    const card = createChartCard(id, updatePrefs);
+    const chart: Chart = { card, plot: createChartPlot(card, context), spec: null, signature: '', dirty: true, liveOnly: false };
+    charts.set(id, chart);
+    return chart;
+  }
+
+  function remove(id: string, chart: Chart): void {
+    chart.plot.stop();
+    chart.card.root.remove();
+    charts.delete(id);
+  }
+
+  /** Matches the cards to the pinned series (order, description) and asks for their history when it changed. */
+  function sync(state: PanelState, prefs: Prefs): void {
+    const specs = prefs.pinned.map((id) => specFor(id, state, prefs));
+    const want = new Set(prefs.pinned);
+    for (const [id, chart] of charts) if (!want.has(id)) remove(id, chart);
+    if (state.loaded) {
+      const w = wantedRequest(specs.filter((s) => s.series));
+      const req = store.plan(w.ids, prefs.window, w.mode);
+      if (req) {
+        api.post({ type: 'requestHistory', requestId: req.requestId, ids: req.ids, window: req.window, mode: req.mode });
+        for (const c of charts.values()) markDirty(c);
+      }
+    }
+    specs.forEach((spec, i) => {
+      const chart = charts.get(spec.id) ?? add(spec.id);
+      if (grid.children[i] !== chart.card.root) grid.insertBefore(chart.card.root, grid.children[i] ?? null);
+      const signature = specSignature(spec);
+      if (signature !== chart.signature) {
+        chart.signature = signature;
+        chart.spec = spec;
+        chart.card.describe(spec);
+        chart.plot.discard();
+        markDirty(chart);
+      }
+    });
+    empty.hidden = prefs.pinned.length > 0;
+    windowPicker.set(prefs.window);
+  }
+
+  /**
+   * Draws dirty charts, at most MAX_DRAWS_PER_FRAME canvases (taking turns), so one frame never carries
+   * every chart's redraw. Returns whether some are left for the next frame.
+   */
+  function drawDirty(): boolean {
+    const list = [...charts.values()];
+    const start = drawTurn;
+    let draws = 0;
+    let behind = false;
+    for (let k = 0; k < list.length; k++) {
+      const at = (start + k) % list.length;
+      const chart = list[at];
+      if (!chart?.dirty || !chart.spec) continue;
+      if (chart.spec.series !== undefined && chart.plot.drawsNow(chart.liveOnly)) {
+        if (draws >= MAX_DRAWS_PER_FRAME) {
+          behind = true;
+          continue;
+        }
+        draws++;
+        drawTurn = at + 1;
+      }
+      draw(chart, chart.spec);
+    }
+    return behind;
+  }
+
+  function draw(chart: Chart, spec: ChartSpec): void {
+    chart.dirty = false;
+    if (!spec.series) {
+      chart.plot.blank();
+      return;
+    }
+    const data = chartData(spec, store);
+    chart.card.showPoints(data[0].length, store.loaded);
+    chart.plot.show(spec, data, chart.liveOnly);
+  }
+
+  function markAll(): void {
+    for (const c of charts.values()) markDirty(c);
+  }
+
+  return {
+    root,
+    toolbar,
+    render(state, prefs) {
+      // Value-only updates (the common case at 10/s) change no chart's description: only draw new points.
+      const described = lastState !== null && prefs === lastPrefs && state.loaded === lastState.loaded && state.rules === lastState.rules && sameSeriesShape(lastState.series, state.series);
+      lastState = state;
+      lastPrefs = prefs;
+      if (!described) sync(state, prefs);
+      return drawDirty();
+    },
+    loadHistory(msg) {
+      if (!store.load(msg.requestId, msg.series)) return false;
+      markAll();
+      return true;
+    },
+    appendValues(values, state) {
+      const req = store.request;
+      if (!req || req.ids.length === 0 || values.length === 0) return false;
+      const points = livePoints(values, state.series.values(), state.hostNow, req);
+      return points.length > 0 && this.appendPoints(points, state.hostNow);
+    },
+    appendPoints(points, hostNow) {
+      const changed = store.append(points);
+      if (changed.size === 0) return false;
+      store.trim(hostNow);
+      let any = false;
+      for (const c of charts.values()) {
+        if (c.spec?.lines.some((l) => changed.has(l.id))) {
+          markDirty(c, true);
+          any = true;
+        }
+      }
+      return any;
+    },
+    themeChanged() {
+      theme = null;
+      for (const c of charts.values()) c.plot.discard();
+      markAll();
+    },
+    setAnnotations(list) {
+      annotations = list;
+      for (const c of charts.values()) c.plot.redrawMarkers();
+    },
+    highlightAnnotation(id) {
+      if (highlighted === id) return;
+      highlighted = id;
+      for (const c of charts.values()) c.plot.redrawMarkers();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// A chart's uPlot options: size, time and value scales, axes in the chart's unit, one coloured line per
+// label set, and the rule's warning and critical levels drawn as dashed lines.
+import uPlot from 'uplot';
+import type { RuleView } from '../../src/shared/views';
+import type { ChartTheme } from '../theme';
+import type { ChartSpec } from './spec';
+import { lineLabels } from './spec';
+
+export const HEIGHT = 170;
+
+/** What the plot does on uPlot's events, besides drawing lines and thresholds. */
+export interface PlotEvents {
+  /** After every draw: overlays on top of the lines. */
+  drawn(u: uPlot): void;
+  cursorMoved(u: uPlot): void;
+  dataSet(u: uPlot): void;
+}
+
+function drawThresholds(u: uPlot, rule: RuleView, t: ChartTheme): void {
+  const ctx = u.ctx;
+  const { left, top, width, height } = u.bbox;
+  for (const [level, color] of [[rule.warning, t.warning], [rule.critical, t.critical]] as const) {
+    if (level == null) continue;
+    const y = Math.round(u.valToPos(level, 'y', true));
+    if (y < top || y > top + height) continue;
+    ctx.save();
+    ctx.strokeStyle = color;
+    ctx.lineWidth = Math.max(1, uPlot.pxRatio);
+    ctx.setLineDash([5 * uPlot.pxRatio, 4 * uPlot.pxRatio]);
+    ctx.beginPath();
+    ctx.moveTo(left, y);
+    ctx.lineTo(left + width, y);
+    ctx.stroke();
+    ctx.restore();
+  }
+}
+
+export function plotOptions(spec: ChartSpec, t: ChartTheme, width: number, fmt: (v: number | null) => string, events: PlotEvents): uPlot.Options {
+  const rule = spec.rule;
+  const colors = t.palette;
+  const axis = { stroke: t.muted, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1, size: 4 } };
+  return {
+    width,
+    height: HEIGHT,
+    padding: [10, 12, 0, 0],
+    // Times stay in ms, as the buffers hold them, so a line's arrays go to uPlot without copying.
+    ms: 1,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 7 } },
+    scales: {
+      x: { time: true },
+      y: {
+        range: (_u, min, max) => {
+          let lo = Number.isFinite(min) ? Math.min(0, min) : 0;
+          let hi = Number.isFinite(max) ? max : 1;
+          // Keep the warning line in view when the data is within sight of it.
+          const w = rule?.direction === 'above' ? rule.warning : null;
+          if (w != null && w > hi && w <= hi * 3) hi = w;
+          if (hi <= lo) hi = lo + 1;
+          if (lo < 0) lo -= (hi - lo) * 0.05;
+          return [lo, hi + (hi - lo) * 0.08];
+        },
+      },
+    },
+    axes: [
+      { ...axis, space: 70 },
+      { ...axis, values: (_u, splits) => splits.map((v) => fmt(v)), size: (_u, values) => Math.max(40, Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 6.5 + 14) },
+    ],
+    series: [
+      {},
+      ...lineLabels(spec).map((label, i) => ({
+        label,
+        stroke: colors[i % colors.length] ?? t.foreground,
+        width: 1.5,
+        spanGaps: true,
+        points: { show: false },
+        value: (_u: uPlot, v: number | null) => fmt(v),
+      })),
+    ],
+    hooks: {
+      draw: [(u) => rule && drawThresholds(u, rule, t), events.drawn],
+      setCursor: [events.cursorMoved],
+      setData: [events.dataSet],
+    },
+  };
+}
