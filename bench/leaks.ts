@@ -6,8 +6,8 @@
 
 import type { Logger } from '../src/core/model';
 import { Pipeline } from '../src/core/pipeline';
-import { PanelFeed } from '../src/core/panelFeed';
-import { summarize } from '../src/core/summary';
+import { PanelFeed } from '../src/core/views/panelFeed';
+import { summarize } from '../src/core/views/summary';
 import type { BenchContext, FigureRow } from './lib/report';
 import { atMost, fmt } from './lib/report';
 import { gc } from './lib/stats';

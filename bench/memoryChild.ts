@@ -3,7 +3,7 @@
 //   node --expose-gc --import tsx bench/memoryChild.ts pulse|baseline <series> <minutes>
 
 import type { Sample } from '../src/core/model';
-import { MetricStore, DEFAULT_STORE_OPTIONS } from '../src/core/store';
+import { MetricStore, DEFAULT_STORE_OPTIONS } from '../src/core/series/store';
 import { gc } from './lib/stats';
 import { seriesShapes } from './lib/shapes';
 

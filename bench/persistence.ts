@@ -8,7 +8,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sample } from '../src/core/model';
-import { HistoryStorage, RAW_FILE, SAVE_INTERVAL_MS } from '../src/host/historyStorage';
+import { HistoryStorage, RAW_FILE, SAVE_INTERVAL_MS } from '../src/host/storage/historyStorage';
 import { FakeMemento } from '../test/helpers/fakeVscode';
 import type { BenchContext, FigureRow } from './lib/report';
 import { atMost, fmt } from './lib/report';

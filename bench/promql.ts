@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger, SourceConfig } from '../src/core/model';
 import { Pipeline } from '../src/core/pipeline';
-import { readSettings } from '../src/core/settings';
+import { readSettings } from '../src/core/settings/settings';
 import { createTransport } from '../src/sources/transport';
 import type { BenchContext, FigureRow } from './lib/report';
 import { fmt, iqr } from './lib/report';

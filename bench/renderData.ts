@@ -2,7 +2,8 @@
 // and an hour of history at 1 s for 12 pinned series (3,600 points each). The didUpdate deltas are
 // made in the page (lib/pages.ts), shaped as PanelFeed sends them.
 
-import type { HostMessage, PanelSnapshot } from '../src/protocol';
+import type { HostMessage } from '../src/shared/protocol';
+import type { PanelSnapshot } from '../src/shared/sections';
 import type { PointsView, SeriesView, SummaryView } from '../src/shared/views';
 
 export interface RenderData {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { PANEL_VIEW_TYPE } from './protocol';
+import { PANEL_VIEW_TYPE } from './shared/protocol';
 import { createLogger } from './host/log';
 import { PulseHost } from './host/pulseHost';
 import { registerCommands } from './host/commands';
-import { MetricsPanel } from './host/panel';
+import { MetricsPanel } from './host/panel/panel';
 import { PulseViews } from './host/views/views';
 
 let host: PulseHost | undefined;

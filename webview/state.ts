@@ -1,6 +1,6 @@
 // The panel's data and a pure reducer over host messages. Dirty flags tell the renderer which
 // sections changed since it last drew, so unchanged sections are left alone.
-import type { HostMessage } from '../src/protocol';
+import type { HostMessage } from '../src/shared/protocol';
 import type { AnnotationView, SeriesView } from '../src/shared/views';
 import type { PanelDelta, PanelSnapshot, SectionId, SectionViews } from '../src/shared/sections';
 import { SECTION_ROWS, SECTIONS } from '../src/shared/sections';

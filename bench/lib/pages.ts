@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { makeNonce, renderPanelHtml } from '../../src/host/panelHtml';
+import { makeNonce, renderPanelHtml } from '../../src/host/panel/panelHtml';
 import type { RenderData } from '../renderData';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows', '--disable-extensions', '--mute-audio', '--no-first-run', '--enable-precise-memory-info'];

@@ -4,21 +4,21 @@
 import type { ConnectionRow, Decoded, DecodeResult, Disposable, Logger, Sample, SourceConfig } from './model';
 import type { AlertView, RuleView, SourceState, ThresholdPatch } from '../shared/views';
 import type { SnoozeDuration } from '../shared/vocabulary';
-import type { StoreOptions, SeriesInfo } from './store';
-import type { Rule } from './thresholds';
-import type { SummaryOptions } from './summary';
+import type { StoreOptions, SeriesInfo } from './series/store';
+import type { Rule } from './rules/thresholds';
+import type { SummaryOptions } from './views/summary';
 import { decodeMessage } from './decode/decode';
 import { truncate } from './decode/values';
 import { applyOverrides as applySeriesOverrides } from './decode/overrides';
-import { HistogramTracker } from './histogram';
-import { MetricStore } from './store';
-import { RuleEngine } from './rules';
-import { AlertBook } from './alerts';
-import { applyOverrides, parseThresholdSettings } from './thresholds';
+import { HistogramTracker } from './series/histogram';
+import { MetricStore } from './series/store';
+import { RuleEngine } from './rules/engine';
+import { AlertBook } from './rules/alerts';
+import { applyOverrides, parseThresholdSettings } from './rules/thresholds';
 import { Emitter } from './events';
-import { RateMeter } from './rateMeter';
-import type { Clock } from './clock';
-import { SteadyClock } from './clock';
+import { RateMeter } from './series/rateMeter';
+import type { Clock } from './series/clock';
+import { SteadyClock } from './series/clock';
 
 export interface PipelineOptions {
   readonly store: StoreOptions;

@@ -2,12 +2,12 @@
 
 import * as vscode from 'vscode';
 import type { PulseHost } from './pulseHost';
-import type { ExportFormat } from '../core/exportHistory';
+import type { ExportFormat } from '../core/persist/exportHistory';
 import type { SnoozeDuration } from '../shared/vocabulary';
-import { exportHistory } from '../core/exportHistory';
-import { confirm, setToken } from './views/sourceActions';
-import { constant, joinSafe, plainText, safe } from '../core/safeText';
-import type { SafeText } from '../core/safeText';
+import { exportHistory } from '../core/persist/exportHistory';
+import { confirm, setToken } from './sources/sourceActions';
+import { constant, joinSafe, plainText, safe } from '../core/views/safeText';
+import type { SafeText } from '../core/views/safeText';
 
 // Source names and URLs come from settings (possibly a cloned workspace's), states from servers:
 // every shown string goes through src/core/safeText.ts (quick picks render $(icon) syntax).

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import type { PulseSettings } from '../core/settings';
-import { readSettings } from '../core/settings';
+import type { PulseSettings } from '../core/settings/settings';
+import { readSettings } from '../core/settings/settings';
 
 export const SECTION = 'pulse';
 

@@ -2,8 +2,8 @@
 // Pulse notification goes through: one at a time, and "Don't Show Again" remembered in globalState.
 
 import type { AlertView } from '../shared/views';
-import type { SafeText } from '../core/safeText';
-import { plainText, safe } from '../core/safeText';
+import type { SafeText } from '../core/views/safeText';
+import { plainText, safe } from '../core/views/safeText';
 
 export const NOTIFY_INTERVAL_MS = 60_000;
 

@@ -2,20 +2,20 @@
 
 import * as vscode from 'vscode';
 import type { Logger, SourceConfig } from '../core/model';
-import type { PulseSettings } from '../core/settings';
-import type { PanelDeps } from './panel';
+import type { PulseSettings } from '../core/settings/settings';
+import type { PanelDeps } from './panel/panel';
 import { Pipeline } from '../core/pipeline';
-import { PanelFeed } from '../core/panelFeed';
-import { ruleToSetting } from '../core/thresholds';
+import { PanelFeed } from '../core/views/panelFeed';
+import { ruleToSetting } from '../core/rules/thresholds';
 import { readConfiguration, SECTION } from './config';
-import { SourceManager } from './sourceManager';
+import { SourceManager } from './sources/sourceManager';
 import { StatusBar } from './statusBar';
-import { MetricsPanel } from './panel';
-import { HistoryStorage, KEYS } from './historyStorage';
+import { MetricsPanel } from './panel/panel';
+import { HistoryStorage, KEYS } from './storage/historyStorage';
 import { CriticalNotifier, DONT_SHOW, NotificationGate } from './notifications';
-import { addSource } from './addSource';
-import { CodeAware } from './codeAware';
-import { safe } from '../core/safeText';
+import { addSource } from './sources/addSource';
+import { CodeAware } from './devloop/codeAware';
+import { safe } from '../core/views/safeText';
 
 const TICK_MS = 1000;
 

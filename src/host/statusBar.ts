@@ -3,15 +3,15 @@
 
 import * as vscode from 'vscode';
 import type { Pipeline } from '../core/pipeline';
-import type { StatusMetric } from '../core/settings';
-import type { SeriesInfo } from '../core/store';
-import type { StatusSeverity, StatusView } from '../core/statusText';
-import { statusView } from '../core/statusText';
-import { headline } from '../core/headline';
+import type { StatusMetric } from '../core/settings/settings';
+import type { SeriesInfo } from '../core/series/store';
+import type { StatusSeverity, StatusView } from '../core/views/statusText';
+import { statusView } from '../core/views/statusText';
+import { headline } from '../core/views/headline';
 import { sparkline } from '../shared/format';
-import { aggregate } from '../core/aggregate';
-import { convertUnit } from '../core/summary';
-import { labelBreakdown, STATUS_ROLE } from '../core/headline';
+import { aggregate } from '../core/series/aggregate';
+import { convertUnit } from '../core/series/units';
+import { labelBreakdown, STATUS_ROLE } from '../core/views/headline';
 
 export const STATUS_INTERVAL_MS = 500;
 const SPARK_WINDOW_MS = 5 * 60_000;

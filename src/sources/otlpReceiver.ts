@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mapOtlpMetrics } from '../core/decode/otlp';
 import { DeltaTotals } from '../core/decode/otlpDelta';
-import { isLoopbackUrl } from '../core/settings';
+import { isLoopbackUrl } from '../core/settings/settings';
 import { displayUrl, mediaType, printable } from './httpGet';
 import { readBody } from './otlpBody';
 import { encodeResponse, encodeStatus, parseRequest } from './otlpWire';

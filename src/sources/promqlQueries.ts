@@ -2,7 +2,7 @@
 // selector such as `{job="api"}` expands to; and the API URLs they are sent to.
 
 import type { PromqlQuery, PromqlSettings } from '../core/model';
-import { MAX_QUERIES_PER_POLL, selectorMatchers } from '../core/decode/promqlSettings';
+import { MAX_QUERIES_PER_POLL, selectorMatchers } from '../core/settings/promqlSettings';
 
 /**
  * The standard queries for one selector: request rate, error rate, p95 latency (from an

@@ -1,5 +1,5 @@
 // A series' raw tier read straight from the store's ring (oldest first): what a save must bring back.
-import type { MetricStore } from '../../src/core/store';
+import type { MetricStore } from '../../src/core/series/store';
 
 export function rawPoints(store: MetricStore, id: string): { t: number[]; v: number[] } {
   const raw = store.history(id)?.raw;

@@ -9,9 +9,9 @@ import type { BunHttpMetrics, BunLiveMessage, BunStatus } from '../../scripts/de
 import type { DaemonMetricsMessage } from '../../scripts/devserver/daemonFormat';
 import type { EnhancedMetrics, GoStats, SystemMetrics } from '../../scripts/devserver/goFormat';
 import type { MetricsSnapshot, ServerMessage } from '../../scripts/devserver/snapshotFormat';
-import { Baseline, DEFAULT_BASELINE, anomalyFloor } from '../../src/core/anomaly';
+import { Baseline, DEFAULT_BASELINE, anomalyFloor } from '../../src/core/rules/anomaly';
 import { decodeMessage } from '../../src/core/decode/decode';
-import { DEFAULT_RULES } from '../../src/core/thresholds';
+import { DEFAULT_RULES } from '../../src/core/rules/thresholds';
 import type { Decoded, Sample } from '../../src/core/model';
 import type { FormatHint, Role } from '../../src/shared/vocabulary';
 import { devServerPerSuite } from '../helpers/devServerSuite';

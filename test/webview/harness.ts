@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import type { HostMessage, WebviewMessage } from '../../src/protocol';
-import { makeNonce, renderPanelHtml } from '../../src/host/panelHtml';
+import type { HostMessage } from '../../src/shared/protocol';
+import type { WebviewMessage } from '../../src/shared/requests';
+import { makeNonce, renderPanelHtml } from '../../src/host/panel/panelHtml';
 import type { ThemeName } from './theme';
 import { themeCss } from './theme';
 
@@ -24,7 +25,7 @@ function newestMtime(path: string): number {
 
 /** Builds the bundles unless dist/ is newer than every webview source. */
 export function ensureBuilt(): void {
-  const sources = Math.max(newestMtime(join(root, 'webview')), newestMtime(join(root, 'src', 'protocol.ts')), newestMtime(join(root, 'src', 'core')));
+  const sources = Math.max(newestMtime(join(root, 'webview')), newestMtime(join(root, 'src', 'shared')));
   const built = () => {
     try {
       return Math.min(statSync(join(root, 'dist', 'webview.js')).mtimeMs, statSync(join(root, 'dist', 'webview.css')).mtimeMs);

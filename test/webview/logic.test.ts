@@ -3,16 +3,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialState, markClean, reduce, touch } from '../../webview/state';
 import { SECTION_ROWS, SECTIONS } from '../../src/shared/sections';
-import { parseHostMessage } from '../../src/protocol';
-import { DEFAULT_PREFS, parsePrefs, togglePinned } from '../../webview/prefs';
-import { agoText, safeText } from '../../webview/text';
-import { align, HistoryStore, sumLines, toRate, trimBuffer } from '../../webview/chartData';
-import { sameSeriesShape } from '../../webview/seriesShape';
-import { globMatch, levelOf, ruleForRole, ruleForSeries } from '../../webview/rules';
-import { contentSecurityPolicy, escapeHtml, makeNonce, renderPanelHtml } from '../../src/host/panelHtml';
+import { parseHostMessage } from '../../src/shared/protocol';
+import { DEFAULT_PREFS, parsePrefs, togglePinned } from '../../webview/ui/prefs';
+import { agoText, safeText } from '../../webview/ui/text';
+import { align, HistoryStore, sumLines, toRate, trimBuffer } from '../../webview/charts/chartData';
+import { sameSeriesShape } from '../../webview/sections/seriesShape';
+import { globMatch, levelOf, ruleForRole, ruleForSeries } from '../../webview/sections/rules';
+import { contentSecurityPolicy, escapeHtml, makeNonce, renderPanelHtml } from '../../src/host/panel/panelHtml';
 import { NOW, rule, rules, series, snapshot } from './fixtures/snapshot';
 import { clean } from '../../webview/guards';
-import { sourceErrorText } from '../../webview/sourceError';
+import { sourceErrorText } from '../../webview/sections/sourceError';
 
 describe('state reducer', () => {
   it('replaces everything on a snapshot and marks every section dirty', () => {

@@ -1,14 +1,14 @@
 // The DOM of one chart card: title and subtitle, the Rate/Raw and label-grouping controls, Unpin, the box the
 // plot draws into (with the marker tooltip), the note under it and the legend.
-import type { ChartLegend } from '../chartLegend';
-import { createChartLegend, shownUnit } from '../chartLegend';
-import type { MarkerTip } from '../chartAnnotations';
-import { createMarkerTip } from '../chartAnnotations';
-import type { ChartPrefs, Prefs } from '../prefs';
-import { chartPrefs } from '../prefs';
-import { button, clear, el, setText, setTextIfChanged } from '../dom';
-import { createSegmented } from '../segmented';
-import { labelsText } from '../text';
+import type { ChartLegend } from './chartLegend';
+import { createChartLegend, shownUnit } from './chartLegend';
+import type { MarkerTip } from './chartAnnotations';
+import { createMarkerTip } from './chartAnnotations';
+import type { ChartPrefs, Prefs } from '../ui/prefs';
+import { chartPrefs } from '../ui/prefs';
+import { button, clear, el, setText, setTextIfChanged } from '../ui/dom';
+import { createSegmented } from '../ui/segmented';
+import { labelsText } from '../ui/text';
 import type { ChartSpec } from './spec';
 import { MAX_LINES } from './spec';
 

@@ -1,18 +1,18 @@
 // The pinned charts (uPlot): a shared window selector, one card per pinned series in pin order, one history
 // request for all of them, live points appended as they arrive, and a few canvases redrawn per frame.
-import type { HostMessage } from '../../src/protocol';
+import type { HostMessage } from '../../src/shared/protocol';
 import type { AnnotationView, SeriesValue } from '../../src/shared/views';
 import type { WindowId } from '../../src/shared/vocabulary';
 import { WINDOWS } from '../../src/shared/vocabulary';
-import { HistoryStore } from '../chartData';
-import type { Prefs } from '../prefs';
+import { HistoryStore } from './chartData';
+import type { Prefs } from '../ui/prefs';
 import type { PanelState } from '../state';
-import type { ChartTheme } from '../theme';
-import { chartTheme } from '../theme';
-import type { VsCodeApi } from '../vscodeApi';
-import { el } from '../dom';
-import { createSegmented } from '../segmented';
-import { sameSeriesShape } from '../seriesShape';
+import type { ChartTheme } from './theme';
+import { chartTheme } from './theme';
+import type { VsCodeApi } from '../ui/vscodeApi';
+import { el } from '../ui/dom';
+import { createSegmented } from '../ui/segmented';
+import { sameSeriesShape } from '../sections/seriesShape';
 import type { ChartCard, UpdatePrefs } from './chartCard';
 import { createChartCard } from './chartCard';
 import type { ChartPlot, PlotContext } from './plot';

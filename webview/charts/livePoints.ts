@@ -1,6 +1,6 @@
 // Live chart points from a delta's value updates: the host sends no separate points for the watched series.
 import type { PointsView, SeriesValue, SeriesView } from '../../src/shared/views';
-import type { HistoryRequest } from '../chartData';
+import type { HistoryRequest } from './chartData';
 
 /** One point per value update of a series in `request`, timed on the host's clock, raw or rate as requested. */
 export function livePoints(values: readonly SeriesValue[], series: Iterable<SeriesView>, hostNow: number, request: HistoryRequest): PointsView[] {

@@ -2,7 +2,7 @@
 // label set, and the rule's warning and critical levels drawn as dashed lines.
 import uPlot from 'uplot';
 import type { RuleView } from '../../src/shared/views';
-import type { ChartTheme } from '../theme';
+import type { ChartTheme } from './theme';
 import type { ChartSpec } from './spec';
 import { lineLabels } from './spec';
 

@@ -2,13 +2,13 @@
 // state and prefs, and the data its lines make from the history store.
 import type { RuleView, SeriesView } from '../../src/shared/views';
 import type { Unit, ValueMode } from '../../src/shared/vocabulary';
-import type { Aligned, Buffer, HistoryStore } from '../chartData';
-import { align, sumLines, toRate } from '../chartData';
-import type { ChartGrouping, Prefs } from '../prefs';
-import { chartPrefs } from '../prefs';
+import type { Aligned, Buffer, HistoryStore } from './chartData';
+import { align, sumLines, toRate } from './chartData';
+import type { ChartGrouping, Prefs } from '../ui/prefs';
+import { chartPrefs } from '../ui/prefs';
 import type { PanelState } from '../state';
-import { ruleForSeries } from '../rules';
-import { labelsText, safeText } from '../text';
+import { ruleForSeries } from '../sections/rules';
+import { labelsText, safeText } from '../ui/text';
 
 export const MAX_LINES = 12;
 

@@ -3,7 +3,7 @@
 
 import type { Decoded, HistogramSample, Sample } from '../model';
 import type { Role, Unit } from '../../shared/vocabulary';
-import { globToRegExp, isGlob, isRole, patternProblem } from '../glob';
+import { globToRegExp, isGlob, isRole, patternProblem } from '../series/glob';
 import { ROLES } from '../../shared/vocabulary';
 
 /** A unit a user may write: a model unit, or a scaled one converted to its base unit. */

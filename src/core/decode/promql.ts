@@ -5,7 +5,7 @@
 import type { Backfill, DecodeResult, Sample } from '../model';
 import type { Labels } from '../../shared/views';
 import type { Role, Unit } from '../../shared/vocabulary';
-import { isRole } from '../glob';
+import { isRole } from '../series/glob';
 import { UNITS } from '../../shared/vocabulary';
 import { isOneOf } from '../../shared/check';
 import type { Limits } from './limits';

@@ -3,9 +3,9 @@
 // time for all series), then the least recently updated series.
 
 import { isRecord } from '../../shared/check';
-import type { MetricStore, SeriesInfo } from '../store';
-import { B_COUNT, B_INDEX, B_LAST, B_MAX, B_MIN, B_SUM } from '../history';
-import type { SeriesHistory } from '../history';
+import type { MetricStore, SeriesInfo } from '../series/store';
+import { B_COUNT, B_INDEX, B_LAST, B_MAX, B_MIN, B_SUM } from '../series/history';
+import type { SeriesHistory } from '../series/history';
 import { base64Length, decodeColumn, encodeColumn } from './columns';
 import { metaOf, parseMeta } from './meta';
 import type { Problems } from './problems';

@@ -1,6 +1,6 @@
 // Reading the raw log back: the entries of its intact segments, merged per series.
 
-import type { SeriesInfo } from '../store';
+import type { SeriesInfo } from '../series/store';
 import { readF64 } from './columns';
 import { parseMeta } from './meta';
 import type { Problems } from './problems';

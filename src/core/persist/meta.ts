@@ -4,9 +4,9 @@ import type { Labels } from '../../shared/views';
 import type { Role, SeriesKind, Unit } from '../../shared/vocabulary';
 import { UNITS } from '../../shared/vocabulary';
 import { isFiniteNumber, isOneOf, isRecord } from '../../shared/check';
-import type { SeriesInfo } from '../store';
-import { seriesId } from '../store';
-import { isRole } from '../glob';
+import type { SeriesInfo } from '../series/store';
+import { seriesId } from '../series/store';
+import { isRole } from '../series/glob';
 
 export interface Meta {
   readonly id: string;

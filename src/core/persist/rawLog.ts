@@ -3,7 +3,7 @@
 // to one file; compaction (compactRaw) merges the log and rewrites it, capped like the compact tier.
 
 import type { SeriesKind } from '../../shared/vocabulary';
-import type { MetricStore, SeriesInfo } from '../store';
+import type { MetricStore, SeriesInfo } from '../series/store';
 import { metaKey } from './meta';
 import { Problems } from './problems';
 import { ENTRY_FIXED, F_META, F_RESET, SEGMENT_COUNT_BYTES, SEGMENT_HEADER, SEGMENT_TARGET_BYTES, encodeSegments } from './segments';

@@ -2,7 +2,7 @@
 // value is reported and discarded, every valid series (and every intact segment) in it is kept, and
 // points older than the windows are dropped.
 
-import type { MetricStore } from '../store';
+import type { MetricStore } from '../series/store';
 import { restoreCompact } from './compact';
 import { readLog } from './logRead';
 import type { Acc } from './logRead';

@@ -1,6 +1,6 @@
 // Series' raw points as candidates for a snapshot of the log, and the cap that fits them into a byte budget.
 
-import type { SeriesHistory } from '../history';
+import type { SeriesHistory } from '../series/history';
 import { smallestFitting } from './fit';
 import { ENTRY_FIXED, SEGMENT_COUNT_BYTES, SEGMENT_HEADER, SEGMENT_TARGET_BYTES } from './segments';
 import type { Entry, PointSource } from './segments';

@@ -1,6 +1,6 @@
 // The anomaly step of a rule: merges the baseline's verdict into the fixed-threshold level.
 
-import type { AnomalyVerdict } from '../anomaly';
+import type { AnomalyVerdict } from './anomaly';
 import type { Level } from './level';
 
 export interface AnomalyOutcome {

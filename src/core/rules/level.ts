@@ -1,7 +1,7 @@
 // The fixed-threshold step of a rule: how far past its warning and critical levels a value is.
 
 import type { Severity } from '../../shared/vocabulary';
-import type { Rule } from '../thresholds';
+import type { Rule } from './thresholds';
 
 export type LevelRule = Pick<Rule, 'warning' | 'critical' | 'clear' | 'direction'>;
 

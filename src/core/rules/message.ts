@@ -4,7 +4,7 @@ import type { Labels } from '../../shared/views';
 import type { Severity, Unit } from '../../shared/vocabulary';
 import { assertNever } from '../../shared/check';
 import { formatPercent, formatValue } from '../../shared/format';
-import type { SeriesInfo } from '../store';
+import type { SeriesInfo } from '../series/store';
 
 export type SeriesName = Pick<SeriesInfo, 'name' | 'labels' | 'role'>;
 

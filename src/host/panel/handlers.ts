@@ -2,7 +2,8 @@
 // compile until it has its handler here. No VS Code import (the host passes its parts in), so every
 // handler is tested in plain Node. Nothing a message names is acted on before checking that it exists.
 
-import type { HostMessage, PanelSnapshot } from '../../protocol';
+import type { HostMessage } from '../../shared/protocol';
+import type { PanelSnapshot } from '../../shared/sections';
 import type { RequestType, WebviewMessage } from '../../shared/requests';
 import type { AnnotationView, CompareRowView, PointsView, ThresholdPatch } from '../../shared/views';
 import type { SnoozeDuration, ValueMode, WindowId } from '../../shared/vocabulary';

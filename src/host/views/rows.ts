@@ -3,8 +3,8 @@
 
 import type { SourceRuntime } from '../../core/pipeline';
 import type { AlertView } from '../../shared/views';
-import type { SafeText } from '../../core/safeText';
-import { joinSafe, plainText, safe } from '../../core/safeText';
+import type { SafeText } from '../../core/views/safeText';
+import { joinSafe, plainText, safe } from '../../core/views/safeText';
 
 export interface Row {
   readonly id: string;

@@ -2,10 +2,10 @@
 
 import * as vscode from 'vscode';
 import type { PulseHost } from '../pulseHost';
-import type { SeriesInfo } from '../../core/store';
+import type { SeriesInfo } from '../../core/series/store';
 import { SECTION } from '../config';
-import { safe } from '../../core/safeText';
-import { confirm } from './sourceActions';
+import { safe } from '../../core/views/safeText';
+import { confirm } from '../sources/sourceActions';
 
 export const TEST_RULE_ID = 'pulse-walkthrough-test';
 const PREFERRED_ROLES = ['heap', 'rss', 'requestRate', 'connections', 'uptime'];

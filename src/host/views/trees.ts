@@ -2,10 +2,10 @@
 
 import * as vscode from 'vscode';
 import type { Pipeline } from '../../core/pipeline';
-import type { SourceManager } from '../sourceManager';
+import type { SourceManager } from '../sources/sourceManager';
 import type { Row } from './rows';
 import { alertRows, attentionCount, sourceRows } from './rows';
-import { constant } from '../../core/safeText';
+import { constant } from '../../core/views/safeText';
 
 export const SOURCES_VIEW = 'pulse.sources';
 export const ALERTS_VIEW = 'pulse.alerts';

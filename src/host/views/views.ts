@@ -7,12 +7,12 @@ import type { Node } from './trees';
 import type { SnoozeDuration } from '../../shared/vocabulary';
 import { AlertsTree, ALERTS_VIEW, SourcesTree, SOURCES_VIEW } from './trees';
 import { ContextKeys } from './contextKeys';
-import { constant, safe } from '../../core/safeText';
-import { reconnectSource, removeSource, setEnabled, setToken, testSource } from './sourceActions';
-import { detectSources } from './detectFlow';
-import { manageSources } from './manageSources';
+import { constant, safe } from '../../core/views/safeText';
+import { reconnectSource, removeSource, setEnabled, setToken, testSource } from '../sources/sourceActions';
+import { detectSources } from '../sources/detectFlow';
+import { manageSources } from '../sources/manageSources';
 import { addTestAlert } from './testAlert';
-import { offerDetection } from './detectOffer';
+import { offerDetection } from '../sources/detectOffer';
 
 const CONTEXT_MS = 200;
 /** Countdowns and messages/s change without any event: a visible Sources view is redrawn this often. */

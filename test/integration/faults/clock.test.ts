@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Pipeline } from '../../../src/core/pipeline';
-import { SourceManager } from '../../../src/host/sourceManager';
+import { SourceManager } from '../../../src/host/sources/sourceManager';
 import { createTransport } from '../../../src/sources/transport';
 import { FAST_TIMINGS, pipelineOptions, recordingLogger, sourceConfig } from './support';
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pipeline } from '../../../src/core/pipeline';
-import { HistoryStorage } from '../../../src/host/historyStorage';
+import { HistoryStorage } from '../../../src/host/storage/historyStorage';
 import { pipelineOptions, recordingLogger } from './support';
 import { WINDOW_PREFILL, WINDOW_SERIES, memoryState, rawTruth } from './storageWindow';
 import type { RawTruth } from './storageWindow';

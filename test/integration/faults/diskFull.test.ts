@@ -10,7 +10,7 @@ import fsp from 'node:fs/promises';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
-import { DECISIONS_FILE, RAW_FILE } from '../../../src/host/historyStorage';
+import { DECISIONS_FILE, RAW_FILE } from '../../../src/host/storage/historyStorage';
 import { tempFolder } from '../../helpers/tempFolder';
 import { storageWindow } from './storageWindow';
 import { killChild } from './support';

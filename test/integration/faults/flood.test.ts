@@ -11,10 +11,10 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import type { StatusMetric } from '../../../src/core/settings';
-import { DEFAULT_STATUS_METRICS } from '../../../src/core/settings';
-import { headline } from '../../../src/core/headline';
-import { statusView } from '../../../src/core/statusText';
+import type { StatusMetric } from '../../../src/core/settings/settings';
+import { DEFAULT_STATUS_METRICS } from '../../../src/core/settings/settings';
+import { headline } from '../../../src/core/views/headline';
+import { statusView } from '../../../src/core/views/statusText';
 import type { Rig } from './support';
 import { MiB, heapAfterGc, heartbeat, makeRig, sleep, sourceConfig, until } from './support';
 

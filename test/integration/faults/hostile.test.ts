@@ -7,9 +7,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AlertView, SourceState } from '../../../src/shared/views';
-import { statusView } from '../../../src/core/statusText';
-import { DEFAULT_STATUS_METRICS } from '../../../src/core/settings';
-import { headline } from '../../../src/core/headline';
+import { statusView } from '../../../src/core/views/statusText';
+import { DEFAULT_STATUS_METRICS } from '../../../src/core/settings/settings';
+import { headline } from '../../../src/core/views/headline';
 import { EVIL_STRINGS } from '../../../scripts/devserver/hostile';
 import { printable } from '../../../src/core/decode/values';
 import type { DevServer } from '../../helpers/devserver';

@@ -4,10 +4,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pipeline } from '../../../src/core/pipeline';
-import { PanelFeed, MAX_SERIES_IN_VIEW } from '../../../src/core/panelFeed';
-import { fairSelection } from '../../../src/core/viewSelection';
+import { PanelFeed, MAX_SERIES_IN_VIEW } from '../../../src/core/views/panelFeed';
+import { fairSelection } from '../../../src/core/views/viewSelection';
 import type { Logger, SourceConfig } from '../../../src/core/model';
-import type { SeriesInfo } from '../../../src/core/store';
+import type { SeriesInfo } from '../../../src/core/series/store';
 
 const log: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 const T0 = 1_700_000_000_000;

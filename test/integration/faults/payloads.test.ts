@@ -4,7 +4,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SeriesInfo } from '../../../src/core/store';
+import type { SeriesInfo } from '../../../src/core/series/store';
 import { startLoopbackWs } from '../../helpers/loopbackWs';
 import type { LoopbackWs } from '../../helpers/loopbackWs';
 import type { Rig } from './support';

@@ -2,11 +2,11 @@
 // once, and a regression is flagged as soon as the comparison has a verdict (not at a fixed 45 s).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MetricStore } from '../../../src/core/store';
-import { compareAt } from '../../../src/core/beforeAfter';
-import { REGRESSION_CHECK_EVERY_MS, RegressionWatch } from '../../../src/core/regression';
-import type { RegressionAction } from '../../../src/core/regression';
-import type { StoreOptions } from '../../../src/core/store';
+import { MetricStore } from '../../../src/core/series/store';
+import { compareAt } from '../../../src/core/devloop/beforeAfter';
+import { REGRESSION_CHECK_EVERY_MS, RegressionWatch } from '../../../src/core/devloop/regression';
+import type { RegressionAction } from '../../../src/core/devloop/regression';
+import type { StoreOptions } from '../../../src/core/series/store';
 
 const MIN = 60_000;
 const OPTS: StoreOptions = { rawWindowMs: 15 * MIN, bucketMs: 10_000, downsampledWindowMs: 60 * MIN, maxSeriesPerSource: 100 };

@@ -9,8 +9,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Logger } from '../../../src/core/model';
 import { Pipeline } from '../../../src/core/pipeline';
-import { HistoryStorage } from '../../../src/host/historyStorage';
-import type { StateStore } from '../../../src/host/historyStorage';
+import { HistoryStorage } from '../../../src/host/storage/historyStorage';
+import type { StateStore } from '../../../src/host/storage/historyStorage';
 import { rawPoints } from '../../helpers/rawPoints';
 import { pipelineOptions } from './support';
 

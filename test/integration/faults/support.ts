@@ -11,8 +11,8 @@ import type { PipelineOptions, SourceRuntime } from '../../../src/core/pipeline'
 import type { TransportDeps } from '../../../src/sources/transport';
 import type { LogSink } from '../../../src/host/log';
 import { Pipeline } from '../../../src/core/pipeline';
-import { PanelFeed } from '../../../src/core/panelFeed';
-import { SourceManager } from '../../../src/host/sourceManager';
+import { PanelFeed } from '../../../src/core/views/panelFeed';
+import { SourceManager } from '../../../src/host/sources/sourceManager';
 import { createLogger } from '../../../src/host/log';
 import { createTransport } from '../../../src/sources/transport';
 import { pollUntil } from '../../helpers/wait';

@@ -1,5 +1,5 @@
 // Lists every place in src/host where text reaches a VS Code API that parses links, Markdown or
-// $(icon) syntax, and fails when one is given a string that did not go through src/core/safeText.ts
+// $(icon) syntax, and fails when one is given a string that did not go through src/core/views/safeText.ts
 // (or is not a constant). Uses the TypeScript checker: SafeText/SafeMarkdown are branded types.
 
 import { test } from 'node:test';
@@ -150,7 +150,7 @@ function audit(program: ts.Program, files: readonly string[]): { sinks: number; 
         check(node.right, !!(type.flags & ts.TypeFlags.Object) || exprSafe(node.right, 'text'), 'tooltip');
       }
       if ((ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) && /\bSafe(Text|Markdown)\b/.test(node.type.getText(source))) {
-        check(node, false, 'a cast to a safe type: use src/core/safeText.ts');
+        check(node, false, 'a cast to a safe type: use src/core/views/safeText.ts');
       }
       ts.forEachChild(node, visit);
     };
@@ -180,5 +180,5 @@ test('only the status-bar text builder declares composed Markdown safe', () => {
       if (e.isDirectory()) return users(path);
       return e.name.endsWith('.ts') && readFileSync(path, 'utf8').includes('composedMarkdown(') ? [relative(repoRoot, path)] : [];
     });
-  assert.deepEqual(users(join(repoRoot, 'src')).sort(), ['src/core/safeText.ts', 'src/core/statusText.ts']);
+  assert.deepEqual(users(join(repoRoot, 'src')).sort(), ['src/core/views/safeText.ts', 'src/core/views/statusText.ts']);
 });

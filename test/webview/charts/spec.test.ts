@@ -3,9 +3,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialState, reduce } from '../../../webview/state';
-import { DEFAULT_PREFS } from '../../../webview/prefs';
-import type { Prefs } from '../../../webview/prefs';
-import { HistoryStore } from '../../../webview/chartData';
+import { DEFAULT_PREFS } from '../../../webview/ui/prefs';
+import type { Prefs } from '../../../webview/ui/prefs';
+import { HistoryStore } from '../../../webview/charts/chartData';
 import { chartData, lineLabels, specFor, specSignature, wantedRequest } from '../../../webview/charts/spec';
 import { NOW, rule, rules, snapshot } from '../fixtures/snapshot';
 
