@@ -1,9 +1,9 @@
-// Builds the extension host bundle and the webview bundle in one call.
+// Builds the extension host bundle, the bundles it loads lazily and the webview bundle in one call.
 //   node esbuild.mjs               development build with source maps
 //   node esbuild.mjs --production  minified, no source maps
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { baseOptions, hostOptions, NODE_BUNDLE } from './scripts/bundleOptions.mjs';
+import { baseOptions, hostOptions, lazyEntries, LAZY_ENTRIES } from './scripts/bundleOptions.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -28,29 +28,20 @@ const logging = {
   plugins: watch ? [problemMatcher] : [],
 };
 
-/**
- * The OTLP receiver (with protobufjs) is its own bundle, dist/otlp.js, which src/sources/transport.ts
- * requires only when an `otlp` source is configured: keep that require as it is in the host bundle.
- * @type {import('esbuild').Plugin}
- */
-const lazyOtlp = {
-  name: 'lazy-otlp',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/otlp\.js$/ }, (args) => (args.importer.endsWith('transport.ts') ? { path: './otlp.js', external: true } : undefined));
-  },
-};
+/** Code no activation needs is split into bundles of its own (LAZY_ENTRIES), loaded when first needed. */
+const lazy = lazyEntries(process.cwd());
 
 /** @type {import('esbuild').BuildOptions} */
 const host = {
   ...hostOptions(production),
   ...logging,
-  plugins: [...logging.plugins, lazyOtlp],
+  plugins: [...logging.plugins, lazy],
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
 };
 
 /** @type {import('esbuild').BuildOptions} */
-const otlp = { ...baseOptions(production), ...NODE_BUNDLE, ...logging, entryPoints: { otlp: 'src/sources/otlp.ts' }, outdir: 'dist' };
+const lazyBundles = { ...hostOptions(production), ...logging, plugins: [...logging.plugins, lazy], entryPoints: LAZY_ENTRIES, outdir: 'dist' };
 
 /** @type {import('esbuild').BuildOptions} */
 const webview = {
@@ -65,8 +56,8 @@ const webview = {
 };
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(host), esbuild.context(otlp), esbuild.context(webview)]);
+  const contexts = await Promise.all([esbuild.context(host), esbuild.context(lazyBundles), esbuild.context(webview)]);
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all([esbuild.build(host), esbuild.build(otlp), esbuild.build(webview)]);
+  await Promise.all([esbuild.build(host), esbuild.build(lazyBundles), esbuild.build(webview)]);
 }

@@ -1,8 +1,9 @@
 // Figure 5: what saving history costs. HistoryStorage (the host's saver: compact tier to workspace
 // state, raw tier appended to a log file, compacted now and then) while 100 series × 10 Hz flow for
-// an hour of synthetic time, saving every 5 s as the host does: bytes written per hour (appends,
-// compactions, workspace state) against the raw bytes of the hour's samples, save and restore
-// times, and the workspace-state size against its cap.
+// an hour of synthetic time, saving every 5 s as the host's debounce timer does (saveIfDirty; a
+// flush is only for deactivate and clear): bytes written per hour (appends, compactions, workspace
+// state — counted as the whole object, which VS Code rewrites on every update) against the raw bytes
+// of the hour's samples, save and restore times, and the workspace-state size against its cap.
 
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,19 +38,27 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
     let appended = 0;
     let rewritten = 0;
     let stateChars = 0;
+    let stateWritten = 0;
+    let stateUpdates = 0;
     let maxFileBytes = 0;
     for (let step = 0; step < steps; step++) {
       now = t0 + step * 100;
       const samples: Sample[] = shapes.map((s, i) => ({ name: s.name, labels: s.labels, kind: s.kind, unit: 'count', value: s.kind === 'counter' ? step * (i + 1) : 1000 + 100 * Math.sin(step / 50 + i) }));
       pipeline.store.ingest('bench', samples, now);
       if ((step + 1) % stepsPerSave !== 0) continue;
+      const updatesBefore = state.updates;
       const start = nowMs();
-      await storage.flush();
+      storage.markDirty();
+      await storage.saveIfDirty();
       const ms = nowMs() - start;
       const w = storage.lastWrite;
       appended += w.raw;
       rewritten += w.rewritten;
       stateChars += w.compact;
+      if (state.updates > updatesBefore) {
+        stateUpdates++;
+        stateWritten += state.bytes();
+      }
       if (w.rewritten > 0) compactMs.push(ms);
       else {
         appendMs.push(ms);
@@ -57,6 +66,7 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
       }
       maxFileBytes = Math.max(maxFileBytes, (await stat(join(dir, RAW_FILE))).size);
     }
+    storage.dispose();
     const samplesIngested = steps * seriesCount;
     const fileBytes = (await stat(join(dir, RAW_FILE))).size;
     const stateBytes = state.bytes();
@@ -78,7 +88,8 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
     const perSave = median(appendBytes);
     const scale = 60 / minutes;
     const fileHour = (appended + rewritten) * scale;
-    const stateHour = stateChars * scale;
+    const stateHour = stateWritten * scale;
+    const totalHour = fileHour + stateHour;
     const saveSpread = spread(appendMs);
     return [
       {
@@ -94,20 +105,22 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
       },
       {
         id: 'persistence.perHour',
-        figure: `persistence: raw-log bytes written per hour of history (appends + compactions, a save every ${SAVE_INTERVAL_MS / 1000} s) vs the hour's samples`,
-        pulse: `${fmt(fileHour / 1048576)} MiB/h (appends ${fmt((appended * scale) / 1048576)} + ${compactMs.length}× compaction ${fmt((rewritten * scale) / 1048576)}); state ${fmt(stateHour / 1048576)} MiB/h`,
+        figure: `persistence: bytes written per hour of history (raw-log appends + compactions + workspace state, a save every ${SAVE_INTERVAL_MS / 1000} s) vs the hour's samples`,
+        pulse: `${fmt(totalHour / 1048576)} MiB/h (appends ${fmt((appended * scale) / 1048576)} + ${compactMs.length}× compaction ${fmt((rewritten * scale) / 1048576)} + state ${fmt(stateHour / 1048576)} in ${stateUpdates} updates)`,
         baseline: `${fmt((rawSampleBytes * scale) / 1048576)} MiB/h (16 B/sample)`,
-        ratio: fileHour / (rawSampleBytes * scale),
+        ratio: totalHour / (rawSampleBytes * scale),
         spread: 'n/a (deterministic)',
-        goal: 'info',
-        pass: null,
+        goal: '≤ 1.3×',
+        pass: atMost(totalHour / (rawSampleBytes * scale), 1.3),
         details: {
           measuredMinutes: minutes,
           scaleToHour: scale,
           appendRatio: appended / rawSampleBytes,
           compactionRatio: rewritten / rawSampleBytes,
-          stateRatio: stateChars / rawSampleBytes,
-          withStateRatio: (appended + rewritten + stateChars) / rawSampleBytes,
+          fileRatio: (appended + rewritten) / rawSampleBytes,
+          stateRatio: stateWritten / rawSampleBytes,
+          stateHistoryCharsRatio: stateChars / rawSampleBytes,
+          stateUpdates,
           compactions: compactMs.length,
         },
       },

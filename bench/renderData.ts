@@ -55,6 +55,7 @@ export function renderData(now: number): RenderData {
     topics: [{ sourceId: SOURCE, topic: 'chat', subscribers: 5 }, { sourceId: SOURCE, topic: 'metrics', subscribers: 1 }],
     configProblems: [],
     annotations: [],
+    pins: null,
   };
   const history: Record<string, PointsView> = {};
   const start = now - 3_600_000;

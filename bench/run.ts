@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchContext, FigureRow } from './lib/report';
 import { table } from './lib/report';
+import { LAZY_ENTRIES } from '../scripts/bundleOptions.mjs';
 
 type Module = { run(ctx: BenchContext): Promise<FigureRow[]> };
 
@@ -17,6 +18,7 @@ const MODULES: ReadonlyArray<readonly [string, () => Promise<Module>]> = [
   ['memory', () => import('./memory')],
   ['persistence', () => import('./persistence')],
   ['activation', () => import('./activation')],
+  ['restore', () => import('./restore')],
   ['traffic', () => import('./traffic')],
   ['transport', () => import('./transport')],
   ['render', () => import('./render')],
@@ -34,7 +36,7 @@ function commit(root: string): string {
   }
 }
 
-const DIST_FILES = ['extension.js', 'webview.js', 'webview.css'];
+const DIST_FILES = ['extension.js', ...Object.keys(LAZY_ENTRIES).map((name) => `${name}.js`), 'webview.js', 'webview.css'];
 
 function isProduction(file: string): boolean {
   try {

@@ -3,12 +3,13 @@ import { PANEL_VIEW_TYPE } from './shared/protocol';
 import { createLogger } from './host/log';
 import { PulseHost } from './host/pulseHost';
 import { registerCommands } from './host/commands';
-import { MetricsPanel } from './host/panel/panel';
 import { PulseViews } from './host/views/views';
+import { setFormatLocale } from './shared/format';
 
 let host: PulseHost | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  setFormatLocale(vscode.env.language);
   const channel = vscode.window.createOutputChannel('Pulse', { log: true });
   context.subscriptions.push(channel);
   const log = createLogger(channel);
@@ -21,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(pulse, () => channel.show()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
-        MetricsPanel.revive(panel, pulse.panelDeps());
+        pulse.panel().MetricsPanel.revive(panel, pulse.panelDeps());
       },
     }),
   );

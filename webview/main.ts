@@ -4,7 +4,8 @@ import type { HostMessage } from '../src/shared/protocol';
 import { parseHostMessage } from '../src/shared/protocol';
 import { assertNever } from '../src/shared/check';
 import type { Prefs, TablePrefs } from './ui/prefs';
-import { parsePrefs, tablePrefs, togglePinned } from './ui/prefs';
+import { adoptPins, movePin, parsePrefs, tablePrefs, togglePinned } from './ui/prefs';
+import { watchPinOrder } from './sections/pinOrder';
 import type { PanelState } from './state';
 import type { SectionId } from '../src/shared/sections';
 import { initialState, markClean, reduce, touch } from './state';
@@ -23,6 +24,10 @@ import { createEmptyState } from './sections/emptyState';
 import { createSection } from './ui/section';
 import { createDevLoop } from './devloop/devLoop';
 import { onThemeChange } from './charts/theme';
+import { setFormatLocale } from '../src/shared/format';
+
+// The host writes VS Code's display language into <html lang>; a page served without it uses the browser's.
+setFormatLocale(document.documentElement.lang || navigator.language);
 
 const api = vscodeApi();
 let prefs: Prefs = parsePrefs(api.getState());
@@ -37,8 +42,11 @@ function schedule(): void {
 
 /** Applies a change to the user's choices, saves them, and re-renders the sections they affect. */
 function updatePrefs(change: (p: Prefs) => Prefs, ...sections: SectionId[]): void {
+  const pinned = prefs.pinned;
   prefs = change(prefs);
   api.setState(prefs);
+  // The host keeps the pins (workspace state) when it sent some: tell it of every pin, unpin and move.
+  if (state.pins !== null && prefs.pinned !== pinned) api.post({ type: 'setPins', ids: [...prefs.pinned] });
   state = touch(state, ...sections);
   schedule();
 }
@@ -99,6 +107,10 @@ const sections = {
 sections.alerts.body.append(alerts.root);
 sections.charts.actions.append(charts.toolbar);
 sections.charts.body.append(charts.root);
+watchPinOrder(charts.root, (id, by) => {
+  updatePrefs((p) => movePin(p, id, by), 'series');
+  chartsDirty = true;
+});
 sections.annotations.actions.append(devLoop.actions);
 sections.annotations.body.append(devLoop.root);
 sections.series.body.append(seriesList.root);
@@ -140,6 +152,14 @@ const renderers = [
   { name: 'gauges', on: ['summary', 'rules'], draw: () => gauges.render(state) },
   { name: 'alerts', on: ['alerts', 'rules', 'sources'], also: clockTicked, draw: (now) => sections.alerts.setCount(alerts.render(state, now) || null) },
   { name: 'chart annotations', on: ['annotations'], draw: () => charts.setAnnotations(state.annotations) },
+  { name: 'pins', on: ['pins'], draw: () => {
+    const next = adoptPins(prefs, state.pins);
+    if (next === prefs) return;
+    prefs = next;
+    api.setState(prefs);
+    state = touch(state, 'series');
+    chartsDirty = true;
+  } },
   { name: 'charts', on: ['series', 'rules'], also: () => chartsDirty, draw: () => (chartsBehind = charts.render(state, prefs)) },
   { name: 'dev loop', on: ['annotations'], also: clockTicked, draw: (now) => sections.annotations.setCount(devLoop.render(state, now) || null) },
   { name: 'series', on: ['series', 'sources'], draw: () => sections.series.setCount(seriesList.render(state, prefs)) },

@@ -2,7 +2,7 @@
 // VS Code in sight. Views (status bar, panel) pull from here when their coalescing timers fire.
 
 import type { ConnectionRow, Decoded, DecodeResult, Disposable, Logger, Sample, SourceConfig } from './model';
-import type { AlertView, RuleView, SourceState, ThresholdPatch } from '../shared/views';
+import type { AlertView, RuleView, SourceState, SummaryView, ThresholdPatch } from '../shared/views';
 import type { SnoozeDuration } from '../shared/vocabulary';
 import type { StoreOptions, SeriesInfo } from './series/store';
 import type { Rule } from './rules/thresholds';
@@ -13,6 +13,7 @@ import { applyOverrides as applySeriesOverrides } from './decode/overrides';
 import { HistogramTracker } from './series/histogram';
 import { MetricStore } from './series/store';
 import { RuleEngine } from './rules/engine';
+import { LiveHeadline } from './views/headline';
 import { AlertBook } from './rules/alerts';
 import { applyOverrides, parseThresholdSettings } from './rules/thresholds';
 import { Emitter } from './events';
@@ -79,6 +80,9 @@ export class Pipeline implements Disposable {
   private ruleProblems: readonly string[] = [];
   private options: PipelineOptions;
   private restartHook: RestartHook | undefined;
+  private readonly live: LiveHeadline;
+  /** The series of one message, handed to the rules (reused: the engine keeps no reference to it). */
+  private readonly changedScratch: SeriesInfo[] = [];
 
   /** Something changed; views coalesce these. */
   readonly onDidChange = this.changes.event;
@@ -97,6 +101,7 @@ export class Pipeline implements Disposable {
     this.clock = clock ?? new SteadyClock({ onStep: (message) => log.warn(message) });
     this.options = options;
     this.store = new MetricStore(options.store);
+    this.live = new LiveHeadline(this.store);
     this.engine = new RuleEngine({ noDataMode: options.noDataMode === 'keepLast' ? 'keep' : 'alert', noDataAfterMs: options.noDataAfterMs });
     this.applyRules();
   }
@@ -109,6 +114,16 @@ export class Pipeline implements Disposable {
 
   get summaryOptions(): SummaryOptions | undefined {
     return this.options.summary;
+  }
+
+  /** The workspace headline (sources in settings order), computed when read if the series changed. */
+  headline(): SummaryView {
+    return this.live.read([...this.runtimes.keys()], this.options.summary);
+  }
+
+  /** One source's headline from its own series, computed like headline(). */
+  sourceHeadline(sourceId: string): SummaryView {
+    return this.live.readSource(sourceId, this.options.summary);
   }
 
   get alerts(): AlertBook {
@@ -233,7 +248,7 @@ export class Pipeline implements Disposable {
     }
 
     let backfilled = 0;
-    for (const b of decoded.backfill ?? []) if (this.store.backfill(sourceId, b) !== undefined) backfilled++;
+    if (decoded.backfill) for (const b of decoded.backfill) if (this.store.backfill(sourceId, b) !== undefined) backfilled++;
 
     let samples: readonly Sample[] = decoded.samples;
     if (decoded.histograms && decoded.histograms.length > 0) {
@@ -257,12 +272,15 @@ export class Pipeline implements Disposable {
       alertsChanged = true;
     }
     if (result.changed.length > 0) {
-      const changed: SeriesInfo[] = [];
+      const changed = this.changedScratch;
+      changed.length = 0;
       for (const id of result.changed) {
         const info = this.store.get(id);
         if (info) changed.push(info);
       }
-      if (this.applyTransitions(this.engine.evaluate(changed, at), at)) alertsChanged = true;
+      const transitions = this.engine.evaluate(changed, at);
+      changed.length = 0;
+      if (this.applyTransitions(transitions, at)) alertsChanged = true;
     }
     if (alertsChanged) change.alerts = true;
     this.changes.fire(change);

@@ -3,22 +3,36 @@
 
 import type { AlertView } from '../shared/views';
 import type { SafeText } from '../core/views/safeText';
-import { plainText, safe } from '../core/views/safeText';
+import { constant, plainText, safe } from '../core/views/safeText';
 
 export const NOTIFY_INTERVAL_MS = 60_000;
 
 export interface NotifyDeps {
-  show(message: SafeText, ...actions: NotifyAction[]): Thenable<string | undefined> | Promise<string | undefined>;
+  show(message: SafeText, ...actions: SafeText[]): Thenable<string | undefined> | Promise<string | undefined>;
   openPanel(): void;
   snooze(alertId: string): void;
   enabled(): boolean;
   now?: () => number;
   /** When given: nothing is shown while another Pulse notification is open, or once the user said "Don't Show Again". */
   gate?: NotificationGate;
+  /** The notification's words in the user's language (the host passes vscode.l10n's); English when not given. */
+  words?: NotifyWords;
 }
 
 export const DONT_SHOW = "Don't Show Again";
-export type NotifyAction = 'Open Panel' | 'Snooze 15 min' | typeof DONT_SHOW;
+
+export interface NotifyWords {
+  readonly openPanel: SafeText;
+  readonly snooze: SafeText;
+  /** `text` is the first alert's message (already plain), `more` how many other critical alerts are firing or were held back. */
+  critical(text: SafeText, more: number): SafeText;
+}
+
+export const ENGLISH_WORDS: NotifyWords = {
+  openPanel: constant('Open Panel'),
+  snooze: constant('Snooze 15 min'),
+  critical: (text, more) => (more > 0 ? safe`Pulse: ${text} (and ${more} more critical)` : safe`Pulse: ${text}`),
+};
 /** The gate id of the critical-alert notification. */
 export const CRITICAL_ID = 'criticalAlert';
 
@@ -43,14 +57,14 @@ export class CriticalNotifier {
     const more = critical.length - 1 + this.suppressed;
     this.suppressed = 0;
     // Alert text carries server names: no link or command may survive in it (showErrorMessage parses links).
-    const text = plainText(first.message, 200);
-    const message = more > 0 ? safe`Pulse: ${text} (and ${more} more critical)` : safe`Pulse: ${text}`;
-    const shown = Promise.resolve(gate ? this.deps.show(message, 'Open Panel', 'Snooze 15 min', DONT_SHOW) : this.deps.show(message, 'Open Panel', 'Snooze 15 min'));
+    const words = this.deps.words ?? ENGLISH_WORDS;
+    const message = words.critical(plainText(first.message, 200), more);
+    const shown = Promise.resolve(gate ? this.deps.show(message, words.openPanel, words.snooze, gate.dontShow) : this.deps.show(message, words.openPanel, words.snooze));
     gate?.hold(shown);
     void shown.then((choice) => {
-      if (choice === 'Open Panel') this.deps.openPanel();
-      else if (choice === 'Snooze 15 min') for (const a of critical) this.deps.snooze(a.id);
-      else if (choice === DONT_SHOW) void gate?.mute(CRITICAL_ID);
+      if (choice === words.openPanel) this.deps.openPanel();
+      else if (choice === words.snooze) for (const a of critical) this.deps.snooze(a.id);
+      else if (gate && choice === gate.dontShow) void gate.mute(CRITICAL_ID);
     });
     return true;
   }
@@ -79,6 +93,8 @@ export class NotificationGate {
   constructor(
     private readonly state: GateState,
     private readonly now: () => number = Date.now,
+    /** The "Don't Show Again" button as the user reads it (translated by the host). */
+    readonly dontShow: SafeText = constant(DONT_SHOW),
   ) {}
 
   muted(id: string): boolean {
@@ -109,15 +125,16 @@ export class NotificationGate {
   }
 
   /**
-   * Shows a repeating notification (whose last button is DONT_SHOW) unless it is muted or another is
+   * Shows a repeating notification (whose last button is `dontShow`) unless it is muted or another is
    * open; "Don't Show Again" mutes `id`. Resolves to the button chosen, or undefined.
    */
-  async show<A extends string>(id: string, show: () => PromiseLike<A | typeof DONT_SHOW | undefined>): Promise<A | undefined> {
+  async show<A extends string>(id: string, show: () => PromiseLike<A | undefined>): Promise<A | undefined> {
     if (this.muted(id) || this.busy()) return undefined;
     const answer = show();
     this.hold(answer);
     const choice = await answer;
-    if (choice === DONT_SHOW) {
+    const said: string | undefined = choice;
+    if (said === this.dontShow) {
       await this.mute(id);
       return undefined;
     }

@@ -5,17 +5,18 @@ import type { Logger, SourceConfig } from '../core/model';
 import type { PulseSettings } from '../core/settings/settings';
 import type { PanelDeps } from './panel/panel';
 import { Pipeline } from '../core/pipeline';
-import { PanelFeed } from '../core/views/panelFeed';
+import type { PanelFeed } from '../core/views/panelFeed';
 import { ruleToSetting } from '../core/rules/thresholds';
 import { readConfiguration, SECTION } from './config';
 import { SourceManager } from './sources/sourceManager';
 import { StatusBar } from './statusBar';
-import { MetricsPanel } from './panel/panel';
+import type * as PanelCode from './panelBundle';
 import { HistoryStorage, KEYS } from './storage/historyStorage';
-import { CriticalNotifier, DONT_SHOW, NotificationGate } from './notifications';
-import { addSource } from './sources/addSource';
+import { CriticalNotifier, NotificationGate } from './notifications';
+import { flows } from './lazy';
 import { CodeAware } from './devloop/codeAware';
-import { safe } from '../core/views/safeText';
+import { plainText, safe } from '../core/views/safeText';
+import { l10n } from './l10n';
 
 const TICK_MS = 1000;
 
@@ -24,7 +25,8 @@ export class PulseHost implements vscode.Disposable {
   readonly sources: SourceManager;
   readonly statusBar: StatusBar;
   readonly storage: HistoryStorage;
-  readonly feed: PanelFeed;
+  private feedInstance: PanelFeed | undefined;
+  private panelCode: typeof PanelCode | undefined;
   readonly codeAware: CodeAware;
   settings: PulseSettings;
   private readonly disposables: vscode.Disposable[] = [];
@@ -42,7 +44,6 @@ export class PulseHost implements vscode.Disposable {
     this.pipeline.setThresholdSettings(this.settings.thresholds, this.settings.defaultThresholds);
     this.statusBar = new StatusBar(this.pipeline, { metrics: this.settings.statusBarMetrics, perSource: this.settings.statusBarPerSource });
     this.codeAware = new CodeAware(this.pipeline, this.statusBar, log);
-    this.feed = new PanelFeed(this.pipeline, () => this.settings.problems, this.codeAware.annotations);
     // Saved times on the store's clock, so restore and compaction windows match the points' times.
     this.storage = new HistoryStorage({ state: context.workspaceState, folder: context.storageUri?.fsPath, pipeline: this.pipeline, annotations: this.codeAware.annotations, log, now: () => this.pipeline.clock.now() });
     const confirmed = context.workspaceState.get<unknown>(KEYS.confirmed);
@@ -56,9 +57,14 @@ export class PulseHost implements vscode.Disposable {
     });
     const disabled = context.workspaceState.get<unknown>(KEYS.disabled);
     if (Array.isArray(disabled)) this.sources.setDisabled(disabled.filter((d): d is string => typeof d === 'string'));
-    this.gate = new NotificationGate(context.globalState);
+    this.gate = new NotificationGate(context.globalState, Date.now, l10n.t("Don't Show Again"));
     this.notifier = new CriticalNotifier({
       gate: this.gate,
+      words: {
+        openPanel: l10n.t('Open Panel'),
+        snooze: l10n.t('Snooze 15 min'),
+        critical: (text, more) => (more > 0 ? l10n.t('Pulse: {0} (and {1} more critical)', text, more) : l10n.t('Pulse: {0}', text)),
+      },
       show: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
       openPanel: () => this.openPanel(),
       snooze: (id) => this.decide(() => this.pipeline.snooze(id, '15m', this.pipeline.clock.now())),
@@ -70,9 +76,10 @@ export class PulseHost implements vscode.Disposable {
       { dispose: () => clearInterval(tick) },
       this.pipeline.onDidChange((change) => {
         this.statusBar.schedule();
-        if (MetricsPanel.instance) {
+        const panel = this.panelCode?.MetricsPanel.instance;
+        if (panel) {
           this.feed.note(change);
-          MetricsPanel.instance.schedule();
+          panel.schedule();
         }
         if (change.series?.length || change.alerts || change.rules || change.cleared) this.storage.markDirty();
       }),
@@ -83,7 +90,7 @@ export class PulseHost implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sources.reconnect()),
       this.codeAware.annotations.onDidAdd(() => {
         this.storage.markDirty();
-        MetricsPanel.instance?.schedule();
+        this.panelCode?.MetricsPanel.instance?.schedule();
       }),
       this.codeAware,
       this.statusBar,
@@ -91,6 +98,27 @@ export class PulseHost implements vscode.Disposable {
       this.storage,
       this.pipeline,
     );
+  }
+
+  /**
+   * The panel and its feed are a bundle of their own (dist/panel.js, esbuild.mjs LAZY_ENTRIES), loaded
+   * when the panel first opens: until then no change needs feeding.
+   */
+  panel(): typeof PanelCode {
+    if (this.panelCode === undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load on purpose
+      this.panelCode = require('./panelBundle.js') as typeof PanelCode;
+      this.panelCode.setFormatLocale(vscode.env.language);
+    }
+    return this.panelCode;
+  }
+
+  get feed(): PanelFeed {
+    if (this.feedInstance === undefined) {
+      const { PanelFeed, PinStore } = this.panel();
+      this.feedInstance = new PanelFeed(this.pipeline, () => this.settings.problems, this.codeAware.annotations, new PinStore(this.context.workspaceState, this.log));
+    }
+    return this.feedInstance;
   }
 
   private pipelineOptions(s: PulseSettings) {
@@ -103,12 +131,15 @@ export class PulseHost implements vscode.Disposable {
     };
   }
 
-  /** Restores saved state, then connects. Not awaited by activate: activation stays synchronous and cheap. */
+  /**
+   * Connects and restores saved state side by side: sources do not wait for the restore, which runs
+   * in chunks and keeps what arrives meanwhile. Not awaited by activate: activation stays synchronous and cheap.
+   */
   async start(): Promise<void> {
-    await this.storage.load();
-    this.pipeline.notifyRestored();
+    const restoring = this.storage.load().then(() => this.pipeline.notifyRestored());
     this.reportProblems(this.settings);
-    await this.sources.apply(this.settings.sources, this.settings.maxPayloadBytes);
+    const connecting = this.sources.apply(this.settings.sources, this.settings.maxPayloadBytes).then(() => this.statusBar.schedule());
+    await Promise.all([restoring, connecting]);
     this.statusBar.schedule();
   }
 
@@ -118,8 +149,8 @@ export class PulseHost implements vscode.Disposable {
     this.pipeline.configure(this.pipelineOptions(this.settings));
     this.pipeline.setThresholdSettings(this.settings.thresholds, this.settings.defaultThresholds);
     this.statusBar.configure({ metrics: this.settings.statusBarMetrics, perSource: this.settings.statusBarPerSource });
-    this.feed.noteConfig();
-    MetricsPanel.instance?.schedule();
+    this.feedInstance?.noteConfig();
+    this.panelCode?.MetricsPanel.instance?.schedule();
     if (JSON.stringify(previous.problems) !== JSON.stringify(this.settings.problems)) this.reportProblems(this.settings);
     await this.sources.apply(this.settings.sources, this.settings.maxPayloadBytes);
   }
@@ -129,23 +160,28 @@ export class PulseHost implements vscode.Disposable {
     for (const p of problems) this.log.warn(`Settings: ${p}`);
     if (problems.length === 0) return;
     const first = problems[0] ?? '';
+    const openSettings = l10n.t('Open Settings');
+    const showLog = l10n.t('Show Log');
     void this.gate
       // Muted per problem: "Don't Show Again" on one mistake must not hide the next.
-      .show(`settingsProblems:${first.slice(0, 120)}`, () => vscode.window.showWarningMessage(problems.length > 1 ? safe`Pulse: ${first} (+${problems.length - 1} more in the log)` : safe`Pulse: ${first}`, 'Open Settings', 'Show Log', DONT_SHOW))
+      .show(`settingsProblems:${first.slice(0, 120)}`, () =>
+        vscode.window.showWarningMessage<string>(problems.length > 1 ? l10n.t('Pulse: {0} (+{1} more in the log)', plainText(first), problems.length - 1) : l10n.t('Pulse: {0}', plainText(first)), openSettings, showLog, this.gate.dontShow),
+      )
       .then((choice) => {
-        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`);
-        if (choice === 'Show Log') void vscode.commands.executeCommand('pulse.showLog');
+        if (choice === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`);
+        if (choice === showLog) void vscode.commands.executeCommand('pulse.showLog');
       });
   }
 
   private async confirmRemote(config: SourceConfig): Promise<boolean> {
     if (this.confirmed.has(config.url)) return true;
+    const connect = l10n.t('Connect');
     const choice = await vscode.window.showWarningMessage(
-      safe`Pulse: this workspace's settings ask to connect to ${config.url}, which is not on this machine. Connect?`,
-      { modal: true, detail: 'Sources from workspace settings come with the project. Only connect to servers you know.' },
-      'Connect',
+      l10n.t("Pulse: this workspace's settings ask to connect to {0}, which is not on this machine. Connect?", plainText(config.url)),
+      { modal: true, detail: l10n.t('Sources from workspace settings come with the project. Only connect to servers you know.') },
+      connect,
     );
-    if (choice !== 'Connect') return false;
+    if (choice !== connect) return false;
     this.confirmed.add(config.url);
     await this.context.workspaceState.update(KEYS.confirmed, [...this.confirmed]);
     return true;
@@ -165,6 +201,7 @@ export class PulseHost implements vscode.Disposable {
         openSettings: () => void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${this.context.extension.id}`),
         saveThresholdToSettings: (ruleId) => this.saveThresholdToSettings(ruleId),
         showError: (m) => void vscode.window.showErrorMessage(safe`Pulse: ${m}`),
+        saveFile: (fileName, bytes) => this.saveChartFile(fileName, bytes),
       },
     };
   }
@@ -177,11 +214,11 @@ export class PulseHost implements vscode.Disposable {
   }
 
   openPanel(): void {
-    MetricsPanel.createOrShow(this.panelDeps());
+    this.panel().MetricsPanel.createOrShow(this.panelDeps());
   }
 
   async addSource(): Promise<void> {
-    await addSource(this.log, this.settings.sources.map((s) => s.name));
+    await flows().addSource(this.log, this.settings.sources.map((s) => s.name));
   }
 
   async saveThresholdToSettings(ruleId: string): Promise<void> {
@@ -197,7 +234,26 @@ export class PulseHost implements vscode.Disposable {
     await config.update('thresholds', list, target);
     this.pipeline.resetOverride(ruleId);
     this.storage.markDirty();
-    vscode.window.setStatusBarMessage(safe`Pulse: threshold "${ruleId}" saved to ${hasFolder ? 'workspace' : 'user'} settings`, 4000);
+    const saved = hasFolder ? l10n.t('Pulse: threshold "{0}" saved to workspace settings', plainText(ruleId)) : l10n.t('Pulse: threshold "{0}" saved to user settings', plainText(ruleId));
+    vscode.window.setStatusBarMessage(saved, 4000);
+  }
+
+  /** Saves a chart the panel exported (CSV or PNG) where the user picks; `fileName` is a plain name. */
+  async saveChartFile(fileName: string, bytes: Uint8Array): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const png = fileName.endsWith('.png');
+    const uri = await vscode.window.showSaveDialog({
+      title: l10n.t('Save Chart'),
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters: png ? { [l10n.t('PNG image')]: ['png'] } : { CSV: ['csv'] },
+    });
+    if (!uri) return;
+    try {
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      vscode.window.setStatusBarMessage(l10n.t('Pulse: chart saved to {0}', plainText(vscode.workspace.asRelativePath(uri))), 4000);
+    } catch (err) {
+      void vscode.window.showErrorMessage(l10n.t('Pulse: could not save the chart: {0}', plainText(err instanceof Error ? err.message : String(err))));
+    }
   }
 
   async setDisabledPersisted(): Promise<void> {
@@ -209,7 +265,7 @@ export class PulseHost implements vscode.Disposable {
   }
 
   dispose(): void {
-    MetricsPanel.instance?.dispose();
+    this.panelCode?.MetricsPanel.instance?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -7,7 +7,6 @@ import type { StatusMetric } from '../core/settings/settings';
 import type { SeriesInfo } from '../core/series/store';
 import type { StatusSeverity, StatusView } from '../core/views/statusText';
 import { statusView } from '../core/views/statusText';
-import { headline } from '../core/views/headline';
 import { sparkline } from '../shared/format';
 import { aggregate } from '../core/series/aggregate';
 import { convertUnit } from '../core/series/units';
@@ -99,7 +98,7 @@ export class StatusBar implements vscode.Disposable {
       out.set(
         key,
         statusView({
-          summary: headline(series, members.map((m) => m.config.id), this.pipeline.summaryOptions),
+          summary: key === 'all' ? this.pipeline.headline() : this.pipeline.sourceHeadline(key),
           metrics: this.options.metrics,
           sources: members.map((m) => ({ name: m.config.name, state: m.state, errors: { count: m.errorCount, lastAt: m.lastErrorAt, last: m.lastReportedError } })),
           alerts: key === 'all' ? alerts : alerts.filter((a) => ids.has(a.sourceId)),

@@ -1,10 +1,52 @@
-// Human formatting of metric values, shared by the status bar and the webview.
+// Human formatting of metric values, shared by the status bar and the webview. Numbers follow the
+// user's locale (Intl.NumberFormat); byte sizes are 1024-based and labelled so: KiB, MiB, GiB.
 
 import type { Unit } from './vocabulary';
 
+const FALLBACK_LOCALE = 'en';
+let currentLocale = FALLBACK_LOCALE;
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** A locale Intl understands, canonicalised ("de-de" → "de-DE"), or English for anything else. */
+export function resolveLocale(locale: string | undefined): string {
+  if (!locale) return FALLBACK_LOCALE;
+  try {
+    return Intl.NumberFormat.supportedLocalesOf(locale)[0] ?? FALLBACK_LOCALE;
+  } catch {
+    return FALLBACK_LOCALE;
+  }
+}
+
+/** The locale every format function here uses: the host sets VS Code's display language, the webview its page's `lang` (which the host writes). */
+export function setFormatLocale(locale: string | undefined): void {
+  currentLocale = resolveLocale(locale);
+}
+
+export function formatLocale(): string {
+  return currentLocale;
+}
+
+/** One formatter per locale and style, made once (building an Intl.NumberFormat is slow). */
+function formatter(style: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${currentLocale}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(currentLocale, options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** At most `digits` decimals, trailing zeros dropped, no grouping (values here are short: 1023 B, 999 ms). */
 function trimNumber(n: number, digits: number): string {
-  const fixed = n.toFixed(digits);
-  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+  const f = formatter(String(digits), { maximumFractionDigits: digits, useGrouping: false });
+  // A value that rounds to zero from below would read "-0".
+  return f.format(Math.abs(n) < 0.5 * 10 ** -digits ? 0 : n);
+}
+
+/** All the digits of a number, grouped, at most 6 decimals ("12,345.678901" in English), for exact values. */
+export function formatExact(n: number): string {
+  return formatter('exact', { maximumFractionDigits: 6 }).format(n);
 }
 
 /** 1234 → "1.2k", 0.5 → "0.5", 12 → "12". */
@@ -18,17 +60,21 @@ export function formatCount(n: number): string {
   return trimNumber(n, 2);
 }
 
-/** 52_428_800 → "50 MB" (binary multiples, short suffixes as developers say them). */
+/** The byte multiples shown, each 1024 times the one before. */
+export const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** 52_428_800 → "50 MiB" (binary multiples, labelled as such). */
 export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  const units = BYTE_UNITS;
   let value = Math.abs(n);
   let i = 0;
-  while (value >= 1024 && i < units.length - 1) {
+  // 1023.97 KiB would print as "1024 KiB": step up once the rounded value reaches 1024.
+  while (Math.round(value) >= 1024 && i < units.length - 1) {
     value /= 1024;
     i++;
   }
-  const digits = value >= 100 || i === 0 ? 0 : value >= 10 ? 0 : 1;
-  return `${n < 0 ? '-' : ''}${trimNumber(value, digits)} ${units[i]}`;
+  const digits = i === 0 || value >= 10 ? 0 : 1;
+  return `${trimNumber(n < 0 ? -value : value, digits)} ${units[i]}`;
 }
 
 /** Milliseconds: 0.42 → "0.42 ms", 45.2 → "45 ms", 1530 → "1.53 s". */

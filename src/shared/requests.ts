@@ -5,6 +5,7 @@
 import type { ThresholdPatch } from './views';
 import { SNOOZE_DURATIONS, VALUE_MODES, WINDOW_IDS } from './vocabulary';
 import { isFiniteNumber, isOneOf, isRecord, isString } from './check';
+import { isPinList } from './sections';
 
 /** A field check: says whether a value may stand in the field, and so what type the field has. */
 type Field<T> = (x: unknown) => x is T;
@@ -35,6 +36,25 @@ const query = (x: unknown): x is string => isString(x) && x.length <= MAX_QUERY 
 const level = (x: unknown): x is number | null => x === null || (isFiniteNumber(x) && Math.abs(x) < 1e15);
 const forSeconds = (x: unknown): x is number => isFiniteNumber(x) && x >= 0 && x <= MAX_FOR_SECONDS;
 const PATCH_FIELDS: Schema = { warning: level, critical: level, clear: level, forSeconds };
+/** The most a chart export may carry: its CSV text, or its PNG as a data URL (both in characters). */
+export const MAX_EXPORT_CSV = 5 * 1024 * 1024;
+export const MAX_EXPORT_PNG = 10 * 1024 * 1024;
+export const PNG_DATA_URL = 'data:image/png;base64,';
+/** One chart saved as a file: a plain name (no path) ending in its format's extension, and the content. */
+export interface ChartExport {
+  readonly format: 'csv' | 'png';
+  readonly fileName: string;
+  readonly content: string;
+}
+const EXPORT_FIELDS = ['format', 'fileName', 'content'];
+const exportName = (x: unknown): x is string => isString(x) && /^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$/.test(x);
+const pngDataUrl = (x: string): boolean => x.length <= MAX_EXPORT_PNG && x.startsWith(PNG_DATA_URL) && /^[A-Za-z0-9+/]+={0,2}$/.test(x.slice(PNG_DATA_URL.length));
+const chartExport = (x: unknown): x is ChartExport =>
+  isRecord(x) &&
+  Object.keys(x).every((k) => EXPORT_FIELDS.includes(k)) &&
+  exportName(x.fileName) &&
+  isString(x.content) &&
+  (x.format === 'csv' ? x.fileName.endsWith('.csv') && x.content.length <= MAX_EXPORT_CSV : x.format === 'png' && x.fileName.endsWith('.png') && pngDataUrl(x.content));
 /** Any subset of the patch fields, nothing else. */
 const thresholdPatch = (x: unknown): x is ThresholdPatch => isRecord(x) && Object.keys(x).every((k) => hasOwn(PATCH_FIELDS, k) && PATCH_FIELDS[k]?.(x[k]) === true);
 
@@ -57,6 +77,10 @@ export const REQUESTS = {
   searchSeries: { query },
   /** Before/after comparison around an annotation, or around the last save. */
   compare: { requestId, annotationId: id },
+  /** A chart's visible range as CSV, or its canvas as PNG: the host asks where to save it. */
+  exportChart: { file: chartExport },
+  /** The user pinned, unpinned or reordered charts: the whole list, in chart order. */
+  setPins: { ids: isPinList },
 } as const satisfies Readonly<Record<string, Schema>>;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -61,6 +61,21 @@ const MAX_ANNOTATION_ID = 512;
 export const isAnnotation = (x: unknown): x is AnnotationView =>
   isRecord(x) && isString(x.id) && x.id.length > 0 && x.id.length <= MAX_ANNOTATION_ID && isFiniteNumber(x.at) && isOneOf(x.kind, ANNOTATION_KINDS) && isString(x.label) && strOrNull(x.detail) && strOrNull(x.sourceId);
 
+/** Most charts pinned at once, and the longest id a pin may have (a history request caps ids alike). */
+export const MAX_PINS = 24;
+const MAX_PIN_ID = 512;
+
+export const isPinId = (x: unknown): x is string => isString(x) && x.length > 0 && x.length <= MAX_PIN_ID;
+
+/** Pinned series ids in chart order: bounded, each once. */
+export const isPinList = (x: unknown): x is readonly string[] => Array.isArray(x) && x.length <= MAX_PINS && x.every(isPinId) && new Set(x).size === x.length;
+
+/** The host's pins, or null when it keeps none (the page then keeps its own): bad ids dropped, duplicates once. */
+function cleanPins(x: unknown): readonly string[] | null {
+  if (!Array.isArray(x)) return null;
+  return isPinList(x) ? x : [...new Set(keep(x, isPinId))].slice(0, MAX_PINS);
+}
+
 const SUMMARY_KEYS: readonly (keyof SummaryView)[] = [
   'requestRate', 'latencyMs', 'errorRatePct', 'connections', 'pending', 'subscribers', 'heapBytes', 'heapTotalBytes', 'rssBytes', 'cpuPct', 'uptimeSeconds', 'goroutines', 'jobRate',
 ];
@@ -106,6 +121,8 @@ const ROWS = {
   configProblems: listOf(isString),
   /** Dev-loop annotations, oldest first (deltas carry new ones, upserted by id). */
   annotations: listOf(isAnnotation),
+  /** The pinned charts, in order, as the host keeps them (workspace state); null from a host that keeps none. */
+  pins: { isShape: (x: unknown) => x === undefined || x === null || Array.isArray(x), clean: cleanPins },
 } satisfies Record<string, SectionRow<unknown>>;
 
 export type SectionId = keyof typeof ROWS;

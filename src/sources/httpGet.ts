@@ -218,7 +218,7 @@ export function headerNames(headers: Readonly<Record<string, string>>): string {
 
 export function formatMiB(bytes: number): string {
   const mib = bytes / (1024 * 1024);
-  return `${mib >= 10 ? Math.round(mib) : +mib.toFixed(2)} MB`;
+  return `${mib >= 10 ? Math.round(mib) : +mib.toFixed(2)} MiB`;
 }
 
 export function errorMessage(error: unknown): string {

@@ -5,17 +5,22 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mapOtlpMetrics } from '../core/decode/otlp';
 import { DeltaTotals } from '../core/decode/otlpDelta';
+import { PointOrder } from '../core/decode/otlpOrder';
 import { isLoopbackUrl } from '../core/settings/settings';
 import { displayUrl, mediaType, printable } from './httpGet';
 import { readBody } from './otlpBody';
 import { encodeResponse, encodeStatus, parseRequest } from './otlpWire';
 import type { OtlpEncoding } from './otlpWire';
 import { TransportBase } from './transportBase';
+import { splitByService } from './otlpServices';
+import type { Decoded } from '../core/model';
 
 export const OTLP_DEFAULT_PORT = 4318;
 export const OTLP_METRICS_PATH = '/v1/metrics';
 /** Exports handled at once; more get 503 (OTLP clients retry it). Bounds memory at a few bodies. */
 const MAX_IN_FLIGHT = 4;
+/** Data points one export may carry, across all its services; the rest are rejected (partial success). */
+const MAX_POINTS_PER_EXPORT = 5000;
 const MAX_CONNECTIONS = 32;
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -35,12 +40,19 @@ export class OtlpReceiver extends TransportBase {
   private listeners: Listener[] = [];
   private inFlight = 0;
   private readonly totals = new DeltaTotals();
+  private readonly order = new PointOrder();
+  private stalePoints = 0;
   protected override readonly stopMessage = 'stopped listening (by the user)';
 
   /** The port actually listened on (differs from the URL's when it says 0), once open. */
   get port(): number | undefined {
     const address = this.listeners[0]?.server.address();
     return typeof address === 'object' && address !== null ? address.port : undefined;
+  }
+
+  /** Data points dropped so far for being no newer than one already used (retried exports). */
+  get staleDropped(): number {
+    return this.stalePoints;
   }
 
   /** Listen on the source's address. */
@@ -130,13 +142,38 @@ export class OtlpReceiver extends TransportBase {
 
   private accept(res: ServerResponse, encoding: OtlpEncoding, body: Buffer, wireBytes: number): void {
     const parsed = parseRequest(body, encoding);
-    const mapped = parsed.ok ? mapOtlpMetrics(parsed.value, this.totals) : parsed;
-    if (!mapped.ok) return this.badRequest(res, encoding, mapped.error, wireBytes);
-    const { decoded, rejected, reason } = mapped.value;
-    this.receive({ payload: '', bytes: wireBytes, receivedAt: this.now(), decoded: { ok: true, value: decoded } });
+    if (!parsed.ok) return this.badRequest(res, encoding, parsed.error, wireBytes);
+    // One message per service, so that each becomes a source of its own; the point budget is the export's.
+    const groups = splitByService(parsed.value) ?? [{ service: undefined, request: parsed.value }];
+    let budget = MAX_POINTS_PER_EXPORT;
+    let rejected = 0;
+    let reason = '';
+    const out: Array<{ service: string | undefined; decoded: Decoded }> = [];
+    for (const group of groups) {
+      const mapped = mapOtlpMetrics(group.request, this.totals, { order: this.order, maxPoints: budget });
+      if (!mapped.ok) return this.badRequest(res, encoding, mapped.error, wireBytes);
+      const m = mapped.value;
+      budget = Math.max(0, budget - m.accepted - m.rejected - m.stale);
+      if (m.rejected > 0 && reason === '') reason = m.reason;
+      rejected += m.rejected;
+      this.noteStale(m.stale);
+      out.push({ service: group.service, decoded: m.decoded });
+    }
+    const receivedAt = this.now();
+    out.forEach((o, i) => {
+      // The wire bytes are shared out so that the sources' byte counts add up to what arrived.
+      const bytes = Math.floor(wireBytes / out.length) + (i === 0 ? wireBytes % out.length : 0);
+      this.receive({ payload: '', bytes, receivedAt, decoded: { ok: true, value: o.decoded }, ...(o.service === undefined ? {} : { service: o.service }) });
+    });
     if (rejected > 0) this.warnOnce(`rejected ${rejected} data point${rejected === 1 ? '' : 's'} of an OTLP export: ${reason}`);
     else this.clearWarning();
     this.reply(res, 200, encoding, encodeResponse(encoding, rejected, rejected > 0 ? reason : ''));
+  }
+
+  private noteStale(stale: number): void {
+    if (stale <= 0) return;
+    this.stalePoints += stale;
+    this.log('info', `dropped ${stale} data point${stale === 1 ? '' : 's'} no newer than ${stale === 1 ? 'one' : 'those'} already received (a retried export); ${this.stalePoints} so far`);
   }
 
   /** 400, with the reason in the request's encoding; counted on the source as a decode error. */

@@ -1,6 +1,6 @@
 // The part of the official OTLP metrics protos (opentelemetry-proto v1: collector/metrics/v1,
 // metrics/v1, common/v1, resource/v1; google.rpc.Status) that Pulse reads, as a protobufjs JSON descriptor. Names, types
-// and field numbers are the protos'; fields Pulse never reads (exemplars, timestamps, scope, schema
+// and field numbers are the protos'; fields Pulse never reads (exemplars, min/max, scope, schema
 // URLs, metadata) are left out, so protobufjs skips them on the wire instead of building them.
 import type { INamespace } from 'protobufjs/light';
 
@@ -14,6 +14,8 @@ const points = (type: string) => ({ fields: { dataPoints: { rule: 'repeated', ty
 const temporal = (type: string) => ({ fields: { ...points(type).fields, aggregationTemporality: { type: 'int32', id: 2 } } });
 /** The count and sum every distribution point (histogram, exponential histogram, summary) starts with. */
 const COUNT_SUM = { count: { type: 'fixed64', id: 4 }, sum: { type: 'double', id: 5 } };
+/** Every data point's start and time (ns since the epoch): Pulse orders points by them, not by arrival. */
+const TIMES = { startTimeUnixNano: { type: 'fixed64', id: 2 }, timeUnixNano: { type: 'fixed64', id: 3 } };
 
 export const OTLP_METRICS_SCHEMA: INamespace = {
   nested: {
@@ -81,6 +83,7 @@ export const OTLP_METRICS_SCHEMA: INamespace = {
                       oneofs: { value: { oneof: ['asDouble', 'asInt'] } },
                       fields: {
                         attributes: attributes(7),
+                        ...TIMES,
                         asDouble: { type: 'double', id: 4 },
                         asInt: { type: 'sfixed64', id: 6 },
                         flags: { type: 'uint32', id: 8 },
@@ -89,6 +92,7 @@ export const OTLP_METRICS_SCHEMA: INamespace = {
                     HistogramDataPoint: {
                       fields: {
                         attributes: attributes(9),
+                        ...TIMES,
                         ...COUNT_SUM,
                         bucketCounts: { rule: 'repeated', type: 'fixed64', id: 6 },
                         explicitBounds: { rule: 'repeated', type: 'double', id: 7 },
@@ -98,6 +102,7 @@ export const OTLP_METRICS_SCHEMA: INamespace = {
                     ExponentialHistogramDataPoint: {
                       fields: {
                         attributes: attributes(1),
+                        ...TIMES,
                         ...COUNT_SUM,
                         scale: { type: 'sint32', id: 6 },
                         zeroCount: { type: 'fixed64', id: 7 },
@@ -118,6 +123,7 @@ export const OTLP_METRICS_SCHEMA: INamespace = {
                     SummaryDataPoint: {
                       fields: {
                         attributes: attributes(7),
+                        ...TIMES,
                         ...COUNT_SUM,
                         quantileValues: { rule: 'repeated', type: 'ValueAtQuantile', id: 6 },
                         flags: { type: 'uint32', id: 8 },

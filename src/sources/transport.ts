@@ -4,10 +4,10 @@ import type { DecodeResult, Disposable, Logger, SourceConfig } from '../core/mod
 import type { SourceState } from '../shared/views';
 import type { Event } from '../core/events';
 import { assertNever } from '../shared/check';
-import { PollSource } from './pollSource';
-import { PromqlSource } from './promqlSource';
-import { SseSource } from './sseSource';
-import { WsSource } from './wsSource';
+import type { PollSource } from './pollSource';
+import type { PromqlSource } from './promqlSource';
+import type { SseSource } from './sseSource';
+import type { WsSource } from './wsSource';
 import type { createOtlpTransport } from './otlp';
 
 export interface Received {
@@ -16,6 +16,8 @@ export interface Received {
   readonly receivedAt: number;
   /** Set by transports that decode what they receive themselves (OTLP): ingested as it is, `payload` unused. */
   readonly decoded?: DecodeResult;
+  /** The service that sent it (OTLP: its `service.name`), printable; any number of them may arrive. */
+  readonly service?: string;
 }
 
 export interface Transport extends Disposable {
@@ -53,26 +55,39 @@ export interface TransportDeps {
 export function createTransport(config: SourceConfig, deps: TransportDeps): Transport {
   switch (config.kind) {
     case 'ws':
-      return new WsSource(config, deps);
+      return new (lazy<{ readonly WsSource: typeof WsSource }>('ws').WsSource)(config, deps);
     case 'sse':
-      return new SseSource(config, deps);
+      return new (lazy<{ readonly SseSource: typeof SseSource }>('sse').SseSource)(config, deps);
     case 'http-json':
     case 'prometheus':
-      return new PollSource(config, deps);
+      return new (lazy<{ readonly PollSource: typeof PollSource }>('poll').PollSource)(config, deps);
     case 'promql':
-      return new PromqlSource(config, deps);
+      return new (lazy<{ readonly PromqlSource: typeof PromqlSource }>('promql').PromqlSource)(config, deps);
     case 'otlp':
-      return loadOtlp().createOtlpTransport(config, deps);
+      return lazy<{ readonly createOtlpTransport: typeof createOtlpTransport }>('otlp').createOtlpTransport(config, deps);
     default:
       return assertNever(config.kind, 'source kind');
   }
 }
 
 /**
- * The OTLP receiver and its protobuf decoder are a bundle of their own (dist/otlp.js, see esbuild.mjs),
- * loaded only when an `otlp` source is configured.
+ * Each kind is a bundle of its own (dist/<kind>.js, esbuild.mjs LAZY_ENTRIES:
+ * `ws` with its library, OTLP with protobufjs), loaded when a source of that kind is first configured.
+ * The requires name the source files, as written, so that the build finds them (and tests run them).
  */
-function loadOtlp(): { readonly createOtlpTransport: typeof createOtlpTransport } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load on purpose
-  return require('./otlp.js') as { readonly createOtlpTransport: typeof createOtlpTransport };
+function lazy<T>(kind: 'ws' | 'sse' | 'poll' | 'promql' | 'otlp'): T {
+  /* eslint-disable @typescript-eslint/no-require-imports -- lazy, synchronous loads on purpose */
+  switch (kind) {
+    case 'ws':
+      return require('./wsSource.js') as T;
+    case 'sse':
+      return require('./sseSource.js') as T;
+    case 'poll':
+      return require('./pollSource.js') as T;
+    case 'promql':
+      return require('./promqlSource.js') as T;
+    case 'otlp':
+      return require('./otlp.js') as T;
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }

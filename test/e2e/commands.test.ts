@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from './helpers/env';
+import { readManifest } from '../helpers/manifest';
 import { editSettingsJson, outputChannel, runCommand, shot, waitFor, waitForOutput } from './helpers/workbench';
 import {
   Rig, ServerSampler, clearToasts, closeBottomPanel, closeModalEditor, countInPanel, cursorLineText, errorToasts,
@@ -23,9 +24,10 @@ interface MenuEntry {
   command: string;
   when?: string;
 }
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+// Titles as the palette shows them: package.json's %keys% resolved from package.nls.json.
+const manifest = readManifest<{
   contributes: { commands: Contributed[]; menus: { commandPalette: MenuEntry[] } };
-};
+}>(repoRoot);
 const COMMANDS = manifest.contributes.commands;
 /** The palette's `when` clause of each command that has one (tree-item commands have "false"). */
 const PALETTE_WHEN = new Map(manifest.contributes.menus.commandPalette.map((m) => [m.command, m.when ?? '']));
@@ -213,6 +215,8 @@ describe('Pulse commands (issue 5)', { timeout: 10 * 60_000 }, () => {
     assert.ok(rig.profile);
     const url = rig.dev.url('/stats');
     await runCommand(page, 'Pulse: Add Source…');
+    await waitForQuickInput(page, 'Add Pulse Source');
+    await pickQuickItem(page, 'Connect to a URL');
     await waitForQuickInput(page, 'Add Pulse Source (1/3)');
     await fillQuickInput(page, url);
     await page.keyboard.press('Enter');

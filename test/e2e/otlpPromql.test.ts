@@ -147,12 +147,12 @@ describe('OpenTelemetry app and a team Prometheus in a real VS Code (issue 18)',
     assert.ok(memory, `no "${MEMORY_QUERY}" row in ${JSON.stringify(rows.map((r) => r.name))}`);
     assert.equal(memory.source, PROM);
     assert.equal(memory.unit, 'bytes');
-    // The table shows exact numbers; the chart's legend formats them (memory_usage_bytes is ~10 MB).
+    // The table shows exact numbers; the chart's legend formats them (memory_usage_bytes is ~10 MiB).
     const legend = (await (await panel(page(), `${chartSelector(id)} .legend-value`)).locator(`${chartSelector(id)} .legend-value`).first().textContent()) ?? '';
-    assert.match(legend.trim(), /^[\d.]+ (KB|MB|GB)$/, `chart legend shows the memory in byte units: ${legend}`);
+    assert.match(legend.trim(), /^[\d.]+ (KiB|MiB|GiB)$/, `chart legend shows the memory in byte units: ${legend}`);
   });
 
-  it('2. the OTel service shows its p95 latency (ms), request rate (/s) and heap (MB)', async () => {
+  it('2. the OTel service shows its p95 latency (ms), request rate (/s) and heap (MiB)', async () => {
     await waitForSourceState(page(), OTEL, 'open');
     let seen = '';
     const readings = await waitFor('latency, request rate and heap gauges to match the OTel app', async () => {
@@ -174,11 +174,12 @@ describe('OpenTelemetry app and a team Prometheus in a real VS Code (issue 18)',
     }, 90_000).catch((e: unknown) => {
       throw new Error(`${(e as Error).message}: ${seen}`, { cause: e });
     });
-    assert.match(readings.heap?.text ?? '', / MB$/);
+    assert.match(readings.heap?.text ?? '', / MiB$/);
     assert.match(readings.latency?.text ?? '', / ms$/);
 
     const rows = await seriesRows(page());
-    const mine = rows.filter((r) => r.source === OTEL && r.labels.includes(SERVICE));
+    // The receiver makes a source per exporting service, named after it.
+    const mine = rows.filter((r) => r.source === SERVICE && r.labels.includes(SERVICE));
     const p95 = mine.find((r) => r.name === 'http.server.request.duration' && r.labels.includes('0.95'));
     assert.ok(p95, `no p95 row for ${SERVICE}: ${JSON.stringify(mine)}`);
     assert.equal(p95.unit, 'ms');

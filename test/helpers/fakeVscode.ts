@@ -22,6 +22,22 @@ function findRoot(from: string): string {
 
 // ------------------------------------------------------------------ basics
 
+type L10nArgs = readonly (string | number | boolean)[] | Readonly<Record<string, unknown>>;
+
+/**
+ * vscode.l10n.t with no bundle (English): `{0}` or `{name}` filled from the arguments, a placeholder without
+ * one left as it is. Takes the message and its arguments, a message and one object, or `{ message, args }`.
+ */
+export function l10nT(first: string | { message: string; args?: L10nArgs; comment?: string | string[] }, ...rest: unknown[]): string {
+  const message = typeof first === 'string' ? first : first.message;
+  const given = typeof first === 'string' ? (rest.length === 1 && typeof rest[0] === 'object' && rest[0] !== null ? rest[0] : rest) : (first.args ?? []);
+  const args = given as Readonly<Record<string, unknown>>;
+  return message.replace(/\{(\w+)\}/g, (m, key: string) => {
+    const v = args[key];
+    return v === undefined || v === null ? m : String(v);
+  });
+}
+
 export type Listener<T> = (e: T) => unknown;
 export type FakeEvent<T> = (listener: Listener<T>, thisArg?: unknown, disposables?: FakeDisposable[]) => FakeDisposable;
 
@@ -525,6 +541,8 @@ export class FakeVscode {
   trusted: boolean;
   workspaceFolders: { readonly uri: FakeUri; readonly name: string; readonly index: number }[] | undefined;
   activeTextEditor: unknown = undefined;
+  /** What env.clipboard holds (writeText replaces it). */
+  clipboardText = '';
 
   private readonly configChanged = new FakeEventEmitter<ConfigChangeEvent>();
   private readonly trustGranted = new FakeEventEmitter<void>();
@@ -748,13 +766,19 @@ export class FakeVscode {
         language: 'en',
         machineId: 'fake',
         uiKind: 1,
-        clipboard: { readText: () => Promise.resolve(''), writeText: () => Promise.resolve() },
+        clipboard: {
+          readText: () => Promise.resolve(this.clipboardText),
+          writeText: (text: string) => {
+            this.clipboardText = text;
+            return Promise.resolve();
+          },
+        },
         openExternal: () => Promise.resolve(true),
       },
       extensions: { getExtension: () => undefined, all: [], onDidChange: never<undefined>() },
       tasks: { onDidStartTask: never<unknown>(), onDidEndTask: never<unknown>() },
       debug: { onDidStartDebugSession: never<unknown>(), onDidTerminateDebugSession: never<unknown>() },
-      l10n: { t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)]))) },
+      l10n: { t: l10nT, bundle: undefined, uri: undefined },
       Uri: FakeUri,
       EventEmitter: FakeEventEmitter,
       Disposable: FakeDisposable,
@@ -934,7 +958,8 @@ export function loadExtension(bundlePath = 'dist/extension.js', fake: FakeVscode
   current = fake;
   const file = resolve(repoRoot, bundlePath);
   const cache = nodeRequire.cache;
-  Reflect.deleteProperty(cache, file);
+  // The bundles it loads lazily (dist/panel.js, …) start over too: they hold the `vscode` they first got.
+  for (const key of Object.keys(cache)) if (key === file || (dirname(key) === dirname(file) && key.endsWith('.js'))) Reflect.deleteProperty(cache, key);
   const exports = nodeRequire(file) as Record<string, unknown>;
   Reflect.deleteProperty(cache, file);
   const activate = exports.activate;

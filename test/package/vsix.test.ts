@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import { placeholderKeys } from '../helpers/manifest';
+import { LAZY_ENTRIES } from '../../scripts/bundleOptions.mjs';
 
 const root = join(__dirname, '..', '..');
 
@@ -43,15 +45,26 @@ describe('npm run package', () => {
 
   it('contains only the bundles, media, docs and the manifest', () => {
     const names = [...zipEntries(vsix).keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
-    const allowed = /^(package\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE|dist\/extension\.js|dist\/otlp\.js|dist\/webview\.js|dist\/webview\.css|media\/[\w.-]+|media\/walkthrough\/[\w.-]+\.md)$/i;
-    for (const n of names) assert.match(n, allowed, `unexpected file in .vsix: ${n}`);
-    for (const must of ['package.json', 'dist/extension.js', 'dist/otlp.js', 'dist/webview.js', 'dist/webview.css', 'media/icon.png']) {
+    const bundles = ['extension', 'webview', ...Object.keys(LAZY_ENTRIES)].map((b) => `dist/${b}.js`);
+    const allowed = /^(package\.json|package\.nls\.json|l10n\/bundle\.l10n\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE|dist\/webview\.css|media\/[\w.-]+|media\/walkthrough\/[\w.-]+\.md)$/i;
+    for (const n of names) assert.ok(bundles.includes(n) || allowed.test(n), `unexpected file in .vsix: ${n}`);
+    // Every bundle, the lazily loaded ones too (esbuild.mjs): a missing one fails only when first needed.
+    for (const must of ['package.json', 'package.nls.json', 'l10n/bundle.l10n.json', ...bundles, 'dist/webview.css', 'media/icon.png']) {
       assert.ok(names.includes(must), `missing ${must}; has ${names.join(', ')}`);
     }
     assert.ok(!names.some((n) => n.includes('node_modules') || n.endsWith('.ts') || n.endsWith('.map')));
   });
 
-  it('is minified and stays under 1 MB', () => {
+  it('packs the English strings of every %key% in the manifest', () => {
+    const entries = zipEntries(vsix);
+    const pkg = JSON.parse(entries.get('extension/package.json')?.toString('utf8') ?? '{}') as unknown;
+    const nls = JSON.parse(entries.get('extension/package.nls.json')?.toString('utf8') ?? '{}') as Record<string, string>;
+    const keys = placeholderKeys(pkg);
+    assert.ok(keys.length >= 50, `placeholders in the packed manifest: ${keys.length}`);
+    assert.deepEqual(keys.filter((k) => typeof nls[k] !== 'string'), [], 'placeholders without text');
+  });
+
+  it('is minified and stays under 1 MiB', () => {
     assert.ok(statSync(vsix).size < 1024 * 1024, `vsix is ${statSync(vsix).size} bytes`);
     const host = zipEntries(vsix).get('extension/dist/extension.js');
     assert.ok(host, 'host bundle present');

@@ -1,18 +1,26 @@
 // The DOM of one chart card: title and subtitle, the Rate/Raw and label-grouping controls, Unpin, the box the
-// plot draws into (with the marker tooltip), the note under it and the legend.
+// plot draws into (with the marker tooltip and, while zoomed, Reset zoom), the note under it, the legend and
+// the CSV / PNG export buttons.
 import type { ChartLegend } from './chartLegend';
 import { createChartLegend, shownUnit } from './chartLegend';
 import type { MarkerTip } from './chartAnnotations';
 import { createMarkerTip } from './chartAnnotations';
 import type { ChartPrefs, Prefs } from '../ui/prefs';
 import { chartPrefs } from '../ui/prefs';
-import { button, clear, el, setText, setTextIfChanged } from '../ui/dom';
+import { button, clear, el, setHidden, setText, setTextIfChanged } from '../ui/dom';
 import { createSegmented } from '../ui/segmented';
 import { labelsText } from '../ui/text';
 import type { ChartSpec } from './spec';
 import { MAX_LINES } from './spec';
+import type { XMode } from './xView';
 
 export type UpdatePrefs = (f: (p: Prefs) => Prefs) => void;
+
+/** What the card's own buttons do beyond prefs. */
+export interface CardActions {
+  resetZoom(): void;
+  exportAs(format: 'csv' | 'png'): void;
+}
 
 export interface ChartCard {
   readonly root: HTMLElement;
@@ -26,9 +34,15 @@ export interface ChartCard {
   showPoints(count: number, loaded: boolean): void;
   /** Records how many annotation markers the plot shows. */
   showMarkerCount(count: number): void;
+  /** Says whether the chart follows live data, is zoomed (showing Reset zoom) or paused. */
+  showMode(mode: XMode): void;
+  /** A short message about the last export (empty clears it). */
+  showStatus(text: string): void;
+  /** The title and subtitle as shown, for an exported image. */
+  heading(): string;
 }
 
-export function createChartCard(id: string, updatePrefs: UpdatePrefs): ChartCard {
+export function createChartCard(id: string, updatePrefs: UpdatePrefs, actions: CardActions): ChartCard {
   const title = el('div', { class: 'chart-title' });
   const subtitle = el('div', { class: 'chart-subtitle' });
   const controls = el('div', { class: 'chart-controls' });
@@ -36,9 +50,15 @@ export function createChartCard(id: string, updatePrefs: UpdatePrefs): ChartCard
   const legend = createChartLegend();
   const note = el('div', { class: 'chart-note muted' });
   const tip = createMarkerTip();
+  const resetZoom = button('Reset zoom', { class: 'btn small chart-reset-zoom', 'data-action': 'reset-zoom', title: 'Back to live (or double-click the chart)', hidden: true }, () => actions.resetZoom());
+  const status = el('span', { class: 'chart-status muted', role: 'status' });
+  const exports = el('div', { class: 'chart-exports', role: 'group', 'aria-label': 'Export' },
+    status,
+    button('CSV', { class: 'btn small secondary', 'data-action': 'export-csv', title: 'Save the visible range as CSV' }, () => actions.exportAs('csv')),
+    button('PNG', { class: 'btn small secondary', 'data-action': 'export-png', title: 'Save the chart as a PNG image' }, () => actions.exportAs('png')));
   const unpin = button('Unpin', { class: 'btn icon-btn', 'data-action': 'unpin', 'aria-label': 'Unpin chart', title: 'Unpin' }, () => updatePrefs((p) => ({ ...p, pinned: p.pinned.filter((x) => x !== id) })));
-  const root = el('article', { class: 'chart', 'data-series-id': id, 'data-annotations': 0 },
-    el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), el('div', { class: 'chart-plot-wrap' }, plotBox, tip.root), note, legend.root);
+  const root = el('article', { class: 'chart', 'data-series-id': id, 'data-annotations': 0, 'data-view': 'live' },
+    el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), el('div', { class: 'chart-plot-wrap' }, plotBox, tip.root, resetZoom), note, el('div', { class: 'chart-foot' }, legend.root, exports));
   const setChart = (patch: Partial<ChartPrefs>) => updatePrefs((p) => ({ ...p, charts: { ...p.charts, [id]: { ...chartPrefs(p, id), ...patch } } }));
 
   function describeText(spec: ChartSpec): void {
@@ -90,6 +110,17 @@ export function createChartCard(id: string, updatePrefs: UpdatePrefs): ChartCard
     showMarkerCount(count) {
       const n = String(count);
       if (root.dataset.annotations !== n) root.dataset.annotations = n;
+    },
+    showMode(mode) {
+      if (root.dataset.view !== mode) root.dataset.view = mode;
+      setHidden(resetZoom, mode !== 'zoomed');
+    },
+    showStatus(text) {
+      setTextIfChanged(status, text);
+    },
+    heading() {
+      const sub = subtitle.textContent ?? '';
+      return sub ? `${title.textContent ?? ''} · ${sub}` : (title.textContent ?? '');
     },
   };
 }

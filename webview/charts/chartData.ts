@@ -67,11 +67,15 @@ export class HistoryStore {
     return changed;
   }
 
-  /** Drops points older than the window, relative to the host's `now`. */
-  trim(hostNow: number): void {
+  /**
+   * Drops points older than the window, relative to the host's `now`, except from `keepFrom` (a zoomed or
+   * paused chart's range) on.
+   */
+  trim(hostNow: number, keepFrom: number | null = null): void {
     const c = this.current;
     if (!c) return;
-    const minT = hostNow - WINDOWS[c.window];
+    const start = hostNow - WINDOWS[c.window];
+    const minT = keepFrom === null ? start : Math.min(start, keepFrom);
     for (const buf of this.buffers.values()) trimBuffer(buf, minT);
   }
 

@@ -1,5 +1,6 @@
 // A chart's legend: the time under the cursor (or "latest") and one swatch, label and value per line.
-// Values are formatted only when they change, and written only when their text does.
+// Values are formatted only when they change, and written only when their text does. Each line's entry is
+// a toggle button (aria-pressed: shown) that hides or shows the line.
 import type uPlot from 'uplot';
 import type { Unit, ValueMode } from '../../src/shared/vocabulary';
 import { formatValue } from '../../src/shared/format';
@@ -19,8 +20,13 @@ export function formatter(unit: Unit, counter: boolean, mode: ValueMode): (v: nu
 
 export interface ChartLegend {
   readonly root: HTMLElement;
-  /** Replaces the entries: one per line name, coloured from `colors`, values shown with `format`. */
-  build(names: readonly string[], colors: readonly string[], format: (v: number | null) => string): void;
+  /**
+   * Replaces the entries: one per line name, coloured from `colors`, values shown with `format`, shown or
+   * hidden as `shown` says; `onToggle(i)` runs when entry i is pressed (click, Enter or Space).
+   */
+  build(names: readonly string[], colors: readonly string[], format: (v: number | null) => string, shown: readonly boolean[], onToggle: (i: number) => void): void;
+  /** Marks entry i shown or hidden. */
+  setShown(i: number, shown: boolean): void;
   /** Shows the values at the cursor, else each line's latest (x is in ms). */
   update(u: uPlot): void;
 }
@@ -29,26 +35,35 @@ export function createChartLegend(): ChartLegend {
   const root = el('div', { class: 'chart-legend', 'aria-live': 'off' });
   let time: HTMLElement | null = null;
   let values: HTMLElement[] = [];
+  let items: HTMLElement[] = [];
   let shown: (number | null)[] = [];
   let format: (v: number | null) => string = (v) => (v == null ? '–' : String(v));
 
   return {
     root,
-    build(names, colors, fmt) {
+    build(names, colors, fmt, lineShown, onToggle) {
       clear(root);
       format = fmt;
       shown = [];
       time = el('span', { class: 'legend-time' });
       root.appendChild(time);
+      items = [];
       values = names.map((name, i) => {
         const swatch = el('span', { class: 'swatch' });
         swatch.style.backgroundColor = colors[i % colors.length] ?? '';
         const value = el('span', { class: 'legend-value' });
         const label = el('span', { class: 'legend-label' });
         setText(label, name, 60);
-        root.appendChild(el('span', { class: 'legend-item' }, swatch, label, value));
+        // A real button: Enter and Space press it, and it is in the tab order.
+        const item = el('button', { type: 'button', class: 'legend-item', 'aria-pressed': String(lineShown[i] ?? true), title: 'Show or hide this line' }, swatch, label, value);
+        item.addEventListener('click', () => onToggle(i));
+        items.push(item);
+        root.appendChild(item);
         return value;
       });
+    },
+    setShown(i, on) {
+      items[i]?.setAttribute('aria-pressed', String(on));
     },
     update(u) {
       const idx = u.cursor.idx;

@@ -1,5 +1,6 @@
-// The pinned charts (uPlot): a shared window selector, one card per pinned series in pin order, one history
-// request for all of them, live points appended as they arrive, and a few canvases redrawn per frame.
+// The pinned charts (uPlot): a shared window selector and Pause toggle, one card per pinned series in pin
+// order, one history request for all of them, live points appended as they arrive (kept while a chart is
+// zoomed or paused), a few canvases redrawn per frame, and each chart's export posted to the host.
 import type { HostMessage } from '../../src/shared/protocol';
 import type { AnnotationView, SeriesValue } from '../../src/shared/views';
 import type { WindowId } from '../../src/shared/vocabulary';
@@ -14,6 +15,11 @@ import { el } from '../ui/dom';
 import { createSegmented } from '../ui/segmented';
 import { sameSeriesShape } from '../sections/seriesShape';
 import type { ChartCard, UpdatePrefs } from './chartCard';
+import { button } from '../ui/dom';
+import { MAX_EXPORT_CSV, MAX_EXPORT_PNG, PNG_DATA_URL } from '../../src/shared/requests';
+import { exportFileName } from './chartExport';
+import { LineVisibility } from './lineVisibility';
+import { oldestHeld, XView } from './xView';
 import { createChartCard } from './chartCard';
 import type { ChartPlot, PlotContext } from './plot';
 import { createChartPlot } from './plot';
@@ -23,12 +29,16 @@ import { chartData, specFor, specSignature, wantedRequest } from './spec';
 
 /** Most canvases redrawn in one frame; the rest follow in the next frames (10 updates/s leave ~6 frames each). */
 const MAX_DRAWS_PER_FRAME = 4;
+/** How much older than the window a zoomed or paused chart may keep its points (bounds memory while paused). */
+const MAX_HOLD_MS = 3_600_000;
 
 type LoadHistory = Extract<HostMessage, { type: 'didLoadHistory' }>;
 
 interface Chart {
+  readonly id: string;
   readonly card: ChartCard;
   readonly plot: ChartPlot;
+  readonly view: XView;
   spec: ChartSpec | null;
   signature: string;
   dirty: boolean;
@@ -51,6 +61,8 @@ export interface Charts {
   setAnnotations(list: readonly AnnotationView[]): void;
   /** Emphasises one annotation's marker (and names it) on every chart showing it; null clears. */
   highlightAnnotation(id: string | null): void;
+  /** Freezes (true) or releases every chart's x range; data keeps being collected. */
+  setPaused(paused: boolean): void;
 }
 
 const WINDOW_OPTIONS: readonly { value: WindowId; text: string }[] = (Object.keys(WINDOWS) as WindowId[]).map((w) => ({ value: w, text: w }));
@@ -70,24 +82,74 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
   let highlighted: string | null = null;
   /** Where the next frame's drawing starts, so charts take turns when there are more than a frame draws. */
   let drawTurn = 0;
+  let paused = false;
+  let shownWindow: WindowId | null = null;
+  const hostNow = () => Date.now() + (lastState?.clockOffset ?? 0);
   const context: PlotContext = {
     theme: () => theme ?? (theme = chartTheme()),
     annotations: () => annotations,
     highlighted: () => highlighted,
-    hostNow: () => Date.now() + (lastState?.clockOffset ?? 0),
+    hostNow,
+    windowStart: () => hostNow() - WINDOWS[lastPrefs?.window ?? '5m'],
+    lines: new LineVisibility(),
   };
 
   const windowPicker = createSegmented('Chart window', WINDOW_OPTIONS, 'window', '5m' as WindowId, (w) => updatePrefs((p) => ({ ...p, window: w })));
-  const toolbar = el('div', { class: 'chart-toolbar' }, windowPicker.root);
+  const pauseButton = button('Pause', { class: 'btn small secondary chart-pause', 'data-action': 'pause', 'aria-pressed': 'false', title: 'Freeze every chart (data is still collected)' }, () => setPaused(!paused));
+  const toolbar = el('div', { class: 'chart-toolbar' }, pauseButton, windowPicker.root);
   const empty = el('p', { class: 'muted chart-empty' }, 'Pin a series from the Series list to chart it here.');
   const grid = el('div', { class: 'chart-grid' });
   const root = el('div', { class: 'charts' }, empty, grid);
 
   function add(id: string): Chart {
-    const card = createChartCard(id, updatePrefs);
-    const chart: Chart = { card, plot: createChartPlot(card, context), spec: null, signature: '', dirty: true, liveOnly: false };
+    const view = new XView(paused);
+    const card = createChartCard(id, updatePrefs, { resetZoom: () => chart.plot.resetZoom(), exportAs: (format) => void exportChart(chart, format) });
+    const chart: Chart = { id, card, plot: createChartPlot(id, card, context, view), view, spec: null, signature: '', dirty: true, liveOnly: false };
     charts.set(id, chart);
     return chart;
+  }
+
+  function setPaused(on: boolean): void {
+    if (on === paused) return;
+    paused = on;
+    pauseButton.setAttribute('aria-pressed', String(on));
+    pauseButton.title = on ? 'Resume live charts' : 'Freeze every chart (data is still collected)';
+    for (const c of charts.values()) {
+      if (on) {
+        // What is on screen stays: nothing to redraw.
+        c.view.pause(c.plot.range());
+        c.card.showMode(c.view.mode);
+      } else {
+        c.view.resume();
+        c.plot.rescale();
+      }
+    }
+  }
+
+  /** A new window replaces every zoom; paused charts freeze again at the new window's range. */
+  function windowChanged(): void {
+    for (const c of charts.values()) {
+      c.view.resetZoom();
+      c.view.refreeze();
+      c.card.showMode(c.view.mode);
+    }
+  }
+
+  /** The oldest point a zoomed or paused chart still shows, bounded to MAX_HOLD_MS before the window. */
+  function keepFrom(now: number): number | null {
+    const oldest = oldestHeld([...charts.values()].map((c) => c.view));
+    const window = WINDOWS[lastPrefs?.window ?? '5m'];
+    return oldest === null ? null : Math.max(oldest, now - window - MAX_HOLD_MS);
+  }
+
+  async function exportChart(chart: Chart, format: 'csv' | 'png'): Promise<void> {
+    const fileName = exportFileName(chart.id, hostNow(), format);
+    const content = format === 'csv' ? chart.plot.csv() : await chart.plot.png(chart.card.heading());
+    const limit = format === 'csv' ? MAX_EXPORT_CSV : MAX_EXPORT_PNG;
+    if (content === null || (format === 'png' && !content.startsWith(PNG_DATA_URL))) return chart.card.showStatus('Nothing to export yet.');
+    if (content.length > limit) return chart.card.showStatus('Too much to export: zoom in first.');
+    chart.card.showStatus('');
+    api.post({ type: 'exportChart', file: { format, fileName, content } });
   }
 
   function remove(id: string, chart: Chart): void {
@@ -98,6 +160,8 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
 
   /** Matches the cards to the pinned series (order, description) and asks for their history when it changed. */
   function sync(state: PanelState, prefs: Prefs): void {
+    if (shownWindow !== null && shownWindow !== prefs.window) windowChanged();
+    shownWindow = prefs.window;
     const specs = prefs.pinned.map((id) => specFor(id, state, prefs));
     const want = new Set(prefs.pinned);
     for (const [id, chart] of charts) if (!want.has(id)) remove(id, chart);
@@ -191,7 +255,7 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
     appendPoints(points, hostNow) {
       const changed = store.append(points);
       if (changed.size === 0) return false;
-      store.trim(hostNow);
+      store.trim(hostNow, keepFrom(hostNow));
       let any = false;
       for (const c of charts.values()) {
         if (c.spec?.lines.some((l) => changed.has(l.id))) {
@@ -215,5 +279,6 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
       highlighted = id;
       for (const c of charts.values()) c.plot.redrawMarkers();
     },
+    setPaused,
   };
 }

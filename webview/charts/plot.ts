@@ -1,5 +1,7 @@
 // One chart's uPlot instance: built from its spec, given new data (or keeping it while the card is off
-// screen, drawn when it scrolls in), resized with its box, and drawing the annotation markers and their tooltip.
+// screen, drawn when it scrolls in), resized with its box, drawing the annotation markers and their tooltip,
+// zoomed by a drag (its XView holds the range, so live data does not move it), lines hidden from the legend,
+// and its visible range exported as CSV or PNG.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AnnotationView } from '../../src/shared/views';
@@ -11,9 +13,14 @@ import { watchOnScreen } from '../ui/onScreen';
 import type { ChartTheme } from './theme';
 import { clear } from '../ui/dom';
 import type { ChartCard } from './chartCard';
-import { HEIGHT, plotOptions } from './plotOptions';
+import { HEIGHT, MIN_DRAG_PX, plotOptions } from './plotOptions';
 import type { ChartSpec } from './spec';
-import { lineLabels } from './spec';
+import { lineKeys, lineLabels } from './spec';
+import type { LineVisibility } from './lineVisibility';
+import type { TimeRange, XView } from './xView';
+import { validRange } from './xView';
+import { csvOfRange } from './chartExport';
+import { chartPng } from './chartPng';
 
 /** What every plot shares, read when it draws. */
 export interface PlotContext {
@@ -24,6 +31,10 @@ export interface PlotContext {
   highlighted(): string | null;
   /** The host's clock now (ms). */
   hostNow(): number;
+  /** Where the chart window starts (ms, host clock): older points kept for a held chart stay off a live one. */
+  windowStart(): number;
+  /** The lines the user hid, per chart. */
+  readonly lines: LineVisibility;
 }
 
 export interface ChartPlot {
@@ -40,15 +51,30 @@ export interface ChartPlot {
   blank(): void;
   /** Redraws the markers, now or when the card scrolls into view. */
   redrawMarkers(): void;
+  /** The x range on screen (null before the first draw). */
+  range(): TimeRange | null;
+  /** Shows the view's range (after Pause or Resume), now or when the card scrolls in. */
+  rescale(): void;
+  /** Leaves the zoom (Reset zoom, double-click): back to live, or to the paused range. */
+  resetZoom(): void;
+  /** The visible range as CSV (null before the first draw). */
+  csv(): string | null;
+  /** The chart (heading, plot and legend) as a PNG data URL. */
+  png(heading: string): Promise<string | null>;
   stop(): void;
 }
 
-export function createChartPlot(card: ChartCard, ctx: PlotContext): ChartPlot {
+export function createChartPlot(chartId: string, card: ChartCard, ctx: PlotContext, view: XView): ChartPlot {
   let plot: uPlot | null = null;
+  let spec: ChartSpec | null = null;
+  /** The newest data given (shown or not): what an export reads. */
+  let latest: Aligned | null = null;
   /** Data not yet given to the plot because the chart was out of view. */
   let unshown: Aligned | null = null;
   /** Markers changed while the chart was out of view. */
   let markersStale = false;
+  /** The view's range changed while the chart was out of view. */
+  let rangeStale = false;
   /** The annotations inside the x range at the last draw, and their x positions (CSS px). */
   let markers: AnnotationView[] = [];
   let markerX: number[] = [];
@@ -66,11 +92,48 @@ export function createChartPlot(card: ChartCard, ctx: PlotContext): ChartPlot {
   function catchUp(): void {
     const data = unshown;
     const stale = markersStale;
+    const rescaled = rangeStale;
     unshown = null;
     markersStale = false;
+    rangeStale = false;
     if (!plot) return;
+    // New data is ranged through the view (scales.x.auto/range), so it applies a changed range too.
     if (data) plot.setData(data);
+    else if (rescaled) applyRange(plot);
     else if (stale) plot.redraw(false, false);
+  }
+
+  /** Puts the view's range on screen: the held one, else the data's (setData re-ranges x from the data). */
+  function applyRange(u: uPlot): void {
+    const held = view.held;
+    if (held) u.setScale('x', { min: held.min, max: held.max });
+    else u.setData(u.data);
+  }
+
+  function zoomToSelection(u: uPlot): void {
+    const { left, width } = u.select;
+    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    if (width < MIN_DRAG_PX || !view.zoomTo(u.posToVal(left, 'x'), u.posToVal(left + width, 'x'))) return;
+    applyRange(u);
+    card.showMode(view.mode);
+  }
+
+  function resetZoom(): void {
+    if (!view.resetZoom()) return;
+    card.showMode(view.mode);
+    if (plot) applyRange(plot);
+  }
+
+  function shownRange(): TimeRange | null {
+    return plot ? validRange(plot.scales.x?.min, plot.scales.x?.max) : null;
+  }
+
+  function toggleLine(i: number): void {
+    const key = spec ? lineKeys(spec)[i] : undefined;
+    if (key === undefined) return;
+    const shown = ctx.lines.toggle(chartId, key);
+    card.legend.setShown(i, shown);
+    plot?.setSeries(i + 1, { show: shown });
   }
 
   /** The annotations inside the plot's x range (ms); records how many on the card. */
@@ -110,21 +173,27 @@ export function createChartPlot(card: ChartCard, ctx: PlotContext): ChartPlot {
     card.tip.show(a, over.left - box.left + (markerX[i] ?? 0), ctx.hostNow());
   }
 
-  function build(spec: ChartSpec, data: Aligned): uPlot {
+  function build(s: ChartSpec, data: Aligned): uPlot {
     const t = ctx.theme();
-    const fmt = formatter(spec.unit, spec.counter, spec.mode);
+    const fmt = formatter(s.unit, s.counter, s.mode);
     const width = Math.max(200, Math.floor(card.plotBox.clientWidth) || 400);
-    const opts = plotOptions(spec, t, width, fmt, {
+    const shown = ctx.lines.shown(chartId, lineKeys(s));
+    const opts = plotOptions(s, t, width, fmt, {
       drawn: (u) => drawAnnotations(u, t),
       cursorMoved: (u) => {
         card.legend.update(u);
         updateTip(u);
       },
       dataSet: (u) => card.legend.update(u),
-    });
-    card.legend.build(lineLabels(spec), t.palette, fmt);
+      xRange: (min, max) => view.range(min, max, ctx.windowStart()),
+      xFollowsData: () => view.held === null,
+      selected: zoomToSelection,
+      doubleClicked: resetZoom,
+    }, shown);
+    card.legend.build(lineLabels(s), t.palette, fmt, shown, toggleLine);
     const made = new uPlot(opts, data, card.plotBox);
     card.legend.update(made);
+    card.showMode(view.mode);
     return made;
   }
 
@@ -132,10 +201,12 @@ export function createChartPlot(card: ChartCard, ctx: PlotContext): ChartPlot {
     drawsNow(liveOnly) {
       return !plot || onScreen.visible || !liveOnly;
     },
-    show(spec, data, liveOnly) {
+    show(s, data, liveOnly) {
+      spec = s;
+      latest = data;
       if (!plot) {
         unshown = null;
-        plot = build(spec, data);
+        plot = build(s, data);
       } else if (onScreen.visible || !liveOnly) {
         unshown = null;
         plot.setData(data);
@@ -152,6 +223,7 @@ export function createChartPlot(card: ChartCard, ctx: PlotContext): ChartPlot {
       markers = [];
       card.tip.hide();
       card.showMarkerCount(0);
+      latest = null;
     },
     redrawMarkers() {
       if (!plot) return;
@@ -159,12 +231,28 @@ export function createChartPlot(card: ChartCard, ctx: PlotContext): ChartPlot {
       if (onScreen.visible) catchUp();
       else markersInView(plot);
     },
+    range: shownRange,
+    rescale() {
+      card.showMode(view.mode);
+      if (!plot) return;
+      rangeStale = true;
+      if (onScreen.visible) catchUp();
+    },
+    resetZoom,
+    csv() {
+      const r = shownRange();
+      return r && spec && latest ? csvOfRange(latest, lineLabels(spec), r.min, r.max) : null;
+    },
+    png(heading) {
+      return plot && spec ? chartPng(plot, heading, lineLabels(spec), ctx.lines.shown(chartId, lineKeys(spec)), ctx.theme()) : Promise.resolve(null);
+    },
     stop() {
       resize.disconnect();
       onScreen.stop();
       plot?.destroy();
       plot = null;
       unshown = null;
+      latest = null;
     },
   };
 }

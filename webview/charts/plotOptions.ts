@@ -1,5 +1,6 @@
 // A chart's uPlot options: size, time and value scales, axes in the chart's unit, one coloured line per
-// label set, and the rule's warning and critical levels drawn as dashed lines.
+// label set, the rule's warning and critical levels drawn as dashed lines, drag-to-zoom on x, and the
+// crosshair shared by every chart.
 import uPlot from 'uplot';
 import type { RuleView } from '../../src/shared/views';
 import type { ChartTheme } from './theme';
@@ -8,12 +9,24 @@ import { lineLabels } from './spec';
 
 export const HEIGHT = 170;
 
+/** Every chart's cursor publishes and follows on this key: one crosshair across the panel. */
+export const CURSOR_SYNC_KEY = 'pulse-charts';
+/** A drag shorter than this (CSS px) is a click, not a zoom. */
+export const MIN_DRAG_PX = 5;
+
 /** What the plot does on uPlot's events, besides drawing lines and thresholds. */
 export interface PlotEvents {
   /** After every draw: overlays on top of the lines. */
   drawn(u: uPlot): void;
   cursorMoved(u: uPlot): void;
   dataSet(u: uPlot): void;
+  /** The x range to draw for data spanning [min, max] (live, zoomed or frozen). */
+  xRange(min: number | null, max: number | null): [number, number] | [null, null];
+  /** Whether new data may move the x range (false while zoomed or paused). */
+  xFollowsData(): boolean;
+  /** A drag across the plot ended: `u.select` holds it (CSS px). */
+  selected(u: uPlot): void;
+  doubleClicked(): void;
 }
 
 function drawThresholds(u: uPlot, rule: RuleView, t: ChartTheme): void {
@@ -35,7 +48,8 @@ function drawThresholds(u: uPlot, rule: RuleView, t: ChartTheme): void {
   }
 }
 
-export function plotOptions(spec: ChartSpec, t: ChartTheme, width: number, fmt: (v: number | null) => string, events: PlotEvents): uPlot.Options {
+/** `shown[i]` says whether line i starts shown (the user may have hidden it with the legend). */
+export function plotOptions(spec: ChartSpec, t: ChartTheme, width: number, fmt: (v: number | null) => string, events: PlotEvents, shown: readonly boolean[]): uPlot.Options {
   const rule = spec.rule;
   const colors = t.palette;
   const axis = { stroke: t.muted, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1, size: 4 } };
@@ -46,9 +60,21 @@ export function plotOptions(spec: ChartSpec, t: ChartTheme, width: number, fmt: 
     // Times stay in ms, as the buffers hold them, so a line's arrays go to uPlot without copying.
     ms: 1,
     legend: { show: false },
-    cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 7 } },
+    cursor: {
+      // The zoom goes through the chart's own range (events.selected), not uPlot's, so it survives new data.
+      drag: { x: true, y: false, setScale: false, dist: MIN_DRAG_PX },
+      points: { size: 7 },
+      // Only the pointer position is shared: a drag or double-click zooms the chart it happens on.
+      sync: { key: CURSOR_SYNC_KEY, setSeries: false, filters: { pub: (type) => type === 'mousemove' } },
+      bind: {
+        dblclick: () => () => {
+          events.doubleClicked();
+          return null;
+        },
+      },
+    },
     scales: {
-      x: { time: true },
+      x: { time: true, auto: () => events.xFollowsData(), range: (_u, min, max) => events.xRange(min, max) },
       y: {
         range: (_u, min, max) => {
           let lo = Number.isFinite(min) ? Math.min(0, min) : 0;
@@ -71,6 +97,7 @@ export function plotOptions(spec: ChartSpec, t: ChartTheme, width: number, fmt: 
       ...lineLabels(spec).map((label, i) => ({
         label,
         stroke: colors[i % colors.length] ?? t.foreground,
+        show: shown[i] ?? true,
         width: 1.5,
         spanGaps: true,
         points: { show: false },
@@ -81,6 +108,7 @@ export function plotOptions(spec: ChartSpec, t: ChartTheme, width: number, fmt: 
       draw: [(u) => rule && drawThresholds(u, rule, t), events.drawn],
       setCursor: [events.cursorMoved],
       setData: [events.dataSet],
+      setSelect: [events.selected],
     },
   };
 }

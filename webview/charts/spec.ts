@@ -67,6 +67,11 @@ export function chartData(spec: ChartSpec, store: HistoryStore): Aligned {
   return spec.group === 'sum' ? sumLines(bufs) : align(bufs);
 }
 
+/** One stable key per plotted line (its series id, or `sum`), for what the user set per line. */
+export function lineKeys(spec: ChartSpec): string[] {
+  return spec.group === 'sum' ? ['sum'] : spec.lines.map((l) => l.id);
+}
+
 /** One name per plotted line: a summed chart has one line. */
 export function lineLabels(spec: ChartSpec): string[] {
   return spec.group === 'sum' ? ['sum'] : spec.lines.map((l) => l.label);

@@ -11,6 +11,8 @@ import { createFilterBox } from '../ui/filterBox';
 import { icon } from '../ui/icons';
 import { sameSeriesShape } from './seriesShape';
 import { watchOnScreen } from '../ui/onScreen';
+import type { SeriesQuery } from '../../src/shared/matcher';
+import { matchesSeries, parseSeriesQuery } from '../../src/shared/matcher';
 
 export const MAX_ROWS = 300;
 
@@ -34,11 +36,6 @@ export interface SeriesList {
   render(state: PanelState, prefs: Prefs): number;
 }
 
-function matches(s: SeriesView, needle: string, sourceName: string): boolean {
-  if (!needle) return true;
-  return s.name.toLowerCase().includes(needle) || labelsText(s.labels).toLowerCase().includes(needle) || sourceName.toLowerCase().includes(needle);
-}
-
 function valueText(s: SeriesView): string {
   if (s.kind === 'counter') {
     const rate = s.value == null ? '' : ` (${formatValue(s.value, s.unit === 'count' || s.unit === 'none' ? 'per_second' : s.unit)}${s.unit === 'count' || s.unit === 'none' ? '' : '/s'})`;
@@ -48,7 +45,7 @@ function valueText(s: SeriesView): string {
 }
 
 export function createSeriesList(onPin: (id: string) => void, onFilter: (value: string) => void, initialFilter: string): SeriesList {
-  const filter = createFilterBox('Filter series', 'Filter by name, label or source', initialFilter, onFilter);
+  const filter = createFilterBox('Filter series', 'Filter: text, or name{label="x", path=~"/api/.*"}', initialFilter, onFilter);
   const head = el('tr', {}, ...['Name', 'Labels', 'Value', 'Unit', 'Kind', 'Source', ''].map((h, i) => el('th', { scope: 'col', class: i === 2 ? 'num' : null }, h)));
   const tbody = el('tbody');
   const table = el('table', { class: 'data-table', 'data-table': 'series' }, el('thead', {}, head), tbody);
@@ -93,16 +90,16 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
   // What the rows were last laid out from: a frame that only brings new values touches value cells only.
   let lastSeries: ReadonlyMap<string, SeriesView> | null = null;
   let lastSources: PanelState['sources'] | null = null;
-  let lastNeedle: string | null = null;
+  let lastQuery: string | null = null;
   let lastTotal = -1;
   let lastPinned: Prefs['pinned'] | null = null;
   let visibleIds: string[] = [];
 
-  function layout(state: PanelState, prefs: Prefs, needle: string): void {
+  function layout(state: PanelState, prefs: Prefs, query: SeriesQuery): void {
     const sourceNames = new Map<string, string>(state.sources.map((s: SourceView) => [s.id, s.name]));
     const pinned = new Set(prefs.pinned);
     const all = [...state.series.values()];
-    const shown = all.filter((s) => matches(s, needle, sourceNames.get(s.sourceId) ?? s.sourceId));
+    const shown = all.filter((s) => matchesSeries(query, s, sourceNames.get(s.sourceId) ?? s.sourceId));
     shown.sort((a, b) => (a.name === b.name ? labelsText(a.labels).localeCompare(labelsText(b.labels)) : a.name < b.name ? -1 : 1));
     const visible = shown.slice(0, MAX_ROWS);
     const keep = new Set(visible.map((s) => s.id));
@@ -132,9 +129,10 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
     if (notHeld > 0) notes.push(`${notHeld} of ${state.seriesTotal} series not shown — the filter searches all of them`);
     more.hidden = notes.length === 0;
     more.textContent = notes.join(' · ');
-    none.hidden = shown.length > 0 || all.length === 0;
+    none.hidden = query.kind !== 'invalid' && (shown.length > 0 || all.length === 0);
     // With series not held here, the host searches them; "no match" would be premature.
-    setText(none, notHeld > 0 ? 'None of the series shown here match; searching all of them…' : 'No series match the filter.');
+    if (query.kind === 'invalid') setText(none, `Filter not understood: ${query.error}.`, 200);
+    else setText(none, notHeld > 0 ? 'None of the series shown here match; searching all of them…' : 'No series match the filter.');
     table.hidden = visible.length === 0;
   }
 
@@ -161,14 +159,14 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
     root,
     filter,
     render(state, prefs) {
-      const needle = tablePrefs(prefs, 'series').filter.trim().toLowerCase();
-      if (needle !== lastNeedle || state.sources !== lastSources || state.seriesTotal !== lastTotal || !sameSeriesShape(lastSeries, state.series)) {
-        layout(state, prefs, needle);
+      const text = tablePrefs(prefs, 'series').filter.trim();
+      if (text !== lastQuery || state.sources !== lastSources || state.seriesTotal !== lastTotal || !sameSeriesShape(lastSeries, state.series)) {
+        layout(state, prefs, parseSeriesQuery(text));
         lastPinned = prefs.pinned;
         behind = null;
       } else if (onScreen.visible || prefs.pinned !== lastPinned) showValues(state, prefs);
       else behind = { state, prefs };
-      lastNeedle = needle;
+      lastQuery = text;
       lastSources = state.sources;
       lastSeries = state.series;
       lastTotal = state.seriesTotal;

@@ -3,6 +3,7 @@
 import type { ValueMode, WindowId } from '../../src/shared/vocabulary';
 import { WINDOW_IDS } from '../../src/shared/vocabulary';
 import { isOneOf, isRecord } from '../../src/shared/check';
+import { MAX_PINS } from '../../src/shared/sections';
 
 export type ChartGrouping = 'single' | 'split' | 'sum';
 export type SortDir = 'asc' | 'desc';
@@ -30,7 +31,7 @@ export const DEFAULT_CHART: ChartPrefs = { mode: 'rate', group: 'single' };
 export const DEFAULT_TABLE: TablePrefs = { sortKey: null, sortDir: 'asc', filter: '' };
 export const DEFAULT_PREFS: Prefs = { pinned: [], window: '5m', charts: {}, tables: {}, collapsed: [] };
 
-const MAX_PINNED = 24;
+const MAX_PINNED = MAX_PINS;
 const MAX_STRING = 512;
 
 const shortString = (x: unknown): x is string => typeof x === 'string' && x.length <= MAX_STRING;
@@ -87,6 +88,22 @@ export function togglePinned(p: Prefs, id: string): Prefs {
     return { ...p, pinned: p.pinned.filter((x) => x !== id), charts };
   }
   return { ...p, pinned: [...p.pinned, id].slice(-MAX_PINNED) };
+}
+
+/** The host's pins (in its order) replace the page's; the same prefs when they already agree or the host keeps none. */
+export function adoptPins(p: Prefs, hostPins: readonly string[] | null): Prefs {
+  if (hostPins === null || (hostPins.length === p.pinned.length && hostPins.every((id, i) => id === p.pinned[i]))) return p;
+  return { ...p, pinned: hostPins.slice(0, MAX_PINNED) };
+}
+
+/** Moves a pinned chart `by` places (negative: earlier), within the list. */
+export function movePin(p: Prefs, id: string, by: number): Prefs {
+  const from = p.pinned.indexOf(id);
+  const to = Math.max(0, Math.min(p.pinned.length - 1, from + by));
+  if (from < 0 || to === from) return p;
+  const pinned = p.pinned.filter((x) => x !== id);
+  pinned.splice(to, 0, id);
+  return { ...p, pinned };
 }
 
 export function chartPrefs(p: Prefs, id: string): ChartPrefs {

@@ -1,5 +1,7 @@
 // Pure text helpers for untrusted strings from the host. No DOM here, so unit tests can import it.
 
+import { formatExact } from '../../src/shared/format';
+
 // Bidi embeddings/overrides/isolates and marks: they can make displayed text lie about its content.
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 // C0/C1 controls other than tab; newlines too, as every cell is one line.
@@ -45,13 +47,10 @@ function formatAge(s: number): string {
   return `${s}s`;
 }
 
-// One formatter, made once: toLocaleString with options builds a new one on every call.
-const EXACT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
-
-/** A number with all its digits (grouped), for "exact" values. */
+/** A number with all its digits (grouped, in the panel's locale), for "exact" values. */
 export function exactNumber(n: number | null | undefined): string {
   if (n == null || !Number.isFinite(n)) return '–';
-  return EXACT.format(n);
+  return formatExact(n);
 }
 
 /** "just now", "45 s ago", "2 min ago", "3 h ago", "2 d ago": coarse, for event lists (a time in the future reads "just now"). */

@@ -3,9 +3,8 @@ import { decodeBun, looksLikeBun } from './bun';
 import { DAEMON_OTHER_TYPES, daemonRaw, decodeDaemon } from './daemon';
 import { decodeGenericJson } from './genericJson';
 import { decodeGoStats, looksLikeGoStats } from './goStats';
-import { decodePrometheus } from './prometheus';
 import { decodePromql } from './promql';
-import { looksLikePrometheus } from './prometheusParse';
+import type * as PrometheusFormat from './prometheusFormat';
 import { SNAPSHOT_TYPES, decodeSnapshot, looksLikeBareSnapshot } from './snapshot';
 import { field, isObject, printable, snippet, truncate } from './values';
 import type { Limits } from './limits';
@@ -53,11 +52,11 @@ function decodeUnsafe(payload: string, hint: FormatHint, options: DecodeOptions)
   };
   const text = payload.charCodeAt(0) === 0xfeff ? payload.slice(1) : payload;
 
-  if (hint === 'prometheus') return decodePrometheus(text, limits);
+  if (hint === 'prometheus') return prometheus().decodePrometheus(text, limits);
   const first = firstNonBlank(text);
   if (hint === 'auto') {
     if (first === undefined) return { ok: false, error: 'empty message' };
-    if (first !== '{' && first !== '[' && looksLikePrometheus(text)) return decodePrometheus(text, limits);
+    if (first !== '{' && first !== '[' && prometheus().looksLikePrometheus(text)) return prometheus().decodePrometheus(text, limits);
   }
 
   let value: unknown;
@@ -109,6 +108,12 @@ function decodeDetected(value: unknown, limits: Limits): DecodeResult {
   if (looksLikeBun(value)) return decodeBun(value, limits);
   if (looksLikeGoStats(value)) return decodeGoStats(value, limits);
   return decodeGenericJson(value, limits);
+}
+
+/** The Prometheus text decoder is a bundle of its own (dist/prometheus.js), loaded with the first text payload. */
+function prometheus(): typeof PrometheusFormat {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load on purpose
+  return require('./prometheusFormat.js') as typeof PrometheusFormat;
 }
 
 function firstNonBlank(text: string): string | undefined {

@@ -92,9 +92,12 @@ export function looksLikeGoStats(msg: JsonObject): boolean {
   return typeof field(msg, 'active_connections') === 'number' && typeof field(msg, 'total_connections') === 'number';
 }
 
+/** Dotted paths split once: the table is read on every message. */
+const PATH_PARTS = new Map<string, readonly string[]>([...KNOWN.keys(), ...TABLE_PATHS].map((path) => [path, path.split('.')] as const));
+
 function readPath(msg: JsonObject, path: string): unknown {
   let obj: JsonObject | undefined = msg;
-  const parts = path.split('.');
+  const parts = PATH_PARTS.get(path) ?? path.split('.');
   for (let i = 0; i < parts.length - 1 && obj !== undefined; i++) obj = objectField(obj, parts[i] ?? '');
   return obj === undefined ? undefined : field(obj, parts[parts.length - 1] ?? '');
 }

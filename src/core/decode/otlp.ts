@@ -12,18 +12,23 @@ import type { JsonObject } from './values';
 import type { DeltaTotals } from './otlpDelta';
 import type { CumulativeBuckets } from './otlpDelta';
 import { expToBuckets } from './otlpExponential';
+import type { PointOrder } from './otlpOrder';
 import type { ExpBuckets } from './otlpExponential';
 import { isRequestDuration, otlpRole, otlpUnit } from './otlpUnits';
 
 export interface OtlpOptions {
   /** Most data points one request may carry; the rest are rejected. */
   readonly maxPoints?: number;
+  /** Orders points by their own timestamps from request to request; without it, every point is used as it arrives. */
+  readonly order?: PointOrder;
 }
 
 export interface OtlpMapped {
   readonly decoded: Decoded;
   readonly accepted: number;
   readonly rejected: number;
+  /** Points dropped for being no newer than one already used for their series (a retried export). */
+  readonly stale: number;
   /** Why points were rejected (the first reason), for `partialSuccess.errorMessage`. */
   readonly reason: string;
 }
@@ -66,10 +71,12 @@ interface Context {
   readonly histograms: HistogramSample[];
   readonly totals: DeltaTotals;
   readonly requests: Map<string, RequestTotals>;
+  readonly order: PointOrder | undefined;
   budget: number;
   readonly maxPoints: number;
   accepted: number;
   rejected: number;
+  stale: number;
   reason: string;
 }
 
@@ -81,7 +88,7 @@ export function mapOtlpMetrics(request: unknown, totals: DeltaTotals, options: O
   const resourceMetrics = field(request, 'resourceMetrics');
   if (resourceMetrics !== undefined && resourceMetrics !== null && !Array.isArray(resourceMetrics)) return { ok: false, error: '"resourceMetrics" must be an array' };
   const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
-  const ctx: Context = { out: new SampleList(maxPoints * SAMPLES_PER_POINT), histograms: [], totals, requests: new Map(), budget: maxPoints, maxPoints, accepted: 0, rejected: 0, reason: '' };
+  const ctx: Context = { out: new SampleList(maxPoints * SAMPLES_PER_POINT), histograms: [], totals, requests: new Map(), order: options.order, budget: maxPoints, maxPoints, accepted: 0, rejected: 0, stale: 0, reason: '' };
   for (const rm of list(resourceMetrics)) {
     if (!isObject(rm)) continue;
     const resource = resourceLabels(objectField(rm, 'resource'));
@@ -95,7 +102,7 @@ export function mapOtlpMetrics(request: unknown, totals: DeltaTotals, options: O
     if (t.hasStatus) ctx.out.add('http.server.errors', t.errors, 'counter', 'count', 'errors', t.labels);
   }
   const decoded: Decoded = { format: 'otlp', samples: ctx.out.samples, ...(ctx.histograms.length > 0 ? { histograms: ctx.histograms } : {}) };
-  return { ok: true, value: { decoded, accepted: ctx.accepted, rejected: ctx.rejected, reason: ctx.reason } };
+  return { ok: true, value: { decoded, accepted: ctx.accepted, rejected: ctx.rejected, stale: ctx.stale, reason: ctx.reason } };
 }
 
 function list(value: unknown): readonly unknown[] {
@@ -143,15 +150,33 @@ function mapMetric(ctx: Context, metric: JsonObject, resource: Pairs): void {
       continue;
     }
     const attrs = attributes(field(point, 'attributes'));
+    const labels = normalizeLabels(sortLabels([...attrs, ...resource]));
+    if (isStale(ctx, data.type, name, labels, point, delta, attrs, resource)) continue;
     const problem =
       data.type === 'gauge' || data.type === 'sum'
-        ? numberPoint(ctx, name, unit, point, attrs, resource, data.type === 'sum' && field(data.body, 'isMonotonic') === true, delta)
+        ? numberPoint(ctx, name, unit, point, attrs, labels, data.type === 'sum' && field(data.body, 'isMonotonic') === true, delta)
         : data.type === 'summary'
-          ? summaryPoint(ctx, name, unit, point, attrs, resource)
-          : histogramPoint(ctx, name, unit, point, attrs, resource, delta, data.type === 'exponentialHistogram');
+          ? summaryPoint(ctx, name, unit, point, attrs, labels)
+          : histogramPoint(ctx, name, unit, point, attrs, labels, resource, delta, data.type === 'exponentialHistogram');
     if (problem === undefined) ctx.accepted++;
     else reject(ctx, 1, `${problem} ("${name}")`);
   }
+}
+
+/**
+ * True (and the point counted as stale) when its series already had a point at least as new. A dropped
+ * request-duration histogram still counts its series' last accepted total towards the service's
+ * request counter, so a partly stale export cannot make that counter go backwards.
+ */
+function isStale(ctx: Context, type: DataType, name: string, labels: Labels, point: JsonObject, delta: boolean, attrs: Pairs, resource: Pairs): boolean {
+  if (ctx.order === undefined) return false;
+  const time = finiteNumber(field(point, 'timeUnixNano'), true) ?? 0;
+  const start = finiteNumber(field(point, 'startTimeUnixNano'), true) ?? 0;
+  const key = seriesKey(name, labels);
+  if (ctx.order.admit(key, start, time, type !== 'gauge' && !delta) !== 'stale') return false;
+  ctx.stale++;
+  if ((type === 'histogram' || type === 'exponentialHistogram') && isRequestDuration(name) && name.startsWith('http.')) countRequests(ctx, resource, new Map(attrs), ctx.order.lastCount(key));
+  return true;
 }
 
 type DataType = 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
@@ -171,21 +196,19 @@ function temporality(value: unknown): number {
   return finiteNumber(value, true) ?? 0;
 }
 
-function numberPoint(ctx: Context, name: string, unit: string, point: JsonObject, attrs: Pairs, resource: Pairs, monotonic: boolean, delta: boolean): string | undefined {
+function numberPoint(ctx: Context, name: string, unit: string, point: JsonObject, attrs: Pairs, labels: Labels, monotonic: boolean, delta: boolean): string | undefined {
   const raw = finiteNumber(field(point, 'asDouble'), true) ?? finiteNumber(field(point, 'asInt'), true);
   if (raw === undefined) return 'a data point has no finite value';
   const kind: SeriesKind = monotonic ? 'counter' : 'gauge';
   const mapped = otlpUnit(unit, name, kind);
-  const labels = normalizeLabels(sortLabels([...attrs, ...resource]));
   let value = raw * mapped.scale;
   if (delta) value = ctx.totals.addSum(seriesKey(name, labels), value);
   ctx.out.add(name, value, kind, mapped.unit, otlpRole(name, mapped.unit, kind, new Map(attrs)), labels);
   return undefined;
 }
 
-function summaryPoint(ctx: Context, name: string, unit: string, point: JsonObject, attrs: Pairs, resource: Pairs): string | undefined {
+function summaryPoint(ctx: Context, name: string, unit: string, point: JsonObject, attrs: Pairs, labels: Labels): string | undefined {
   const mapped = otlpUnit(unit, name, 'gauge');
-  const labels = normalizeLabels(sortLabels([...attrs, ...resource]));
   const role = otlpRole(name, mapped.unit, 'gauge', new Map(attrs));
   const quantiles = list(field(point, 'quantileValues')).slice(0, MAX_QUANTILES);
   for (const qv of quantiles) {
@@ -203,7 +226,7 @@ function summaryPoint(ctx: Context, name: string, unit: string, point: JsonObjec
   return undefined;
 }
 
-function histogramPoint(ctx: Context, name: string, unit: string, point: JsonObject, attrs: Pairs, resource: Pairs, delta: boolean, exponential: boolean): string | undefined {
+function histogramPoint(ctx: Context, name: string, unit: string, point: JsonObject, attrs: Pairs, labels: Labels, resource: Pairs, delta: boolean, exponential: boolean): string | undefined {
   const mapped = otlpUnit(unit, name, 'gauge', true);
   const count = finiteNumber(field(point, 'count'), true) ?? 0;
   if (count < 0) return 'a histogram count is negative';
@@ -211,13 +234,13 @@ function histogramPoint(ctx: Context, name: string, unit: string, point: JsonObj
   if (typeof buckets === 'string') return buckets;
   let sum = (finiteNumber(field(point, 'sum'), true) ?? 0) * mapped.scale;
   let total = Math.max(count, buckets[buckets.length - 1]?.[1] ?? 0);
-  const labels = normalizeLabels(sortLabels([...attrs, ...resource]));
   if (delta) {
     const running = ctx.totals.addHistogram(seriesKey(name, labels), buckets, sum, total);
     buckets = running.buckets;
     sum = running.sum;
     total = running.count;
   }
+  ctx.order?.noteCount(seriesKey(name, labels), total);
   const attrMap = new Map(attrs);
   const role = otlpRole(name, mapped.unit, 'gauge', attrMap);
   ctx.histograms.push({ name, labels, unit: mapped.unit, ...(role === undefined ? {} : { role }), buckets, sum, count: total });

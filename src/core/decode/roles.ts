@@ -213,7 +213,21 @@ export interface InferredSeries extends SeriesMeta {
  * `guessSeries`, plus sizes stated in KiB/MiB/GiB turned into bytes: `heap_alloc_mb` 8 becomes
  * `heap_alloc_bytes` 8 388 608, so charts, thresholds and headlines all see true bytes.
  */
+/** Names seen recently: a source sends the same names in every message. Bounded (names are untrusted). */
+const inferred = new Map<string, InferredSeries>();
+const MAX_INFERRED = 4096;
+
 export function inferSeries(name: string): InferredSeries {
+  let meta = inferred.get(name);
+  if (meta === undefined) {
+    meta = inferUncached(name);
+    if (inferred.size >= MAX_INFERRED) inferred.clear();
+    inferred.set(name, meta);
+  }
+  return meta;
+}
+
+function inferUncached(name: string): InferredSeries {
   const [stem, suffix] = splitSuffix(name);
   const scale = sizeScale(stem);
   if (scale !== undefined) {
@@ -241,8 +255,16 @@ const TIME_WORDS: ReadonlySet<string> = new Set([
 /** True when a (dotted) name's last segment is a point in time (`timestamp`, `last_update`, …). */
 export function isTimestampName(name: string): boolean {
   const segment = name.slice(name.lastIndexOf('.') + 1);
-  return TIME_WORDS.has(nameWords(segment).join(''));
+  let time = timeSegments.get(segment);
+  if (time === undefined) {
+    time = TIME_WORDS.has(nameWords(segment).join(''));
+    if (timeSegments.size >= MAX_INFERRED) timeSegments.clear();
+    timeSegments.set(segment, time);
+  }
+  return time;
 }
+
+const timeSegments = new Map<string, boolean>();
 
 /** Prometheus families whose every series (labelled or not) plays a role. */
 const PROMETHEUS_ROLES: ReadonlyMap<string, Role> = new Map<string, Role>([

@@ -33,12 +33,18 @@ function byAge(a: Candidate, b: Candidate): number {
   return a.info.updatedAt - b.info.updatedAt || (a.info.id < b.info.id ? -1 : 1);
 }
 
-function compactEntry(c: Candidate, from: number): Record<string, unknown> {
+/** Rows of buckets with from ≤ index < until. */
+function rowsOf(c: Candidate, from: number, until: number): { start: number; end: number } {
   const b = c.history.buckets;
-  const start = b.lowerBound(from);
+  return { start: b.lowerBound(from), end: until === Infinity ? b.size : b.lowerBound(until) };
+}
+
+function compactEntry(c: Candidate, from: number, until: number): Record<string, unknown> {
+  const b = c.history.buckets;
+  const { start, end } = rowsOf(c, from, until);
   const cols = [B_INDEX, B_MIN, B_MAX, B_SUM, B_LAST, B_COUNT].map((col) => {
     const out: number[] = [];
-    for (let i = start; i < b.size; i++) out.push(b.get(col, i));
+    for (let i = start; i < end; i++) out.push(b.get(col, i));
     return out;
   });
   const [i, mn, mx, sm, ls, cn] = cols;
@@ -57,9 +63,14 @@ function compactBucketBytes(n: number): number {
   return 2 * base64Length(4 * n) + 4 * base64Length(8 * n);
 }
 
-/** The downsampled tier as a JSON string of at most `budgetBytes` UTF-8 bytes. */
-export function encodeCompact(store: MetricStore, budgetBytes: number = DEFAULT_COMPACT_BUDGET): string {
+/**
+ * The downsampled tier as a JSON string of at most `budgetBytes` UTF-8 bytes. With `openFrom` (a
+ * time) the buckets from its bucket on are left out: they are still filling, and a raw log that
+ * holds their samples rebuilds them whole on restore (a saved partial bucket would stay partial).
+ */
+export function encodeCompact(store: MetricStore, budgetBytes: number = DEFAULT_COMPACT_BUDGET, openFrom = Infinity): string {
   const bucketMs = store.config.bucketMs;
+  const until = openFrom === Infinity ? Infinity : Math.floor(openFrom / bucketMs);
   const header = (series: readonly unknown[]): string => JSON.stringify({ format: COMPACT_FORMAT, v: COMPACT_VERSION, bucketMs, series });
   const headerBytes = byteLength(header([]));
   let candidates: Candidate[] = [];
@@ -68,15 +79,22 @@ export function encodeCompact(store: MetricStore, budgetBytes: number = DEFAULT_
   for (const info of store.list()) {
     const history = store.history(info.id);
     if (history === undefined || history.buckets.size === 0) continue;
-    const metaBytes = byteLength(JSON.stringify(compactEntry({ info, history, metaBytes: 0 }, Infinity))) + 1;
+    const empty: Candidate = { info, history, metaBytes: 0 };
+    const { end } = rowsOf(empty, -Infinity, until);
+    if (end === 0) continue;
+    const metaBytes = byteLength(JSON.stringify(compactEntry(empty, Infinity, until))) + 1;
     candidates.push({ info, history, metaBytes });
     minIndex = Math.min(minIndex, history.buckets.get(B_INDEX, 0));
-    maxIndex = Math.max(maxIndex, history.newestBucketIndex());
+    maxIndex = Math.max(maxIndex, history.buckets.get(B_INDEX, end - 1));
   }
+  const rows = (c: Candidate, cut: number): number => {
+    const { start, end } = rowsOf(c, cut, until);
+    return end - start;
+  };
   const size = (cut: number, list: readonly Candidate[]): number => {
     let total = headerBytes;
     for (const c of list) {
-      const n = c.history.buckets.size - c.history.buckets.lowerBound(cut);
+      const n = rows(c, cut);
       if (n > 0) total += c.metaBytes + compactBucketBytes(n);
     }
     return total;
@@ -86,7 +104,7 @@ export function encodeCompact(store: MetricStore, budgetBytes: number = DEFAULT_
     let found = smallestFitting(minIndex, maxIndex, budgetBytes, (x) => size(x, candidates), true);
     // Even one bucket per series is too much: the least recently updated series go.
     if (found === undefined) {
-      const kept = candidates.filter((c) => c.history.newestBucketIndex() >= maxIndex).sort(byAge);
+      const kept = candidates.filter((c) => rows(c, maxIndex) > 0).sort(byAge);
       let total = size(maxIndex, kept);
       while (kept.length > 0 && total > budgetBytes) {
         const gone = kept.shift();
@@ -98,7 +116,7 @@ export function encodeCompact(store: MetricStore, budgetBytes: number = DEFAULT_
     cut = found;
   }
   const entries: unknown[] = [];
-  for (const c of candidates) if (c.history.buckets.size - c.history.buckets.lowerBound(cut) > 0) entries.push(compactEntry(c, cut));
+  for (const c of candidates) if (rows(c, cut) > 0) entries.push(compactEntry(c, cut, until));
   let text = header(entries);
   // The size model is exact; this only guards against it ever being wrong.
   while (byteLength(text) > budgetBytes && entries.length > 0) {

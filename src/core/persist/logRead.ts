@@ -3,8 +3,9 @@
 import type { SeriesInfo } from '../series/store';
 import { readF64 } from './columns';
 import { parseMeta } from './meta';
+import { unpackColumn } from './packed';
 import type { Problems } from './problems';
-import { F_META, F_RESET, SEGMENT_COUNT_BYTES, SEGMENT_HEADER, scanSegments } from './segments';
+import { F_META, F_RESET, RAW_VERSION_F64, SEGMENT_COUNT_BYTES, SEGMENT_HEADER, scanSegments } from './segments';
 import type { SegmentSpan } from './segments';
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
@@ -61,13 +62,12 @@ function readSegments(bytes: Uint8Array, spans: readonly SegmentSpan[], accs: Ma
       const at = view.getFloat64(p + 16, true);
       const n = view.getUint32(p + 24, true);
       p += 28;
-      if (p + 16 * n > end) {
+      const cols = span.version === RAW_VERSION_F64 ? readPlain(bytes, p, end, n) : readPacked(bytes, view, p, end, n);
+      if (cols === 'truncated') {
         bad('truncated samples');
         break;
       }
-      const timesAt = p;
-      const valuesAt = p + 8 * n;
-      p += 16 * n;
+      p = cols.next;
       let info: Omit<SeriesInfo, 'restored'> | null = null;
       let id = key;
       if ((flags & F_META) !== 0) {
@@ -101,11 +101,10 @@ function readSegments(bytes: Uint8Array, spans: readonly SegmentSpan[], accs: Ma
       acc.raw = raw;
       acc.val = Number.isNaN(val) ? null : val;
       acc.at = at;
-      const times = readF64(bytes, timesAt, n);
-      const values = readF64(bytes, valuesAt, n);
+      const { times, values } = cols;
       let valid = true;
-      for (let i = 0; i < n && valid; i++) valid = Number.isFinite(times[i] ?? NaN) && Number.isFinite(values[i] ?? NaN);
-      if (!valid) {
+      for (let i = 0; i < n && valid; i++) valid = Number.isFinite(times?.[i] ?? NaN) && Number.isFinite(values?.[i] ?? NaN);
+      if (!valid || times === null || values === null) {
         problems.add(`raw history of "${id.slice(0, 80)}" has invalid samples; skipped`);
         continue;
       }
@@ -126,8 +125,55 @@ function readSegments(bytes: Uint8Array, spans: readonly SegmentSpan[], accs: Ma
   }
 }
 
+interface Columns {
+  /** null: the bytes are not n packed numbers. */
+  readonly times: Float64Array | null;
+  readonly values: Float64Array | null;
+  /** Offset just past the columns. */
+  readonly next: number;
+}
+
+/** Version 2: n f64 times, then n f64 values. */
+function readPlain(bytes: Uint8Array, p: number, end: number, n: number): Columns | 'truncated' {
+  if (p + 16 * n > end) return 'truncated';
+  return { times: readF64(bytes, p, n), values: readF64(bytes, p + 8 * n, n), next: p + 16 * n };
+}
+
+/** Version 3: per column u8 mode, u32 byte length, the packed bytes. */
+function readPacked(bytes: Uint8Array, view: DataView, p: number, end: number, n: number): Columns | 'truncated' {
+  const out: Array<Float64Array | null> = [];
+  for (let c = 0; c < 2; c++) {
+    if (p + 5 > end) return 'truncated';
+    const mode = bytes[p] ?? 0;
+    const length = view.getUint32(p + 1, true);
+    p += 5;
+    if (length > end - p) return 'truncated';
+    out.push(unpackColumn(bytes.subarray(p, p + length), mode, n));
+    p += length;
+  }
+  return { times: out[0] ?? null, values: out[1] ?? null, next: p };
+}
+
 export function readLog(bytes: Uint8Array, accs: Map<string, Acc>, from: number, to: number, maxSegment: number, problems: Problems): boolean {
   const { spans, damaged } = scanSegments(bytes, maxSegment, problems);
   readSegments(bytes, spans, accs, from, to, problems);
+  return damaged;
+}
+
+/** readLog in steps (restore.ts, restoring beside live traffic): yields after each `chunkBytes` or so of segments. */
+export function* readLogInSteps(bytes: Uint8Array, accs: Map<string, Acc>, from: number, to: number, maxSegment: number, problems: Problems, chunkBytes: number): Generator<void, boolean> {
+  const { spans, damaged } = scanSegments(bytes, maxSegment, problems);
+  let first = 0;
+  let size = 0;
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i];
+    if (span === undefined) continue;
+    size += span.end - span.at;
+    if (size < chunkBytes && i < spans.length - 1) continue;
+    readSegments(bytes, spans.slice(first, i + 1), accs, from, to, problems);
+    first = i + 1;
+    size = 0;
+    yield;
+  }
   return damaged;
 }

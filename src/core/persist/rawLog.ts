@@ -6,7 +6,7 @@ import type { SeriesKind } from '../../shared/vocabulary';
 import type { MetricStore, SeriesInfo } from '../series/store';
 import { metaKey } from './meta';
 import { Problems } from './problems';
-import { ENTRY_FIXED, F_META, F_RESET, SEGMENT_COUNT_BYTES, SEGMENT_HEADER, SEGMENT_TARGET_BYTES, encodeSegments } from './segments';
+import { ENTRY_FIXED, F_META, F_RESET, RAW_VERSION, SEGMENT_COUNT_BYTES, SEGMENT_HEADER, SEGMENT_TARGET_BYTES, encodeSegments } from './segments';
 import type { Entry } from './segments';
 import { readLog } from './logRead';
 import type { Acc } from './logRead';
@@ -15,15 +15,37 @@ import type { Run } from './runs';
 
 const utf8 = new TextEncoder();
 
-/** The whole raw tier as segments of at most `maxBytes` bytes (none when nothing fits). */
-export function encodeRaw(store: MetricStore, maxBytes: number): Uint8Array {
+/** The whole raw tier as segments of at most `maxBytes` bytes (none when nothing fits); `version` RAW_VERSION_F64 writes the older layout. */
+export function encodeRaw(store: MetricStore, maxBytes: number, version: number = RAW_VERSION): Uint8Array {
   const runs: Run[] = [];
   for (const info of store.list()) {
     const raw = store.history(info.id)?.raw;
     if (raw === undefined || raw.size === 0) continue;
     runs.push({ entry: { flags: F_META, key: metaKey(info), raw: info.raw, val: info.value, at: info.updatedAt, points: ringPoints(raw), start: 0, end: raw.size }, n: raw.size, lowerBound: (t) => raw.lowerBound(t) });
   }
-  return encodeSegments(capRuns(runs, maxBytes));
+  return encodeCapped(runs, maxBytes, version);
+}
+
+/**
+ * capRuns' size model counts 16 bytes a sample, an upper bound; packed columns are often much
+ * smaller, so while the runs had to be cut and the result leaves room, the model's budget grows by
+ * the measured ratio (a few rounds; the result never exceeds `maxBytes`).
+ */
+function encodeCapped(runs: readonly Run[], maxBytes: number, version: number): Uint8Array {
+  let budget = maxBytes;
+  let entries = capRuns(runs, budget);
+  let bytes = encodeSegments(entries, version);
+  for (let round = 0; round < 3 && bytes.byteLength > 0 && bytes.byteLength < 0.9 * maxBytes; round++) {
+    const whole = entries.length === runs.filter((r) => r.n > 0).length && entries.every((e) => e.start === 0);
+    if (whole) break;
+    budget = Math.floor((budget * maxBytes * 0.97) / bytes.byteLength);
+    const more = capRuns(runs, budget);
+    const encoded = encodeSegments(more, version);
+    if (encoded.byteLength > maxBytes) break;
+    entries = more;
+    bytes = encoded;
+  }
+  return bytes;
 }
 
 /** What an append will write, and how to record that it was written. */
@@ -118,12 +140,15 @@ export class RawLogWriter {
     };
   }
 
-  /** About what a compacted file holding the store's raw tier takes (the compaction yardstick). */
-  static snapshotBytes(store: MetricStore): number {
+  /**
+   * About what a compacted file holding the store's raw tier takes (the compaction yardstick), at
+   * `bytesPerSample` (packed columns take what the data allows; 16 is the unpacked bound).
+   */
+  static snapshotBytes(store: MetricStore, bytesPerSample = 16): number {
     let total = 0;
     for (const info of store.list()) {
       const n = store.history(info.id)?.raw.size ?? 0;
-      if (n > 0) total += ENTRY_FIXED + 2 * info.id.length + 100 + 16 * n;
+      if (n > 0) total += ENTRY_FIXED + 2 * info.id.length + 100 + bytesPerSample * n;
     }
     return total + (SEGMENT_HEADER + SEGMENT_COUNT_BYTES) * (Math.floor(total / SEGMENT_TARGET_BYTES) + 1);
   }
@@ -150,5 +175,5 @@ export function compactRaw(store: MetricStore, file: Uint8Array, pending: Uint8A
     const key = acc.info !== null ? metaKey({ ...acc.info, raw: acc.raw, value: acc.val, updatedAt: acc.at }) : utf8.encode(acc.id);
     runs.push(arrayRun({ flags: acc.info !== null ? F_META : 0, key, raw: acc.raw, val: acc.val, at: acc.at }, acc.t, acc.v));
   }
-  return { bytes: encodeSegments(capRuns(runs, maxBytes)), problems: problems.done() };
+  return { bytes: encodeCapped(runs, maxBytes, RAW_VERSION), problems: problems.done() };
 }

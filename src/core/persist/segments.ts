@@ -1,19 +1,30 @@
 // The raw log's byte layout: checksummed segments of series entries, written and scanned.
 
 import { writeF64 } from './columns';
+import { packColumn } from './packed';
+import type { PackedColumn } from './packed';
 import type { Problems } from './problems';
 
 export const RAW_MAGIC = 'PLSR';
-export const RAW_VERSION = 2;
-/** Segments are closed at the first series boundary past this size. */
-export const SEGMENT_TARGET_BYTES = 256 * 1024;
+/** What is written: packed columns (persist/packed.ts). */
+export const RAW_VERSION = 3;
+/** Version 2 (plain f64 columns) is still read, and written on request (tests). */
+export const RAW_VERSION_F64 = 2;
+const READABLE_VERSIONS: readonly number[] = [RAW_VERSION_F64, RAW_VERSION];
+/** Segments are closed at the first series boundary past this size (damage costs at most about this much). */
+export const SEGMENT_TARGET_BYTES = 64 * 1024;
 
 const utf8 = new TextEncoder();
 const MAGIC_BYTES = utf8.encode(RAW_MAGIC);
 export const SEGMENT_HEADER = 16;
 export const SEGMENT_COUNT_BYTES = 4;
-/** flags u8, key length u32, raw f64, value f64, updatedAt f64, n u32 */
-export const ENTRY_FIXED = 1 + 4 + 24 + 4;
+/** Version 2: flags u8, key length u32, raw f64, value f64, updatedAt f64, n u32 */
+export const ENTRY_FIXED_F64 = 1 + 4 + 24 + 4;
+/**
+ * Version 3 adds a mode u8 and a byte length u32 to each column. A packed column never exceeds 8 bytes
+ * a row, so ENTRY_FIXED + key + 16 × rows bounds an entry of either version (capRuns' size model).
+ */
+export const ENTRY_FIXED = ENTRY_FIXED_F64 + 2 * 5;
 /** The key is the series' meta JSON, not just its id. */
 export const F_META = 1;
 /** Forget this series' earlier points (its kind changed, or it was removed). */
@@ -43,25 +54,39 @@ export interface Entry {
   readonly end: number;
 }
 
-function entryBytes(e: Entry): number {
-  return ENTRY_FIXED + e.key.byteLength + 16 * (e.end - e.start);
+/** An entry with its columns packed (version 3), or left for plain f64 writing (version 2). */
+interface Encoded {
+  readonly e: Entry;
+  readonly cols: readonly [PackedColumn, PackedColumn] | null;
+}
+
+function encodedBytes({ e, cols }: Encoded): number {
+  if (cols === null) return ENTRY_FIXED_F64 + e.key.byteLength + 16 * (e.end - e.start);
+  return ENTRY_FIXED + e.key.byteLength + cols[0].bytes.byteLength + cols[1].bytes.byteLength;
+}
+
+function packEntry(e: Entry): Encoded {
+  const n = e.end - e.start;
+  return { e, cols: [packColumn(n, (i) => e.points.time(e.start + i)), packColumn(n, (i) => e.points.value(e.start + i))] };
 }
 
 /**
  * Entries as segments: "PLSR", u16 version, u16 0, u32 payload length, u32 FNV-1a of bytes 4–11
  * and the payload; payload: u32 entry count, then per entry: u8 flags, u32 key length, key (meta
- * JSON or series id, UTF-8), f64 raw, f64 value (NaN: none), f64 updatedAt, u32 n, n f64 times,
- * n f64 values (all LE). A segment is closed at an entry boundary once SEGMENT_TARGET_BYTES is
- * reached, so damage costs one segment, not the file.
+ * JSON or series id, UTF-8), f64 raw, f64 value (NaN: none), f64 updatedAt, u32 n, then the
+ * columns (all LE): version 2, n f64 times and n f64 values; version 3, per column (times, then
+ * values) u8 mode, u32 byte length and the packed bytes (persist/packed.ts). A segment is closed at
+ * an entry boundary once SEGMENT_TARGET_BYTES is reached, so damage costs one segment, not the file.
  */
-export function encodeSegments(entries: readonly Entry[]): Uint8Array {
-  const groups: Entry[][] = [];
-  let current: Entry[] = [];
+export function encodeSegments(entries: readonly Entry[], version: number = RAW_VERSION): Uint8Array {
+  const groups: Encoded[][] = [];
+  let current: Encoded[] = [];
   let currentBytes = 0;
   let total = 0;
-  for (const e of entries) {
+  for (const entry of entries) {
+    const e = version === RAW_VERSION ? packEntry(entry) : { e: entry, cols: null };
     current.push(e);
-    currentBytes += entryBytes(e);
+    currentBytes += encodedBytes(e);
     if (currentBytes >= SEGMENT_TARGET_BYTES) {
       groups.push(current);
       total += SEGMENT_HEADER + SEGMENT_COUNT_BYTES + currentBytes;
@@ -79,12 +104,12 @@ export function encodeSegments(entries: readonly Entry[]): Uint8Array {
   for (const group of groups) {
     const at = p;
     out.set(MAGIC_BYTES, p);
-    view.setUint16(p + 4, RAW_VERSION, true);
+    view.setUint16(p + 4, version, true);
     view.setUint16(p + 6, 0, true);
     p += SEGMENT_HEADER;
     view.setUint32(p, group.length, true);
     p += SEGMENT_COUNT_BYTES;
-    for (const e of group) {
+    for (const { e, cols } of group) {
       const n = e.end - e.start;
       out[p] = e.flags;
       view.setUint32(p + 1, e.key.byteLength, true);
@@ -95,10 +120,19 @@ export function encodeSegments(entries: readonly Entry[]): Uint8Array {
       view.setFloat64(p + 16, e.at, true);
       view.setUint32(p + 24, n, true);
       p += 28;
-      writeF64(out, p, n, (i) => e.points.time(e.start + i));
-      p += 8 * n;
-      writeF64(out, p, n, (i) => e.points.value(e.start + i));
-      p += 8 * n;
+      if (cols === null) {
+        writeF64(out, p, n, (i) => e.points.time(e.start + i));
+        p += 8 * n;
+        writeF64(out, p, n, (i) => e.points.value(e.start + i));
+        p += 8 * n;
+        continue;
+      }
+      for (const col of cols) {
+        out[p] = col.mode;
+        view.setUint32(p + 1, col.bytes.byteLength, true);
+        out.set(col.bytes, p + 5);
+        p += 5 + col.bytes.byteLength;
+      }
     }
     view.setUint32(at + 8, p - at - SEGMENT_HEADER, true);
     view.setUint32(at + 12, fnv1a(out.subarray(at + SEGMENT_HEADER, p), fnv1a(out.subarray(at + 4, at + 12))), true);
@@ -111,6 +145,7 @@ export interface SegmentSpan {
   readonly at: number;
   /** Offset just past its payload. */
   readonly end: number;
+  readonly version: number;
 }
 
 function magicAt(bytes: Uint8Array, p: number): boolean {
@@ -122,7 +157,7 @@ function nextMagic(bytes: Uint8Array, from: number): number {
 }
 
 /**
- * The intact segments of this version, in order. Whatever else is there (a torn or interleaved
+ * The intact segments of a readable version, in order. Whatever else is there (a torn or interleaved
  * write, garbage, another version) is reported once per damaged stretch and skipped up to the
  * next magic.
  */
@@ -150,8 +185,8 @@ export function scanSegments(bytes: Uint8Array, maxSegment: number, problems: Pr
       continue;
     }
     const version = view.getUint16(p + 4, true);
-    if (version !== RAW_VERSION) {
-      skip(versions.has(version) ? undefined : `raw history has version ${version}, expected ${RAW_VERSION}; skipped`);
+    if (!READABLE_VERSIONS.includes(version)) {
+      skip(versions.has(version) ? undefined : `raw history has version ${version}, expected ${READABLE_VERSIONS.join(' or ')}; skipped`);
       versions.add(version);
       continue;
     }
@@ -166,7 +201,7 @@ export function scanSegments(bytes: Uint8Array, maxSegment: number, problems: Pr
       skip(`raw history has a corrupt segment at offset ${p} (checksum mismatch); skipped`);
       continue;
     }
-    spans.push({ at: p, end });
+    spans.push({ at: p, end, version });
     p = end;
   }
   return { spans, damaged };

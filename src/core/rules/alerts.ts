@@ -393,12 +393,17 @@ export class AlertBook {
 
   /** Keeps at most MAX_RESOLVED resolved and MAX_ALERTS in all, dropping the oldest resolved, then the oldest active. */
   private bound(): void {
-    const resolved = [...this.entries.values()].filter((e) => !isActive(e)).sort((a, b) => (a.resolvedAt ?? 0) - (b.resolvedAt ?? 0));
-    let excessResolved = resolved.length - MAX_RESOLVED;
-    for (const e of resolved) {
-      if (excessResolved <= 0) break;
-      this.delete(e.id);
-      excessResolved--;
+    // Runs after every batch of transitions: count first, sort only when there is something to drop.
+    let resolvedCount = 0;
+    for (const e of this.entries.values()) if (!isActive(e)) resolvedCount++;
+    if (resolvedCount > MAX_RESOLVED) {
+      const resolved = [...this.entries.values()].filter((e) => !isActive(e)).sort((a, b) => (a.resolvedAt ?? 0) - (b.resolvedAt ?? 0));
+      let excessResolved = resolved.length - MAX_RESOLVED;
+      for (const e of resolved) {
+        if (excessResolved <= 0) break;
+        this.delete(e.id);
+        excessResolved--;
+      }
     }
     let excess = this.entries.size - MAX_ALERTS;
     if (excess <= 0) return;

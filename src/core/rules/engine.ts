@@ -53,6 +53,8 @@ interface CompiledRule {
 interface MatchEntry {
   series: SeriesInfo;
   readonly rules: readonly CompiledRule[];
+  /** The tracked pair of each rule (same index), so an evaluation needs no alert-id lookup. */
+  readonly pairs: Array<PairState | undefined>;
 }
 
 interface PairState {
@@ -152,41 +154,59 @@ export class RuleEngine {
    * ones included: that is how "no data" is noticed. Series holding only restored history are skipped.
    */
   evaluate(series: readonly SeriesInfo[], now: number): AlertTransition[] {
-    const out: AlertTransition[] = this.queued.map((t) => ({ ...t, at: now }));
-    this.queued = [];
+    const out: AlertTransition[] = this.queued.length === 0 ? [] : this.queued.map((t) => ({ ...t, at: now }));
+    if (out.length > 0) this.queued = [];
+    // Series come grouped by source (one message's, or the store's order): one map update per run.
+    let source: string | undefined;
+    let newest = 0;
     for (const s of series) {
       if (s.restored === true) continue;
-      const latest = this.sourceLatest.get(s.sourceId);
-      if (latest === undefined || s.updatedAt > latest) this.sourceLatest.set(s.sourceId, s.updatedAt);
+      if (s.sourceId !== source) {
+        if (source !== undefined) this.noteLatest(source, newest);
+        source = s.sourceId;
+        newest = s.updatedAt;
+      } else if (s.updatedAt > newest) newest = s.updatedAt;
     }
+    if (source !== undefined) this.noteLatest(source, newest);
     for (const s of series) {
       if (s.restored === true) continue;
-      const rules = this.matches(s);
-      for (const c of rules) this.evaluatePair(c.rule, s, now, out);
+      const entry = this.entry(s);
+      for (let i = 0; i < entry.rules.length; i++) this.evaluatePair(entry, i, s, now, out);
     }
     if (this.matchCache.size > MAX_CACHED_SERIES) this.matchCache.clear(); // series that left; rebuilt on demand
     return out;
   }
 
+  private noteLatest(sourceId: string, updatedAt: number): void {
+    const latest = this.sourceLatest.get(sourceId);
+    if (latest === undefined || updatedAt > latest) this.sourceLatest.set(sourceId, updatedAt);
+  }
+
   /** Rules matching a series (cached per series id; recomputed when its name, role or labels change). */
   matches(s: SeriesInfo): readonly CompiledRule[] {
+    return this.entry(s).rules;
+  }
+
+  /** The series' rules and pairs: matched once per series, again only when its role or name changes (or the rules do). */
+  private entry(s: SeriesInfo): MatchEntry {
     const cached = this.matchCache.get(s.id);
     if (cached !== undefined && cached.series.role === s.role && cached.series.name === s.name) {
       cached.series = s;
-      return cached.rules;
+      return cached;
     }
     const rules = this.compiled.filter((c) => c.metric(s) && c.labels(s.labels));
-    this.matchCache.set(s.id, { series: s, rules });
-    return rules;
+    const entry: MatchEntry = { series: s, rules, pairs: rules.map((c) => this.states.get(alertId(c.rule.id, s.id))) };
+    this.matchCache.set(s.id, entry);
+    return entry;
   }
 
-  private evaluatePair(rule: Rule, s: SeriesInfo, now: number, out: AlertTransition[]): void {
-    const key = alertId(rule.id, s.id);
-    let st = this.states.get(key);
+  private evaluatePair(entry: MatchEntry, index: number, s: SeriesInfo, now: number, out: AlertTransition[]): void {
+    const rule = (entry.rules[index] as CompiledRule).rule;
+    let st = entry.pairs[index];
     const unit = displayUnit(rule, s);
     const active = st !== undefined && st.state !== 'ok';
     if (this.options.noDataMode === 'alert' && isStale(now, s.updatedAt, this.sourceLatest.get(s.sourceId), active, this.options.noDataAfterMs)) {
-      this.silent(st ?? this.track(key, rule, s), rule, s, now, out);
+      this.silent(st ?? this.track(entry, index, rule, s), rule, s, now, out);
       return;
     }
 
@@ -196,14 +216,14 @@ export class RuleEngine {
     let level = levelOf(rule, v);
     let baseline: number | null = null;
     if (rule.anomaly !== null) {
-      st ??= this.track(key, rule, s);
+      st ??= this.track(entry, index, rule, s);
       const model = st.baseline ?? (st.baseline = new Baseline(this.options.baseline));
       const verdict = model.check(v, rule.anomaly, rule.direction, anomalyFloor(unit), now);
       ({ level, baseline } = checkAnomaly(level, verdict, st.state !== 'ok'));
     }
     if (st === undefined) {
       if (level.severity === null) return;
-      st = this.track(key, rule, s);
+      st = this.track(entry, index, rule, s);
     }
 
     st.series = s;
@@ -244,9 +264,12 @@ export class RuleEngine {
           : baseline !== null
             ? { kind: 'anomaly', value: v, baseline, direction: rule.direction }
             : { kind: 'level', value: v, severity: st.severity, threshold: st.threshold, direction: rule.direction };
-      out.push({ ...this.base(rule, s, st), from, to: next.to, at: now, severity: st.severity, message: messageFor(s, unit, news) });
+      out.push(this.transitionOf(rule, s, st, from, next.to, now, st.severity, messageFor(s, unit, news)));
     }
-    if (next.state === 'ok' && st.baseline === null) this.states.delete(key);
+    if (next.state === 'ok' && st.baseline === null) {
+      this.states.delete(alertId(rule.id, s.id));
+      entry.pairs[index] = undefined;
+    }
   }
 
   private silent(st: PairState, rule: Rule, s: SeriesInfo, now: number, out: AlertTransition[]): void {
@@ -255,13 +278,14 @@ export class RuleEngine {
     if (next.state === from) return;
     st.state = next.state;
     st.wasFiring = next.wasFiring;
-    out.push({ ...this.base(rule, s, st), from, to: next.to, at: now, severity: 'warning', message: messageFor(s, displayUnit(rule, s), { kind: 'noData', silentMs: now - s.updatedAt }) });
+    out.push(this.transitionOf(rule, s, st, from, next.to, now, 'warning', messageFor(s, displayUnit(rule, s), { kind: 'noData', silentMs: now - s.updatedAt })));
   }
 
-  /** A new pair in state ok, tracked under `key`. */
-  private track(key: string, rule: Rule, series: SeriesInfo): PairState {
+  /** A new pair in state ok, tracked under its alert id and in the series' entry. */
+  private track(entry: MatchEntry, index: number, rule: Rule, series: SeriesInfo): PairState {
     const st = this.fresh(rule, series);
-    this.states.set(key, st);
+    this.states.set(alertId(rule.id, series.id), st);
+    entry.pairs[index] = st;
     return st;
   }
 
@@ -278,6 +302,25 @@ export class RuleEngine {
       lastUpdate: NaN,
       baseline: rule.anomaly !== null ? new Baseline(this.options.baseline) : null,
       wasFiring: false,
+    };
+  }
+
+  /** One transition, built in one object (an active alert's update is one per message). */
+  private transitionOf(rule: Rule, s: SeriesInfo, st: PairState, from: AlertTransition['from'], to: AlertTransition['to'], at: number, severity: Severity, message: string): AlertTransition {
+    return {
+      alertId: alertId(rule.id, s.id),
+      ruleId: rule.id,
+      seriesId: s.id,
+      sourceId: s.sourceId,
+      from,
+      to,
+      severity,
+      value: st.value,
+      threshold: st.threshold,
+      at,
+      message,
+      unit: displayUnit(rule, s),
+      direction: rule.direction,
     };
   }
 

@@ -5,7 +5,7 @@ import type { Backfill, Sample } from '../model';
 import type { Labels, SeriesFacts } from '../../shared/views';
 import { seriesKey } from '../model';
 import type { HistoryOptions, Points } from './history';
-import { SeriesHistory, counterRate } from './history';
+import { DEFAULT_MIN_SPACING_MS, SeriesHistory, counterRate } from './history';
 import type { CadenceVerdict } from './cadence';
 import { Cadence } from './cadence';
 
@@ -74,6 +74,10 @@ export class MetricStore {
   private options: StoreOptions;
   private readonly series = new Map<string, Entry>();
   private readonly sources = new Map<string, SourceEntry>();
+  private revision = 0;
+  /** Per-message working sets of ingest, reused (cleared on entry). */
+  private readonly changedScratch = new Set<string>();
+  private readonly idScratch: Array<string | undefined> = [];
 
   constructor(options: StoreOptions) {
     this.options = options;
@@ -81,6 +85,11 @@ export class MetricStore {
 
   get config(): StoreOptions {
     return this.options;
+  }
+
+  /** Moves whenever a series is added, removed or gets new facts: lazy views recompute only then. */
+  get version(): number {
+    return this.revision;
   }
 
   /**
@@ -91,6 +100,7 @@ export class MetricStore {
   configure(options: StoreOptions): string[] {
     const bucketChanged = options.bucketMs !== this.options.bucketMs;
     this.options = options;
+    this.revision++;
     const removed: string[] = [];
     for (const [id, entry] of this.series) {
       if (bucketChanged) {
@@ -121,12 +131,15 @@ export class MetricStore {
    * are only marked as seen.
    */
   ingest(sourceId: string, samples: readonly Sample[], at: number, stamp?: number): IngestResult {
-    const changed = new Set<string>();
+    const changed = this.changedScratch;
+    changed.clear();
     let created = 0;
     let dropped = 0;
     let resets = 0;
     const source = this.source(sourceId);
-    const ids: Array<string | undefined> = new Array<string | undefined>(samples.length);
+    const ids = this.idScratch;
+    ids.length = samples.length;
+    ids.fill(undefined);
     let unchanged = true;
     let any = false;
     for (let i = 0; i < samples.length; i++) {
@@ -138,6 +151,7 @@ export class MetricStore {
       if (unchanged && !this.sameAsLast(this.series.get(id), sample, source, id)) unchanged = false;
     }
     if (!any) return { changed: [], created, dropped, resets, repeat: false };
+    this.revision++;
     source.cadence.maxHoldMs = this.options.rawWindowMs / 4;
     const verdict = source.cadence.observe(at, stamp, unchanged);
     if (verdict.repeat) {
@@ -241,6 +255,7 @@ export class MetricStore {
   removeSource(sourceId: string): string[] {
     const source = this.sources.get(sourceId);
     if (source === undefined) return [];
+    this.revision++;
     const ids = [...source.ids];
     for (const id of ids) this.series.delete(id);
     this.sources.delete(sourceId);
@@ -260,6 +275,7 @@ export class MetricStore {
   }
 
   clear(): void {
+    this.revision++;
     this.series.clear();
     this.sources.clear();
   }
@@ -296,9 +312,51 @@ export class MetricStore {
     const source = this.source(info.sourceId);
     if (source.ids.size >= this.options.maxSeriesPerSource) return undefined;
     const history = new SeriesHistory(info.kind, historyOptions(this.options));
+    this.revision++;
     this.series.set(info.id, { info: { ...info, changedAt: info.changedAt ?? info.updatedAt, restored: true }, history });
     source.ids.add(info.id);
     return history;
+  }
+
+  /**
+   * A restored series' state (raw, value, times, unit, role) from a newer saved record: the raw log
+   * is appended every save, the downsampled tier written less often. Only while it is still as
+   * restored (no live sample yet) and of the same kind.
+   */
+  refreshRestored(info: Omit<SeriesInfo, 'restored'>): void {
+    const entry = this.series.get(info.id);
+    if (entry?.info.restored !== true || entry.info.kind !== info.kind || info.updatedAt <= entry.info.updatedAt) return;
+    this.revision++;
+    entry.info = { ...info, changedAt: info.changedAt ?? info.updatedAt, restored: true };
+  }
+
+  /**
+   * Takes a series restored into another store (restore.ts restores off to the side while samples
+   * arrive). One that received samples meanwhile keeps them, after the restored points, and its live
+   * facts. Refused (false) when the source is at its bound or the kinds differ.
+   */
+  adoptRestored(info: SeriesInfo, history: SeriesHistory): boolean {
+    this.revision++;
+    const entry = this.series.get(info.id);
+    if (entry === undefined) {
+      const source = this.source(info.sourceId);
+      if (source.ids.size >= this.options.maxSeriesPerSource) return false;
+      this.series.set(info.id, { info, history });
+      source.ids.add(info.id);
+      return true;
+    }
+    const live = entry.history;
+    if (live.kind !== history.kind) return false;
+    // The ring keeps one point per min-spacing slot: a live point in the newest restored point's slot
+    // (a reload within that span) would replace it, so the saved one stands.
+    const spacing = Math.max(1, this.options.minSpacingMs ?? DEFAULT_MIN_SPACING_MS);
+    const restoredSlot = Math.floor(history.newestTime() / spacing);
+    for (let i = 0; i < live.raw.size; i++) {
+      const t = live.raw.get(0, i);
+      if (!(Math.floor(t / spacing) <= restoredSlot)) history.add(t, live.raw.get(1, i));
+    }
+    entry.history = history;
+    return true;
   }
 
   /**
@@ -349,6 +407,7 @@ export class MetricStore {
             updatedAt: Math.max(last, prev?.updatedAt ?? last),
             changedAt: Math.max(last, prev?.changedAt ?? last),
           };
+    this.revision++;
     this.series.set(id, { info, history });
     source.ids.add(id);
     return id;
@@ -366,6 +425,7 @@ export class MetricStore {
   private delete(id: string): void {
     const entry = this.series.get(id);
     if (entry === undefined) return;
+    this.revision++;
     this.series.delete(id);
     this.sources.get(entry.info.sourceId)?.ids.delete(id);
   }

@@ -9,7 +9,8 @@ import type { StatusMetric } from '../settings/settings';
 import type { LabelValue } from './statusText';
 import type { SeriesInfo } from '../series/store';
 import type { SummaryOptions } from './summary';
-import { roleValue, summarize } from './summary';
+import type { SourceAcc } from './summary';
+import { DEFAULT_SUMMARY_OPTIONS, roleValue, sumBySource, summarizeSums } from './summary';
 
 /** The role each status bar metric is read from. */
 export const STATUS_ROLE: Readonly<Record<StatusMetric, Role>> = {
@@ -27,10 +28,19 @@ export const STATUS_ROLE: Readonly<Record<StatusMetric, Role>> = {
 };
 
 export function headline(series: readonly SeriesInfo[], sourceOrder: readonly string[], options?: SummaryOptions): SummaryView {
-  const known = new Set(series.map((s) => s.sourceId));
-  const order = [...sourceOrder.filter((id) => known.has(id)), ...[...known].filter((id) => !sourceOrder.includes(id))];
-  if (order.length <= 1) return summarize(series, undefined, options);
-  const perSource = order.map((id) => summarize(series, new Set([id]), options));
+  return headlineOf(sumBySource(series), sourceOrder, options);
+}
+
+/** The headline from per-source sums: sources in `sourceOrder` first, then any other that has series. */
+function headlineOf(sums: ReadonlyMap<string, SourceAcc>, sourceOrder: readonly string[], options?: SummaryOptions): SummaryView {
+  if (sums.size <= 1) return summarizeSums([...sums.values()], options);
+  const perSource: SummaryView[] = [];
+  for (const id of sourceOrder) {
+    const acc = sums.get(id);
+    if (acc !== undefined) perSource.push(summarizeSums([acc], options));
+  }
+  const ordered = new Set(sourceOrder);
+  for (const [id, acc] of sums) if (!ordered.has(id)) perSource.push(summarizeSums([acc], options));
   const pick = <K extends keyof SummaryView>(key: K): SummaryView[K] => {
     for (const s of perSource) if (s[key] !== null) return s[key];
     return null as SummaryView[K];
@@ -52,6 +62,55 @@ export function headline(series: readonly SeriesInfo[], sourceOrder: readonly st
     jobRate: pick('jobRate'),
   };
 }
+
+/** What a live headline is computed from: the store's series and a number that moves whenever they change. */
+export interface HeadlineStore {
+  readonly version: number;
+  list(): readonly SeriesInfo[];
+}
+
+/**
+ * The headline, computed when read and only if the store changed since the last read: the status
+ * bar and the panel read it a few times a second while messages change the store far more often.
+ */
+export class LiveHeadline {
+  private version = -1;
+  private sums: ReadonlyMap<string, SourceAcc> = new Map();
+  /** Views computed from `sums`, by order and options. */
+  private readonly views = new Map<string, SummaryView>();
+
+  constructor(private readonly store: HeadlineStore) {}
+
+  /** The headline over every series, sources in `sourceOrder` first (see headline). */
+  read(sourceOrder: readonly string[], options: SummaryOptions = DEFAULT_SUMMARY_OPTIONS): SummaryView {
+    return this.memo(`*\u0000${options.cpuAcrossLabels}\u0000${sourceOrder.join('\u0000')}`, () => headlineOf(this.sums, sourceOrder, options));
+  }
+
+  /** One source's own headline (its series only). */
+  readSource(sourceId: string, options: SummaryOptions = DEFAULT_SUMMARY_OPTIONS): SummaryView {
+    return this.memo(`1\u0000${options.cpuAcrossLabels}\u0000${sourceId}`, () => {
+      const acc = this.sums.get(sourceId);
+      return summarizeSums(acc === undefined ? [] : [acc], options);
+    });
+  }
+
+  private memo(key: string, compute: () => SummaryView): SummaryView {
+    if (this.version !== this.store.version) {
+      this.sums = sumBySource(this.store.list());
+      this.views.clear();
+      this.version = this.store.version;
+    }
+    let view = this.views.get(key);
+    if (view === undefined) {
+      view = compute();
+      if (this.views.size >= MAX_VIEWS) this.views.clear();
+      this.views.set(key, view);
+    }
+    return view;
+  }
+}
+
+const MAX_VIEWS = 64;
 
 /** Metrics whose headline combines a source's labelled series (sum; for CPU as `cpuAcrossLabels` says). */
 const COMBINED: ReadonlySet<StatusMetric> = new Set<StatusMetric>(['requestRate', 'connections', 'heap', 'cpu', 'pending', 'subscribers', 'goroutines', 'jobs']);

@@ -10,8 +10,8 @@ import type { PanelDelta, PanelSnapshot, SectionId, SectionViews } from '../../s
 import type { SeriesInfo } from '../series/store';
 import type { AnnotationLog } from '../devloop/annotations';
 import { annotationView } from '../devloop/beforeAfter';
-import { headline } from './headline';
 import { fairSelection, searchSeries } from './viewSelection';
+import type { PinSource } from './pins';
 
 export const MAX_SERIES_IN_VIEW = 5000;
 /** Most series a search adds to the view beyond the fair selection. */
@@ -76,7 +76,7 @@ export function topicRows(series: readonly SeriesInfo[]): TopicRow[] {
 }
 
 /** What makes a section worth rebuilding: a pipeline change, or series values that moved. */
-type Trigger = ChangeKind | 'values';
+type Trigger = ChangeKind | 'values' | 'pins';
 
 /** Sections sent whole. `series` and `annotations` are sent as increments (see delta). */
 type WholeSection = Exclude<SectionId, 'series' | 'annotations'>;
@@ -112,13 +112,15 @@ export class PanelFeed {
 
   private readonly feeds: { readonly [K in WholeSection]: SectionFeed<K> } = {
     sources: { on: ['source'], build: () => this.sourceViews() },
-    summary: { on: FROM_SERIES, dedupe: true, build: (c) => roundSummary(headline(c.all(), this.pipeline.sources().map((rt) => rt.config.id), this.pipeline.summaryOptions)) },
+    summary: { on: FROM_SERIES, dedupe: true, build: () => roundSummary(this.pipeline.headline()) },
     alerts: { on: ['alerts'], build: (c) => this.pipeline.alerts.views(c.now) },
     rules: { on: ['rules'], build: () => this.pipeline.rulesView() },
     endpoints: { on: FROM_SERIES, dedupe: true, build: (c) => endpointRows(c.all()) },
     connections: { on: ['connections', 'cleared'], build: (c) => this.connectionViews(c.now) },
     topics: { on: FROM_SERIES, dedupe: true, build: (c) => topicRows(c.all()) },
     configProblems: { on: ['rules'], build: () => this.problems() },
+    // Defaults are added when series appear; what the page sent itself is not echoed back (see setPins).
+    pins: { on: ['createdSeries', 'cleared', 'pins'], dedupe: true, build: (c) => this.pinSource?.current(c.all()) ?? null },
   };
 
   private handleOf(id: string): number {
@@ -141,6 +143,7 @@ export class PanelFeed {
     private readonly pipeline: Pipeline,
     private readonly configProblems: () => readonly string[],
     private readonly annotations?: AnnotationLog,
+    private readonly pinSource?: PinSource,
   ) {
     annotations?.onDidAdd((a) => {
       if (this.newAnnotations.length < 500) this.newAnnotations.push(annotationView(a));
@@ -157,7 +160,20 @@ export class PanelFeed {
   }
 
   get pending(): boolean {
-    return this.newAnnotations.length > 0 || this.dirtySeries.size > 0 || this.changed.size > 0;
+    return this.newAnnotations.length > 0 || this.dirtySeries.size > 0 || this.changed.size > 0 || this.pinsSet;
+  }
+
+  private pinsSet = false;
+
+  /**
+   * The page's pins changed (pin, unpin, reorder): the host keeps them. The page already shows them, so
+   * the next delta carries pins only if the host kept something else.
+   */
+  setPins(ids: readonly string[]): void {
+    if (!this.pinSource) return;
+    this.pinSource.set(ids);
+    this.last.set('pins', JSON.stringify(ids));
+    this.pinsSet = true;
   }
 
   /** Once a second: source ages and messages/s move on without any change event. */
@@ -291,7 +307,7 @@ export class PanelFeed {
       }
       if (values.length > 0) d.values = values;
     }
-    const happened = (t: Trigger) => (t === 'values' ? this.dirtySeries.size > 0 : this.changed.has(t));
+    const happened = (t: Trigger) => (t === 'values' ? this.dirtySeries.size > 0 : t === 'pins' ? this.pinsSet : this.changed.has(t));
     for (const id of this.wholeSections()) if (this.feeds[id].on.some(happened)) this.fill(d, id, c, true);
     if (this.newAnnotations.length > 0) d.annotations = this.newAnnotations;
     this.reset();
@@ -300,6 +316,7 @@ export class PanelFeed {
 
   private reset(): void {
     this.newAnnotations = [];
+    this.pinsSet = false;
     this.dirtySeries.clear();
     this.changed.clear();
   }

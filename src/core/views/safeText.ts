@@ -62,8 +62,31 @@ export function markdownText(text: string, max = 160): SafeMarkdown {
 
 /**
  * Marks Markdown composed only of our constants and markdownText() output as safe. Only for a builder
- * that escapes every untrusted part (src/core/statusText.ts); test/unit/host/safeTextSites.test.ts lists the callers.
+ * that escapes every untrusted part (src/core/views/statusText.ts); test/unit/host/safeTextSites.test.ts lists the callers.
  */
 export function composedMarkdown(markdown: string): SafeMarkdown {
   return markdown as SafeMarkdown;
+}
+
+/** vscode.l10n.t's shape: one of our messages and the values of its `{0}`, `{1}`… */
+export type Translate = (message: string, ...args: (string | number)[]) => string;
+
+/** The messages as written (English), `{0}`… filled: for code run without VS Code, and tests. */
+export const english: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (m, i: string) => {
+    const v = args[Number(i)];
+    return v === undefined ? m : String(v);
+  });
+
+/** `t` turns one of our constant messages into safe text in the user's language. */
+export interface Translator {
+  t<T extends string>(message: string extends T ? never : T, ...values: readonly (SafeText | number)[]): SafeText;
+}
+
+/**
+ * A Translator over `translate` (vscode.l10n.t in the host: its text comes from our own bundle, never from a
+ * server). Every value filling a `{0}` must already be safe text (plainText) or a number.
+ */
+export function translator(translate: Translate): Translator {
+  return { t: (message, ...values) => translate(message, ...values) as SafeText };
 }

@@ -7,6 +7,18 @@ import { ROLE_UNITS, convertUnit } from '../series/units';
 import type { CpuAcrossLabels } from '../settings/settings';
 
 const HEAP_TOTAL = /heap.?(total|size.?total)/i;
+/** Whether a name is a heap total, by name: the same names come back on every read. Bounded (names are untrusted). */
+const heapTotalNames = new Map<string, boolean>();
+
+function isHeapTotal(name: string): boolean {
+  let yes = heapTotalNames.get(name);
+  if (yes === undefined) {
+    yes = HEAP_TOTAL.test(name);
+    if (heapTotalNames.size >= 4096) heapTotalNames.clear();
+    heapTotalNames.set(name, yes);
+  }
+  return yes;
+}
 
 export interface SummaryOptions {
   readonly cpuAcrossLabels: CpuAcrossLabels;
@@ -23,7 +35,7 @@ interface Slot {
   max: number | null; // over all
 }
 
-interface SourceAcc {
+export interface SourceAcc {
   /** Per role: sums and maxima of its unlabeled and labeled series. */
   readonly sums: Map<string, Slot>;
 }
@@ -105,16 +117,8 @@ function maxOver(accs: Iterable<SourceAcc>, f: (a: SourceAcc) => number | null):
   return out;
 }
 
-/**
- * Headline numbers. Sums (request rate, connections, pending, subscribers, heap, RSS, goroutines,
- * job rate) add sources up; latency, CPU and uptime take the maximum. Within a source, unlabeled
- * series win over labeled ones of the same role (a total next to its breakdown is not counted
- * twice); labeled series alone are summed, except CPU: the busiest label by default, or their mean
- * or sum (`options.cpuAcrossLabels`). Per source, a `requests` counter's rate is used
- * when it has one, else its `requestRate` gauges — never both. The error rate is the request-
- * weighted mean of the sources' error rates (a source's `errorRate` series, or 100 · errors / requests).
- */
-export function summarize(series: Iterable<SeriesInfo>, sourceIds?: ReadonlySet<string>, options: SummaryOptions = DEFAULT_SUMMARY_OPTIONS): SummaryView {
+/** Per source: the sums and maxima of its series by role (one pass over the series). */
+export function sumBySource(series: Iterable<SeriesInfo>, sourceIds?: ReadonlySet<string>): Map<string, SourceAcc> {
   const bySource = new Map<string, SourceAcc>();
   for (const s of series) {
     if (sourceIds !== undefined && !sourceIds.has(s.sourceId)) continue;
@@ -127,10 +131,28 @@ export function summarize(series: Iterable<SeriesInfo>, sourceIds?: ReadonlySet<
     if (s.role !== null) {
       const v = roleValue(s, s.role);
       if (v !== null && Number.isFinite(v)) add(acc, s.role, v, labeled);
+    } else if (Number.isFinite(s.raw) && isHeapTotal(s.name)) {
+      add(acc, 'heapTotal', s.raw, labeled);
     }
-    if (HEAP_TOTAL.test(s.name) && s.role === null && Number.isFinite(s.raw)) add(acc, 'heapTotal', s.raw, labeled);
   }
-  const accs = [...bySource.values()];
+  return bySource;
+}
+
+/**
+ * Headline numbers. Sums (request rate, connections, pending, subscribers, heap, RSS, goroutines,
+ * job rate) add sources up; latency, CPU and uptime take the maximum. Within a source, unlabeled
+ * series win over labeled ones of the same role (a total next to its breakdown is not counted
+ * twice); labeled series alone are summed, except CPU: the busiest label by default, or their mean
+ * or sum (`options.cpuAcrossLabels`). Per source, a `requests` counter's rate is used
+ * when it has one, else its `requestRate` gauges — never both. The error rate is the request-
+ * weighted mean of the sources' error rates (a source's `errorRate` series, or 100 · errors / requests).
+ */
+export function summarize(series: Iterable<SeriesInfo>, sourceIds?: ReadonlySet<string>, options: SummaryOptions = DEFAULT_SUMMARY_OPTIONS): SummaryView {
+  return summarizeSums([...sumBySource(series, sourceIds).values()], options);
+}
+
+/** The summary of the given sources' sums (see summarize). */
+export function summarizeSums(accs: readonly SourceAcc[], options: SummaryOptions = DEFAULT_SUMMARY_OPTIONS): SummaryView {
   const requestRate = (a: SourceAcc): number | null => total(a, 'requests') ?? total(a, 'requestRate');
 
   // Error rate: weight each source's percentage by its request rate.

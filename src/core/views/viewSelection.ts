@@ -1,7 +1,8 @@
 // Which series the panel holds when the store has more than it can show: a fair share per source
-// (one flooding source cannot push a quiet one out), plus whatever the user's search finds.
+// (one flooding source cannot push a quiet one out), plus whatever the user's search (text or label selector) finds.
 
 import type { SeriesInfo } from '../series/store';
+import { matchesSeries, parseSeriesQuery } from '../../shared/matcher';
 
 /**
  * At most `max` series, taken round-robin across sources in store order, so every source gets
@@ -45,16 +46,16 @@ export function fairSelection(all: readonly SeriesInfo[], max: number): SeriesIn
 }
 
 /**
- * Series whose name, labels (as `key=value`) or source name contain the query (case-insensitive),
- * at most `limit`: the same test the panel's filter applies to the series it holds.
+ * Series the filter query keeps (plain text: name, labels as `key=value` or source name contain it,
+ * case-insensitive; or a `name{label="x"}` selector, see src/shared/matcher.ts), at most `limit`: the
+ * same test the panel's filter applies to the series it holds. An empty or malformed query finds none.
  */
 export function searchSeries(all: readonly SeriesInfo[], query: string, limit: number, sourceName: (id: string) => string): SeriesInfo[] {
-  const needle = query.trim().toLowerCase();
-  if (needle.length === 0) return [];
+  const q = parseSeriesQuery(query);
+  if (q.kind === 'all' || q.kind === 'invalid') return [];
   const out: SeriesInfo[] = [];
   for (const s of all) {
-    const labels = s.labels.map(([k, v]) => `${k}=${v}`).join(', ');
-    if (s.name.toLowerCase().includes(needle) || labels.toLowerCase().includes(needle) || sourceName(s.sourceId).toLowerCase().includes(needle)) {
+    if (matchesSeries(q, s, sourceName(s.sourceId))) {
       out.push(s);
       if (out.length >= limit) break;
     }

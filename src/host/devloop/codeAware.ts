@@ -14,10 +14,10 @@ import { annotationView, compareAt, compareRowView, sortRows, COMPARE_WINDOW_MS 
 import { REGRESSION_CHECK_EVERY_MS, RegressionWatch } from '../../core/devloop/regression';
 import type { RegressionAction } from '../../core/devloop/regression';
 import { AnnotationWatcher } from './annotationWatcher';
-import { goToHandler } from './gotoHandler';
-import { showCompareSinceLastSave } from './compareCommand';
+import { flows } from '../lazy';
 import { endpointRows } from '../../core/views/panelFeed';
-import { constant, plainText } from '../../core/views/safeText';
+import { plainText } from '../../core/views/safeText';
+import { l10n } from '../l10n';
 
 export class CodeAware implements vscode.Disposable {
   readonly annotations = new AnnotationLog();
@@ -90,7 +90,7 @@ export class CodeAware implements vscode.Disposable {
   }
 
   async compareSinceLastSave(): Promise<CompareRow | undefined> {
-    return showCompareSinceLastSave(vscode, () => {
+    return flows().showCompareSinceLastSave(vscode, () => {
       const annotation = this.annotations.lastOf('save');
       if (!annotation) return undefined;
       return { annotation, rows: compareAt(this.pipeline.store, annotation.at, COMPARE_WINDOW_MS), now: Date.now() };
@@ -104,12 +104,16 @@ export class CodeAware implements vscode.Disposable {
       const rows = endpointRows(this.pipeline.store.list()).filter((r) => r.path.startsWith('/'));
       const unique = new Map(rows.map((r) => [`${r.method} ${r.path}`, r]));
       // Endpoint names come from servers: shown through plainText (quick picks render $(icon) syntax), looked up by key.
-      const typed = { label: constant('$(edit) Type a route…'), key: undefined };
+      const typed = { label: l10n.t('$(edit) Type a route…'), key: undefined };
       const items = [...unique.keys()].sort().map((key) => ({ label: plainText(key), key }));
-      const pick = await vscode.window.showQuickPick([...items, typed], { title: 'Go to the handler of which endpoint?' });
+      const pick = await vscode.window.showQuickPick([...items, typed], { title: l10n.t('Go to the handler of which endpoint?') });
       if (!pick) return;
       if (pick.key === undefined) {
-        const input = await vscode.window.showInputBox({ title: 'Route', prompt: 'e.g. GET /api/users or /api/users', validateInput: (v) => (/^([A-Za-z]{1,10}\s+)?\/\S*$/.test(v.trim()) ? undefined : 'A path starting with /, optionally after a method') });
+        const input = await vscode.window.showInputBox({
+          title: l10n.t('Route'),
+          prompt: l10n.t('e.g. GET /api/users or /api/users'),
+          validateInput: (v) => (/^([A-Za-z]{1,10}\s+)?\/\S*$/.test(v.trim()) ? undefined : l10n.t('A path starting with /, optionally after a method')),
+        });
         if (!input) return;
         const [a, b] = input.trim().split(/\s+/);
         target = b ? { method: a, path: b } : { path: a ?? '/' };
@@ -119,7 +123,7 @@ export class CodeAware implements vscode.Disposable {
         target = { path: row.path, ...(row.method ? { method: row.method } : {}) };
       }
     }
-    const outcome = await goToHandler(vscode, target);
+    const outcome = await flows().goToHandler(vscode, target);
     this.log.info(`Go to Handler ${target.method ?? ''} ${target.path}: ${outcome}`);
   }
 

@@ -6,14 +6,18 @@ import type { CompareRow } from '../../core/devloop/compare';
 import { formatValue } from '../../shared/format';
 import { describeChange } from '../../core/devloop/regression';
 import type { PickItem, PickOptions } from './gotoHandler';
-import { joinSafe, plainText, safe } from '../../core/views/safeText';
-import type { SafeText } from '../../core/views/safeText';
+import { english, joinSafe, plainText, safe, translator } from '../../core/views/safeText';
+import type { SafeText, Translate, Translator } from '../../core/views/safeText';
+// Type-only and unused: `l10n-dev export` reads l10n.t calls only in files importing vscode; nothing loads at run time.
+import type * as _vscode from 'vscode';
 
 export interface CompareCommandApi {
   readonly window: {
     showQuickPick<T extends PickItem>(items: readonly T[], options?: PickOptions): PromiseLike<T | undefined>;
     showInformationMessage(message: SafeText): PromiseLike<unknown>;
   };
+  /** vscode.l10n: the words in the user's language (English without it). */
+  readonly l10n?: { readonly t: Translate };
 }
 
 export interface CompareSinceSave {
@@ -32,34 +36,39 @@ export interface CompareRowItem extends PickItem {
 
 /** Shows the comparison; resolves with the row the user picked, if any. */
 export async function showCompareSinceLastSave(api: CompareCommandApi, provider: CompareSinceSaveProvider): Promise<CompareRow | undefined> {
+  const words = api.l10n;
+  const l10n = translator(words ? (m, ...args) => words.t(m, ...args) : english);
   const result = provider();
   if (result === undefined) {
-    await api.window.showInformationMessage(safe`No file save recorded yet. Save a file while your dev server runs, then compare.`);
+    await api.window.showInformationMessage(l10n.t('No file save recorded yet. Save a file while your dev server runs, then compare.'));
     return undefined;
   }
   const { annotation, rows, now } = result;
   // Labels come from file names and servers: shown as plain text (quick picks render $(icon) syntax).
   const when = safe`${annotation.label}, ${formatAgo(now - annotation.at)}`;
   if (rows.length === 0 || rows.every((r) => !r.enoughData)) {
-    await api.window.showInformationMessage(joinSafe(safe`Not enough data around the last save yet (`, when, safe`). Pulse needs a few samples before and after it.`));
+    await api.window.showInformationMessage(l10n.t('Not enough data around the last save yet ({0}). Pulse needs a few samples before and after it.', when));
     return undefined;
   }
   const ordered = [...rows].sort((a, b) => rank(a) - rank(b));
-  const picked = await api.window.showQuickPick(ordered.map(compareRowItem), {
-    title: joinSafe(safe`Since last save: `, when),
-    placeHolder: safe`Median before vs. after; flagged when the change is beyond the normal noise before the save`,
-    matchOnDescription: true,
-  });
+  const picked = await api.window.showQuickPick(
+    ordered.map((r) => compareRowItem(r, l10n)),
+    {
+      title: l10n.t('Since last save: {0}', when),
+      placeHolder: l10n.t('Median before vs. after; flagged when the change is beyond the normal noise before the save'),
+      matchOnDescription: true,
+    },
+  );
   return picked?.row;
 }
 
 /** e.g. label "p95 latency", description "45 ms → 62 ms  +38 %  $(warning) regressed". */
-export function compareRowItem(row: CompareRow): CompareRowItem {
+export function compareRowItem(row: CompareRow, l10n: Translator = translator(english)): CompareRowItem {
   const label = plainText(row.label, 200);
-  if (!row.enoughData) return { label, description: safe`not enough data`, row };
+  if (!row.enoughData) return { label, description: l10n.t('not enough data'), row };
   const values = safe`${formatValue(row.beforeMedian, row.unit)} → ${formatValue(row.afterMedian, row.unit)}`;
   const change = row.deltaPct !== null ? safe`  ${describeChange(row)}` : safe``;
-  const verdict = row.regressed ? safe`$(warning) regressed` : row.improved ? safe`$(pass) improved` : safe`within noise (±${formatValue(row.threshold, row.unit)})`;
+  const verdict = row.regressed ? l10n.t('$(warning) regressed') : row.improved ? l10n.t('$(pass) improved') : l10n.t('within noise (±{0})', plainText(formatValue(row.threshold, row.unit)));
   return { label, description: joinSafe(values, change, safe`  `, verdict), row };
 }
 

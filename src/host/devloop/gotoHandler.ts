@@ -3,13 +3,15 @@
 
 import { closeContenders, findRouteRegistrations, languageOf, normalizePath, rankMatches } from '../../core/devloop/routes';
 import type { FileMatches, RankedMatch } from '../../core/devloop/routes';
-import { safe } from '../../core/views/safeText';
-import type { SafeText } from '../../core/views/safeText';
+import { english, plainText, safe, translator } from '../../core/views/safeText';
+import type { SafeText, Translate } from '../../core/views/safeText';
+// Type-only and unused: `l10n-dev export` reads l10n.t calls only in files importing vscode; nothing loads at run time.
+import type * as _vscode from 'vscode';
 
 export const SOURCE_GLOB = '**/*.{ts,js,mjs,cjs,tsx,jsx,go,py}';
 export const EXCLUDE_GLOB = '**/{node_modules,dist,out,build,.git,vendor,.venv,venv,__pycache__,coverage}/**';
 
-/** Quick pick fields render $(icon) syntax: only text that went through src/core/safeText.ts. */
+/** Quick pick fields render $(icon) syntax: only text that went through src/core/views/safeText.ts. */
 export interface PickItem {
   readonly label: SafeText;
   readonly description?: SafeText;
@@ -35,6 +37,8 @@ export interface GoToHandlerApi<U, R> {
     showInformationMessage(message: SafeText): PromiseLike<unknown>;
   };
   readonly Range: new (startLine: number, startCharacter: number, endLine: number, endCharacter: number) => R;
+  /** vscode.l10n: the words in the user's language (English without it). */
+  readonly l10n?: { readonly t: Translate };
 }
 
 export interface RouteTarget {
@@ -57,19 +61,21 @@ const READ_CONCURRENCY = 32;
 export async function goToHandler<U, R>(api: GoToHandlerApi<U, R>, target: RouteTarget, options: GoToHandlerOptions = {}): Promise<GoToHandlerOutcome> {
   const path = normalizePath(target.path);
   const method = target.method?.trim().toUpperCase() || undefined;
-  const what = method ? `${method} ${path}` : path;
+  const what = plainText(method ? `${method} ${path}` : path);
+  const words = api.l10n;
+  const l10n = translator(words ? (m, ...args) => words.t(m, ...args) : english);
 
   const ranked = await searchWorkspace(api, path, method, options);
   const contenders = closeContenders(ranked, options.margin ?? 8).slice(0, 20);
   if (contenders.length === 0) {
     // The path comes from a server (or the panel): no link or command may survive in the message.
-    await api.window.showInformationMessage(safe`No handler found for ${what}.`);
+    await api.window.showInformationMessage(l10n.t('No handler found for {0}.', what));
     return 'none';
   }
   let choice: RankedMatch<U> | undefined = contenders[0];
   if (contenders.length > 1) {
     const items = contenders.map((r) => ({ label: safe`${r.path}:${r.match.line + 1}`, description: safe`${r.match.preview}`, ranked: r }));
-    const picked = await api.window.showQuickPick(items, { title: safe`Handlers for ${what}`, placeHolder: safe`Several registrations match; pick one`, matchOnDescription: true });
+    const picked = await api.window.showQuickPick(items, { title: l10n.t('Handlers for {0}', what), placeHolder: l10n.t('Several registrations match; pick one'), matchOnDescription: true });
     choice = picked?.ranked;
   }
   if (choice === undefined) return 'cancelled';

@@ -5,6 +5,7 @@
 import type { HostMessage } from '../../shared/protocol';
 import type { PanelSnapshot } from '../../shared/sections';
 import type { RequestType, WebviewMessage } from '../../shared/requests';
+import { PNG_DATA_URL } from '../../shared/requests';
 import type { AnnotationView, CompareRowView, PointsView, ThresholdPatch } from '../../shared/views';
 import type { SnoozeDuration, ValueMode, WindowId } from '../../shared/vocabulary';
 
@@ -28,6 +29,8 @@ export interface PanelHost {
     snapshot(now: number): PanelSnapshot;
     history(ids: readonly string[], window: WindowId, mode: ValueMode, now: number): PointsView[];
     setSearch(query: string): void;
+    /** Keeps the page's pinned charts (workspace state). */
+    setPins(ids: readonly string[]): void;
   };
   readonly pipeline: {
     readonly alerts: { has(alertId: string): boolean };
@@ -52,6 +55,8 @@ export interface PanelHost {
   openSettings(): void;
   saveThresholdToSettings(ruleId: string): Promise<void>;
   showError(message: string): void;
+  /** Asks the user where to save `bytes` (suggesting `fileName`, a plain name) and writes them there. */
+  saveFile(fileName: string, bytes: Uint8Array): Promise<void>;
   /** Posts a delta to the panel soon. */
   schedule(): void;
 }
@@ -110,6 +115,16 @@ export function panelHandlers(host: PanelHost): RequestHandlers {
       const result = host.codeAware.compare(m.annotationId);
       if (!result) return ctx.refuse('unknown annotation');
       ctx.reply({ type: 'didCompare', requestId: m.requestId, annotation: result.annotation, rows: result.rows });
+    },
+    exportChart: (m) => {
+      const { format, fileName, content } = m.file;
+      // The request row checked the name, the size and (for PNG) the base64 alphabet.
+      const bytes = format === 'csv' ? Buffer.from(content, 'utf8') : Buffer.from(content.slice(PNG_DATA_URL.length), 'base64');
+      void host.saveFile(fileName, bytes);
+    },
+    setPins: (m) => {
+      feed.setPins(m.ids);
+      host.schedule();
     },
   };
 }

@@ -11,6 +11,7 @@ import type { PanelHost } from './handlers';
 import { PanelController } from './panelController';
 import { panelHandlers } from './handlers';
 import { makeNonce, renderPanelHtml } from './panelHtml';
+import { l10n } from '../l10n';
 
 /** Posts to the webview at most this often (8 a second), whatever the input rate. */
 export const MIN_POST_INTERVAL_MS = 125;
@@ -45,7 +46,7 @@ export class MetricsPanel implements vscode.Disposable {
       MetricsPanel.current.panel.reveal(column);
       return MetricsPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Pulse Metrics', column, MetricsPanel.options(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, l10n.t('Pulse Metrics'), column, MetricsPanel.options(deps.extensionUri));
     MetricsPanel.current = new MetricsPanel(panel, deps);
     return MetricsPanel.current;
   }
@@ -80,6 +81,7 @@ export class MetricsPanel implements vscode.Disposable {
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview.css')).toString(),
       codiconsUri: undefined,
+      lang: vscode.env.language,
     });
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => this.controller.receive(m)),

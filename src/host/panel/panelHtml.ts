@@ -1,6 +1,7 @@
 // The metrics panel's HTML shell with a strict Content Security Policy. Pure: no vscode import,
 // so it can be unit-tested and served by the webview test harness exactly as the extension serves it.
 import { randomBytes } from 'node:crypto';
+import { resolveLocale } from '../../shared/format';
 
 export interface PanelHtmlOptions {
   /** webview.cspSource: the origin the webview's resources are served from. */
@@ -10,6 +11,8 @@ export interface PanelHtmlOptions {
   readonly styleUri: string;
   readonly codiconsUri?: string;
   readonly title?: string;
+  /** VS Code's display language; the webview formats numbers in it (anything Intl does not know becomes `en`). */
+  readonly lang?: string;
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -48,7 +51,7 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
     ? `\n    <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escapeHtml(o.codiconsUri)}" nonce="${nonce}">`
     : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(resolveLocale(o.lang))}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">

@@ -8,7 +8,8 @@ import type { SafeText } from '../../core/views/safeText';
 import { discoverPorts } from '../../core/detect/candidates';
 import { rankEndpoints, toSourceSetting } from '../../core/detect/rank';
 import { detectEndpoints } from '../../sources/detect';
-import { constant, plainText, safe } from '../../core/views/safeText';
+import { joinSafe, plainText, safe } from '../../core/views/safeText';
+import { l10n } from '../l10n';
 import { readWorkspaceFiles } from './workspaceFiles';
 import { appendSourceEntries } from './sourceSettings';
 import { confirm } from './sourceActions';
@@ -26,7 +27,7 @@ export async function findEndpoints(host: PulseHost): Promise<RankedEndpoint[] |
   const ports = discoverPorts(files);
   const controller = new AbortController();
   const found = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: constant('Pulse: looking for metrics on this machine (localhost only)…'), cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: l10n.t('Pulse: looking for metrics on this machine (localhost only)…'), cancellable: true },
     async (progress, token) => {
       const listener = token.onCancellationRequested(() => controller.abort());
       let reported = 0;
@@ -53,12 +54,14 @@ export async function findEndpoints(host: PulseHost): Promise<RankedEndpoint[] |
 }
 
 function pickOf(e: RankedEndpoint): EndpointPick {
-  const format = e.format === 'auto' ? 'unknown format' : e.format;
+  const format = e.format === 'auto' ? l10n.t('unknown format') : plainText(e.format);
+  const series = e.series > 0 ? l10n.t(' · {0} series', e.series) : safe``;
+  const recommended = e.recommended ? l10n.t(' · recommended') : safe``;
   return {
     endpoint: e,
     label: safe`${e.kind} ${e.path}`,
-    description: safe`port ${e.port} · ${format}${e.series > 0 ? ` · ${e.series} series` : ''}${e.recommended ? ' · recommended' : ''}`,
-    detail: e.reasons.length > 0 ? plainText(`Found via ${e.reasons.join('; ')}`, 200) : constant('A common dev-server port'),
+    description: joinSafe(l10n.t('port {0} · {1}', e.port, format), series, recommended),
+    detail: e.reasons.length > 0 ? l10n.t('Found via {0}', plainText(e.reasons.join('; '), 190)) : l10n.t('A common dev-server port'),
     picked: e.recommended,
   };
 }
@@ -69,18 +72,20 @@ export async function detectSources(host: PulseHost, onFound?: (count: number) =
   if (ranked === undefined) return 0;
   onFound?.(ranked.length);
   if (ranked.length === 0) {
+    const again = l10n.t('Detect Again');
+    const add = l10n.t('Add Source…');
     const choice = await vscode.window.showInformationMessage(
-      'Pulse found no metrics endpoint on this machine. Start your dev server and detect again, or add a source by URL.',
-      'Detect Again',
-      'Add Source…',
+      l10n.t('Pulse found no metrics endpoint on this machine. Start your dev server and detect again, or add a source by URL.'),
+      again,
+      add,
     );
-    if (choice === 'Detect Again') return detectSources(host, onFound);
-    if (choice === 'Add Source…') await host.addSource();
+    if (choice === again) return detectSources(host, onFound);
+    if (choice === add) await host.addSource();
     return 0;
   }
   const chosen = await vscode.window.showQuickPick(ranked.map(pickOf), {
-    title: safe`Pulse: ${ranked.length} metrics endpoint${ranked.length === 1 ? '' : 's'} found — add which?`,
-    placeHolder: constant('The recommended endpoint of each server is selected'),
+    title: ranked.length === 1 ? l10n.t('Pulse: 1 metrics endpoint found — add which?') : l10n.t('Pulse: {0} metrics endpoints found — add which?', ranked.length),
+    placeHolder: l10n.t('The recommended endpoint of each server is selected'),
     canPickMany: true,
     matchOnDescription: true,
     ignoreFocusOut: true,
@@ -94,6 +99,8 @@ export async function detectSources(host: PulseHost, onFound?: (count: number) =
   });
   const where = await appendSourceEntries(entries);
   host.log.info(`Detect: added ${entries.map((e) => `${e.name} (${e.url})`).join(', ')} to ${where} settings`);
-  confirm(safe`Pulse: added ${entries.length} source${entries.length === 1 ? '' : 's'} to ${where} settings`);
+  const n = entries.length;
+  if (where === 'workspace') confirm(n === 1 ? l10n.t('Pulse: added 1 source to workspace settings') : l10n.t('Pulse: added {0} sources to workspace settings', n));
+  else confirm(n === 1 ? l10n.t('Pulse: added 1 source to user settings') : l10n.t('Pulse: added {0} sources to user settings', n));
   return entries.length;
 }

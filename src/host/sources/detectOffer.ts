@@ -5,10 +5,10 @@ import * as vscode from 'vscode';
 import type { NotificationGate } from '../notifications';
 import { discoverPorts } from '../../core/detect/candidates';
 import { readWorkspaceFiles } from './workspaceFiles';
+import { l10n } from '../l10n';
 
 export const OFFERED_KEY = 'pulse.detect.offered';
 export const OFFER_ID = 'detectOffer';
-export const DONT_ASK = "Don't Ask Again";
 
 export interface OfferDeps {
   readonly workspaceState: vscode.Memento;
@@ -24,10 +24,12 @@ export async function offerDetection(deps: OfferDeps): Promise<boolean> {
   const hints = discoverPorts(await readWorkspaceFiles(), []);
   if (hints.length === 0 || deps.hasSources() || deps.gate.busy()) return false;
   await deps.workspaceState.update(OFFERED_KEY, true);
-  const answer = vscode.window.showInformationMessage('Pulse can look for your running dev server on this machine (localhost only) and list its metrics endpoints.', 'Detect', DONT_ASK);
+  const detect = l10n.t('Detect');
+  const mute = l10n.t("Don't Ask Again");
+  const answer = vscode.window.showInformationMessage(l10n.t('Pulse can look for your running dev server on this machine (localhost only) and list its metrics endpoints.'), detect, mute);
   deps.gate.hold(answer);
   const choice = await answer;
-  if (choice === 'Detect') await deps.detect();
-  else if (choice === DONT_ASK) await deps.gate.mute(OFFER_ID);
+  if (choice === detect) await deps.detect();
+  else if (choice === mute) await deps.gate.mute(OFFER_ID);
   return true;
 }

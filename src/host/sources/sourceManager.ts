@@ -3,9 +3,10 @@
 
 import type { Disposable, Logger, SourceConfig } from '../../core/model';
 import type { Pipeline } from '../../core/pipeline';
-import type { Transport, TransportDeps } from '../../sources/transport';
+import type { Received, Transport, TransportDeps } from '../../sources/transport';
 import { createTransport } from '../../sources/transport';
 import { isLoopbackUrl } from '../../core/settings/settings';
+import { DerivedSources } from './derivedSources';
 
 export interface SourceManagerDeps {
   readonly pipeline: Pipeline;
@@ -15,6 +16,8 @@ export interface SourceManagerDeps {
   /** Asked once per non-loopback URL that comes from workspace settings; resolves to the user's answer. */
   confirmRemote(config: SourceConfig): Promise<boolean>;
   readonly create?: (config: SourceConfig, deps: TransportDeps) => Transport;
+  /** A service of a receiver that has sent nothing for this long is no longer shown as connected. Default 3 min. */
+  readonly serviceStaleMs?: number;
 }
 
 interface Running {
@@ -33,15 +36,53 @@ export class SourceManager implements Disposable {
   private readonly disabled = new Set<string>();
   private maxPayloadBytes = 4 * 1024 * 1024;
   private generation = 0;
+  /** The sources a receiver made for the services that export to it (`<receiverId>/<service>`). */
+  private readonly derived: DerivedSources;
+  private readonly restored: Disposable;
 
-  constructor(private readonly deps: SourceManagerDeps) {}
+  constructor(private readonly deps: SourceManagerDeps) {
+    this.derived = new DerivedSources({
+      log: deps.log,
+      now: () => deps.pipeline.clock.now(),
+      staleMs: deps.serviceStaleMs ?? 180_000,
+      setState: (id, state) => deps.pipeline.setState(id, state),
+      warn: (id, message) => deps.pipeline.warn(id, message),
+      added: () => deps.pipeline.setSources(this.all),
+      receiverState: (id) => this.running.get(id)?.transport.state,
+    });
+    // Restored history names the services of earlier sessions: their sources come back with it.
+    this.restored = deps.pipeline.onDidChange((change) => {
+      if (change.sourceId === '*' && change.createdSeries === true) this.derived.adopt(deps.pipeline.store.sourceIds(), this.configs);
+    });
+  }
 
+  /** The configured sources (what settings define). */
   get sources(): readonly SourceConfig[] {
     return this.configs;
   }
 
+  /** The configured sources and those derived from them (one per service exporting to a receiver). */
+  get all(): readonly SourceConfig[] {
+    return [...this.configs, ...this.derived.configs()];
+  }
+
+  /** A configured or derived source. */
+  find(id: string): SourceConfig | undefined {
+    return this.configs.find((c) => c.id === id) ?? this.derived.config(id);
+  }
+
+  /** The receiver a derived source comes from; undefined for a configured source. */
+  receiverOf(id: string): string | undefined {
+    return this.derived.receiverOf(id);
+  }
+
   isEnabled(id: string): boolean {
-    return !this.disabled.has(id);
+    return !this.disabled.has(this.derived.receiverOf(id) ?? id);
+  }
+
+  /** Derived ids stand for their receiver: it is what connects, disconnects and reconnects. */
+  private owners(ids: readonly string[]): string[] {
+    return [...new Set(ids.map((id) => this.derived.receiverOf(id) ?? id))];
   }
 
   setDisabled(ids: Iterable<string>): void {
@@ -59,21 +100,25 @@ export class SourceManager implements Disposable {
     const payloadChanged = maxPayloadBytes !== this.maxPayloadBytes;
     this.maxPayloadBytes = maxPayloadBytes;
     this.configs = configs;
-    this.deps.pipeline.setSources(configs);
+    this.derived.retain(configs);
+    this.derived.adopt(this.deps.pipeline.store.sourceIds(), configs);
+    this.deps.pipeline.setSources(this.all);
     const wanted = new Set(configs.map((c) => c.id));
     for (const [id, r] of this.running) {
       const next = configs.find((c) => c.id === id);
       if (!wanted.has(id) || !next || payloadChanged || keyOf(next) !== r.key) this.stopOne(id);
     }
+    const starting: Promise<void>[] = [];
     for (const config of configs) {
-      if (generation !== this.generation) return;
       if (this.running.has(config.id)) continue;
       if (this.disabled.has(config.id)) {
         this.deps.pipeline.setState(config.id, { phase: 'closed' });
         continue;
       }
-      await this.startOne(config, generation);
+      // Side by side: a source waiting for its token or a confirmation holds up no other.
+      starting.push(this.startOne(config, generation));
     }
+    await Promise.all(starting);
   }
 
   private async startOne(config: SourceConfig, generation: number): Promise<void> {
@@ -108,9 +153,10 @@ export class SourceManager implements Disposable {
     const listeners = [
       transport.onDidChangeState((state) => {
         pipeline.setState(config.id, state);
+        this.derived.receiverChanged(config.id, state);
         if (state.phase === 'failed') log.warn(`[${config.name}] ${state.reason}`);
       }),
-      transport.onDidReceive((m) => (m.decoded ? pipeline.ingestDecoded(config.id, m.decoded, m.receivedAt, m.bytes) : pipeline.handle(config.id, m.payload, m.receivedAt, m.bytes))),
+      transport.onDidReceive((m) => this.ingest(m.service === undefined ? config.id : this.derived.route(config, m.service, m.receivedAt), m)),
       transport.onDidWarn((message) => {
         log.warn(`[${config.name}] ${message}`);
         pipeline.warn(config.id, message);
@@ -121,6 +167,12 @@ export class SourceManager implements Disposable {
     transport.start();
   }
 
+  private ingest(id: string, m: Received): void {
+    const { pipeline } = this.deps;
+    if (m.decoded) pipeline.ingestDecoded(id, m.decoded, m.receivedAt, m.bytes);
+    else pipeline.handle(id, m.payload, m.receivedAt, m.bytes);
+  }
+
   private stopOne(id: string): void {
     const r = this.running.get(id);
     if (!r) return;
@@ -128,10 +180,12 @@ export class SourceManager implements Disposable {
     for (const l of r.listeners) l.dispose();
     r.transport.dispose();
     this.deps.pipeline.setState(id, { phase: 'closed' });
+    this.derived.receiverChanged(id, { phase: 'closed' });
   }
 
   /** Connects the given sources (all when none given), enabling them again. */
-  async connect(ids?: readonly string[]): Promise<void> {
+  async connect(given?: readonly string[]): Promise<void> {
+    const ids = given && this.owners(given);
     for (const id of ids ?? this.configs.map((c) => c.id)) this.disabled.delete(id);
     await this.apply(this.configs, this.maxPayloadBytes);
     for (const id of ids ?? [...this.running.keys()]) {
@@ -140,8 +194,8 @@ export class SourceManager implements Disposable {
     }
   }
 
-  disconnect(ids?: readonly string[]): void {
-    for (const id of ids ?? this.configs.map((c) => c.id)) {
+  disconnect(given?: readonly string[]): void {
+    for (const id of given ? this.owners(given) : this.configs.map((c) => c.id)) {
       this.disabled.add(id);
       this.stopOne(id);
     }
@@ -149,7 +203,7 @@ export class SourceManager implements Disposable {
 
   /** Drops and reopens connections now, backoff reset; failed and untrusted sources are tried again. */
   async reconnect(ids?: readonly string[]): Promise<void> {
-    const targets = ids ?? this.configs.map((c) => c.id);
+    const targets = ids ? this.owners(ids) : this.configs.map((c) => c.id);
     for (const id of targets) this.disabled.delete(id);
     for (const id of targets) {
       const r = this.running.get(id);
@@ -160,12 +214,14 @@ export class SourceManager implements Disposable {
 
   /** Restarts one source's transport (e.g. its token changed). */
   async restart(id: string): Promise<void> {
-    this.stopOne(id);
+    this.stopOne(this.derived.receiverOf(id) ?? id);
     await this.apply(this.configs, this.maxPayloadBytes);
   }
 
   dispose(): void {
     this.generation++;
+    this.derived.dispose();
+    this.restored.dispose();
     for (const id of [...this.running.keys()]) {
       const r = this.running.get(id);
       if (!r) continue;

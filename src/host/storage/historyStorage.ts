@@ -1,7 +1,8 @@
 // Keeps history, alert decisions and threshold overrides across reloads. VS Code rewrites an
 // extension's whole workspace-state object on every update (microsoft/vscode#163446), so only the
-// compact part goes there (capped, and only when it changed); the raw tier goes to a log file in the
-// workspace storage folder that each save appends the new samples to (core/persist/segments.ts has the format).
+// compact part goes there (capped, and only when it changed, and with a raw log only every few
+// minutes: see compactEveryMs); the raw tier goes to a log file in the workspace storage folder that
+// each save appends the new samples to, packed (core/persist/segments.ts has the format).
 // The log is compacted (merged, rewritten, renamed over) when it has grown well past what the raw
 // window needs, after damage or a version change was found, and on clear. Every write to the log
 // (append or compaction) holds a lock file, so two windows' compactions never rename over each
@@ -19,7 +20,7 @@ import { RawLogWriter, compactRaw } from '../../core/persist/rawLog';
 import type { PendingAppend } from '../../core/persist/rawLog';
 import { encodeCompact } from '../../core/persist/compact';
 import { intactSegments } from '../../core/persist/segments';
-import { restore } from '../../core/persist/restore';
+import { restoreInChunks } from '../../core/persist/restore';
 import { parseOverrides } from '../../core/rules/thresholds';
 import { acquireLock, processAlive } from './fileLock';
 
@@ -48,8 +49,16 @@ export const DECISIONS_FILE = 'decisions.json';
 /**
  * The downsampled tier changes on every save while data flows, and VS Code rewrites the whole
  * workspace-state object on each update; restore rebuilds recent buckets from the raw file anyway.
+ * Without a raw log (no folder, or its last write failed) it is written at this interval.
  */
 export const COMPACT_INTERVAL_MS = 60_000;
+/** With a working raw log: at most this often, and at least three times per raw window (the log covers the gap). */
+export const COMPACT_WITH_RAW_INTERVAL_MS = 5 * 60_000;
+
+/** How often the downsampled tier is written while the raw log holds the samples since the last time. */
+export function compactEveryMs(rawWindowMs: number): number {
+  return Math.max(SAVE_INTERVAL_MS, Math.min(COMPACT_WITH_RAW_INTERVAL_MS, rawWindowMs / 3));
+}
 /** Workspace-state budget for the downsampled tier; the rest of Pulse's state is small and bounded. */
 export const COMPACT_BUDGET_BYTES = 200 * 1024;
 export const RAW_FILE = 'history-raw.bin';
@@ -69,7 +78,7 @@ export const RAW_COMPACTED_MAX_BYTES = RAW_MAX_BYTES / 2;
 /** The log is compacted once it would grow past this many times what the raw window needs… */
 export const RAW_GROWTH_FACTOR = 2;
 /** …but not while it is this small, and always before it reaches RAW_COMPACT_AT_MOST_BYTES. */
-export const RAW_COMPACT_FLOOR_BYTES = 256 * 1024;
+export const RAW_COMPACT_FLOOR_BYTES = 64 * 1024;
 export const RAW_COMPACT_AT_MOST_BYTES = (RAW_MAX_BYTES * 3) / 4;
 
 export interface StorageDeps {
@@ -112,6 +121,8 @@ export class HistoryStorage implements Disposable {
   private saving: Promise<void> | undefined;
   private dirty = false;
   private readonly writer = new RawLogWriter();
+  /** Settles when load() has ended. */
+  private loaded: Promise<unknown> = Promise.resolve();
   /** Device and inode of the raw log as last written or read; another value means another window replaced it. */
   private fileId: string | undefined;
   /** Size of the log after the last compaction this window saw. */
@@ -119,6 +130,10 @@ export class HistoryStorage implements Disposable {
   /** The next save rewrites the log: merging its intact segments, or from this window's store alone. */
   private rewrite: Rewrite | undefined;
   private lastCompact = -Infinity;
+  /** The last raw-log write succeeded: the downsampled tier may wait (compactEveryMs). */
+  private rawSaved = false;
+  /** Bytes an appended sample took, as measured (the compaction yardstick; 16 until an append says). */
+  private bytesPerSample = 16;
   private tmpCounter = 0;
   /** JSON of what each state key holds, so unchanged values are not written again. */
   private readonly stateJson = new Map<string, string>();
@@ -131,8 +146,14 @@ export class HistoryStorage implements Disposable {
     return (this.deps.now ?? Date.now)();
   }
 
-  /** Restores everything it can; each problem is reported, nothing throws. */
-  async load(): Promise<string[]> {
+  /** Restores everything it can; each problem is reported, nothing throws. Saves wait for it. */
+  load(): Promise<string[]> {
+    const loading = this.loadNow();
+    this.loaded = loading;
+    return loading;
+  }
+
+  private async loadNow(): Promise<string[]> {
     const { state, pipeline, log } = this.deps;
     const problems: string[] = [];
     let raw: Uint8Array | undefined;
@@ -145,7 +166,7 @@ export class HistoryStorage implements Disposable {
         const info = await stat(file);
         this.fileId = fileIdOf(info);
         if (info.size > RAW_MAX_BYTES) {
-          problems.push(`Saved raw history is ${Math.round(info.size / 1048576)} MB, over the ${RAW_MAX_BYTES / 1048576} MB cap; discarded`);
+          problems.push(`Saved raw history is ${Math.round(info.size / 1048576)} MiB, over the ${RAW_MAX_BYTES / 1048576} MiB cap; discarded`);
           this.rewrite = 'fresh';
         } else raw = new Uint8Array(await readFile(file));
       } catch (e) {
@@ -155,7 +176,8 @@ export class HistoryStorage implements Disposable {
       }
     }
     try {
-      const restored = restore(pipeline.store, state.get(KEYS.history), raw, this.now);
+      // In chunks, one turn of the event loop apart: sources connect and samples arrive meanwhile.
+      const restored = await restoreInChunks(pipeline.store, state.get(KEYS.history), raw, this.now, () => new Promise<void>((resolve) => setImmediate(resolve)));
       problems.push(...restored.problems.map((p) => `Saved history: ${p}`));
       if (restored.restoredSeries > 0) log.info(`Restored history of ${restored.restoredSeries} series`);
       this.writer.adopt(pipeline.store, restored.persisted);
@@ -190,7 +212,7 @@ export class HistoryStorage implements Disposable {
     const wait = Math.max(0, this.lastSave + SAVE_INTERVAL_MS - this.now);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.save();
+      void this.saveIfDirty();
     }, wait);
   }
 
@@ -261,7 +283,7 @@ export class HistoryStorage implements Disposable {
     try {
       const file = join(this.deps.folder, DECISIONS_FILE);
       if ((await stat(file)).size > 4 * 1024 * 1024) {
-        problems.push('Saved alert decisions file is over 4 MB; ignored');
+        problems.push('Saved alert decisions file is over 4 MiB; ignored');
         return undefined;
       }
       text = await readFile(file, 'utf8');
@@ -291,11 +313,13 @@ export class HistoryStorage implements Disposable {
   }
 
   private async save(force = false): Promise<void> {
+    // A save during the restore would write (or compact) the log from a half-restored store.
+    await this.loaded;
     if (this.saving) await this.saving;
     if (!this.dirty && !force) return;
     this.dirty = false;
     this.lastSave = this.now;
-    const withCompact = force || this.now - this.lastCompact >= COMPACT_INTERVAL_MS;
+    const withCompact = this.compactDue(force);
     if (withCompact) this.lastCompact = this.now;
     this.saving = this.write(withCompact).finally(() => {
       this.saving = undefined;
@@ -303,10 +327,30 @@ export class HistoryStorage implements Disposable {
     await this.saving;
   }
 
+  /**
+   * Whether this save writes the downsampled tier. With a working raw log, the log holds every
+   * sample since the tier was last written (restore rebuilds those buckets from it), so the tier is
+   * written every compactEveryMs, a flush included, except after a clear; without one, at
+   * COMPACT_INTERVAL_MS and on every flush as before.
+   */
+  private compactDue(force: boolean): boolean {
+    const since = this.now - this.lastCompact;
+    if (this.rewrite === 'fresh') return true;
+    if (this.deps.folder && this.rawSaved) return since >= compactEveryMs(this.deps.pipeline.store.config.rawWindowMs);
+    return force || since >= COMPACT_INTERVAL_MS;
+  }
+
+  /** What the debounce timer runs: a save if something changed (the persistence benchmark calls it directly). */
+  async saveIfDirty(): Promise<void> {
+    await this.save();
+  }
+
   private async write(withCompact: boolean): Promise<void> {
     const { pipeline, log } = this.deps;
     try {
-      const compact = withCompact ? await this.update(KEYS.history, encodeCompact(pipeline.store, COMPACT_BUDGET_BYTES)) : 0;
+      // With a working log the still-filling buckets are left to it (restore rebuilds them whole).
+      const openFrom = this.deps.folder && this.rawSaved && this.rewrite !== 'fresh' ? this.now : Infinity;
+      const compact = withCompact ? await this.update(KEYS.history, encodeCompact(pipeline.store, COMPACT_BUDGET_BYTES, openFrom)) : 0;
       const alerts = pipeline.alerts.serialize();
       const overrides = Object.fromEntries(pipeline.overridesSnapshot());
       const decided = (await this.update(KEYS.alerts, alerts)) + (await this.update(KEYS.overrides, overrides));
@@ -316,10 +360,23 @@ export class HistoryStorage implements Disposable {
         await this.deps.state.update(KEYS.decisionsAt, savedAt);
       }
       if (this.deps.annotations) await this.update(KEYS.annotations, this.deps.annotations.serialize());
-      const raw = this.deps.folder ? await this.writeRaw(this.deps.folder) : { raw: 0, rewritten: 0 };
+      const raw = this.deps.folder ? await this.writeRawReporting(this.deps.folder) : { raw: 0, rewritten: 0 };
       this.lastWrite = { compact, ...raw };
     } catch (e) {
       log.error(`Could not save history: ${String(e)}`);
+    }
+  }
+
+  private async writeRawReporting(folder: string): Promise<{ raw: number; rewritten: number }> {
+    try {
+      const written = await this.writeRaw(folder);
+      this.rawSaved = true;
+      return written;
+    } catch (e) {
+      // The log stopped working: the downsampled tier goes out at the next save, then as without a log.
+      if (this.rawSaved) this.lastCompact = -Infinity;
+      this.rawSaved = false;
+      throw e;
     }
   }
 
@@ -358,7 +415,7 @@ export class HistoryStorage implements Disposable {
         this.compactedBytes = before.size;
       }
       const pending = this.writer.delta(store);
-      const needed = Math.max(RawLogWriter.snapshotBytes(store), this.compactedBytes);
+      const needed = Math.max(RawLogWriter.snapshotBytes(store, this.bytesPerSample), this.compactedBytes);
       const limit = Math.min(Math.max((this.deps.rawGrowthFactor ?? RAW_GROWTH_FACTOR) * needed, RAW_COMPACT_FLOOR_BYTES), RAW_COMPACT_AT_MOST_BYTES);
       if (this.rewrite !== undefined || before.size + pending.bytes.byteLength > limit) return { raw: 0, rewritten: await this.compact(file, handle, before.size, pending) };
       this.fileId = id;
@@ -369,6 +426,8 @@ export class HistoryStorage implements Disposable {
       // samples went to the old file, and the next save sends them again.
       const after = await stat(file).catch(() => undefined);
       if (after !== undefined && fileIdOf(after) === id) pending.commit();
+      // Per-entry framing counts too: the estimate errs towards compacting a little early.
+      if (pending.samples >= 100) this.bytesPerSample = Math.min(16, pending.bytes.byteLength / pending.samples);
       return { raw: pending.bytes.byteLength, rewritten: 0 };
     } finally {
       await handle.close();

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { PulseHost } from '../pulseHost';
 import type { SeriesInfo } from '../../core/series/store';
 import { SECTION } from '../config';
-import { safe } from '../../core/views/safeText';
+import { plainText } from '../../core/views/safeText';
+import { l10n } from '../l10n';
 import { confirm } from '../sources/sourceActions';
 
 export const TEST_RULE_ID = 'pulse-walkthrough-test';
@@ -32,8 +33,9 @@ export function testRule(s: SeriesInfo): Record<string, unknown> {
 export async function addTestAlert(host: PulseHost): Promise<void> {
   const s = testSeries(host.pipeline.store.list());
   if (!s) {
-    const choice = await vscode.window.showInformationMessage('Pulse has no live data yet to set a test alert on. Connect a source first.', 'Detect Sources');
-    if (choice === 'Detect Sources') await vscode.commands.executeCommand('pulse.detectSources');
+    const detect = l10n.t('Detect Sources');
+    const choice = await vscode.window.showInformationMessage(l10n.t('Pulse has no live data yet to set a test alert on. Connect a source first.'), detect);
+    if (choice === detect) await vscode.commands.executeCommand('pulse.detectSources');
     return;
   }
   const config = vscode.workspace.getConfiguration(SECTION);
@@ -45,6 +47,6 @@ export async function addTestAlert(host: PulseHost): Promise<void> {
   list.push(testRule(s));
   await config.update('thresholds', list, target);
   host.log.info(`Walkthrough: test rule "${TEST_RULE_ID}" on ${s.name} added to ${hasFolder ? 'workspace' : 'user'} settings`);
-  confirm(safe`Pulse: test alert set on ${s.name}; remove "${TEST_RULE_ID}" from pulse.thresholds when done`);
+  confirm(l10n.t('Pulse: test alert set on {0}; remove "{1}" from pulse.thresholds when done', plainText(s.name), plainText(TEST_RULE_ID)));
   await vscode.commands.executeCommand('pulse.alerts.focus');
 }

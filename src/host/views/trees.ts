@@ -5,7 +5,7 @@ import type { Pipeline } from '../../core/pipeline';
 import type { SourceManager } from '../sources/sourceManager';
 import type { Row } from './rows';
 import { alertRows, attentionCount, sourceRows } from './rows';
-import { constant } from '../../core/views/safeText';
+import { l10n } from '../l10n';
 
 export const SOURCES_VIEW = 'pulse.sources';
 export const ALERTS_VIEW = 'pulse.alerts';
@@ -59,7 +59,7 @@ export class SourcesTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     const runtimes = this.pipeline.sources();
     // A reconnect countdown changes with time alone: refresh while one shows.
     if (runtimes.some((rt) => rt.state.phase === 'reconnecting')) this.refresher.schedule();
-    return sourceRows(runtimes, (id) => this.sources.isEnabled(id), this.pipeline.clock.now()).map((row) => ({ type: 'row', row }));
+    return sourceRows(runtimes, (id) => this.sources.isEnabled(id), this.pipeline.clock.now(), l10n).map((row) => ({ type: 'row', row }));
   }
 
   getTreeItem(element: Node): vscode.TreeItem {
@@ -86,7 +86,7 @@ export class AlertsTree implements vscode.TreeDataProvider<Node>, vscode.Disposa
   getChildren(element?: Node): Node[] {
     if (element) return element.type === 'group' ? element.rows.map((row) => ({ type: 'row', row })) : [];
     const now = this.pipeline.clock.now();
-    const rows = alertRows(this.pipeline.alerts.views(now), (id) => this.pipeline.source(id)?.config.name ?? id, now);
+    const rows = alertRows(this.pipeline.alerts.views(now), (id) => this.pipeline.source(id)?.config.name ?? id, now, l10n);
     const groups: Node[] = [];
     if (rows.active.length > 0) groups.push({ type: 'group', id: 'active', rows: rows.active });
     if (rows.recent.length > 0) groups.push({ type: 'group', id: 'recent', rows: rows.recent });
@@ -96,10 +96,10 @@ export class AlertsTree implements vscode.TreeDataProvider<Node>, vscode.Disposa
   getTreeItem(element: Node): vscode.TreeItem {
     if (element.type === 'row') return toItem(element.row);
     const active = element.id === 'active';
-    const item = new vscode.TreeItem(active ? 'Firing' : 'Recent', active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(active ? l10n.t('Firing') : l10n.t('Recent'), active ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `group:${element.id}`;
     item.description = String(element.rows.length);
-    item.tooltip = active ? constant('Firing, pending and no-data alerts') : constant('Alerts resolved recently');
+    item.tooltip = active ? l10n.t('Firing, pending and no-data alerts') : l10n.t('Alerts resolved recently');
     item.contextValue = `pulseAlertGroup.${element.id}`;
     return item;
   }

@@ -7,11 +7,10 @@ import type { Node } from './trees';
 import type { SnoozeDuration } from '../../shared/vocabulary';
 import { AlertsTree, ALERTS_VIEW, SourcesTree, SOURCES_VIEW } from './trees';
 import { ContextKeys } from './contextKeys';
-import { constant, safe } from '../../core/views/safeText';
+import { plainText } from '../../core/views/safeText';
+import { l10n } from '../l10n';
 import { reconnectSource, removeSource, setEnabled, setToken, testSource } from '../sources/sourceActions';
-import { detectSources } from '../sources/detectFlow';
-import { manageSources } from '../sources/manageSources';
-import { addTestAlert } from './testAlert';
+import { flows } from '../lazy';
 import { offerDetection } from '../sources/detectOffer';
 
 const CONTEXT_MS = 200;
@@ -78,7 +77,7 @@ export class PulseViews implements vscode.Disposable {
       'pulse.connected': runtimes.some((rt) => rt.state.phase === 'open'),
     });
     const active = this.alertsTree.activeCount();
-    this.alertsView.badge = active > 0 ? { value: active, tooltip: `${active} active Pulse alert${active === 1 ? '' : 's'}` } : undefined;
+    this.alertsView.badge = active > 0 ? { value: active, tooltip: active === 1 ? l10n.t('1 active Pulse alert') : l10n.t('{0} active Pulse alerts', active) } : undefined;
     this.renderDetected(runtimes.length > 0);
   }
 
@@ -97,13 +96,16 @@ export class PulseViews implements vscode.Disposable {
     if (!this.detectedItem) {
       this.detectedItem = vscode.window.createStatusBarItem('pulse.detected', vscode.StatusBarAlignment.Left, 100);
       this.detectedItem.name = 'Pulse';
-      this.detectedItem.command = { title: 'Detect Sources', command: 'pulse.detectSources' };
+      this.detectedItem.command = { title: l10n.t('Detect Sources'), command: 'pulse.detectSources' };
       this.detectedItem.color = new vscode.ThemeColor('disabledForeground');
       this.detectedItem.show();
     }
     this.detectedItem.text = '$(pulse) Pulse';
-    this.detectedItem.tooltip = safe`Pulse found ${this.detected} metrics endpoint${this.detected === 1 ? '' : 's'} on this machine. Click to choose which to read.`;
-    this.detectedItem.accessibilityInformation = { label: `Pulse: ${this.detected} metrics endpoints found, not connected`, role: 'button' };
+    this.detectedItem.tooltip =
+      this.detected === 1
+        ? l10n.t('Pulse found 1 metrics endpoint on this machine. Click to choose which to read.')
+        : l10n.t('Pulse found {0} metrics endpoints on this machine. Click to choose which to read.', this.detected);
+    this.detectedItem.accessibilityInformation = { label: l10n.t('Pulse: {0} metrics endpoints found, not connected', this.detected), role: 'button' };
   }
 
   /** The once-per-workspace offer to detect; call after activation. */
@@ -118,7 +120,7 @@ export class PulseViews implements vscode.Disposable {
 
   private source(arg: unknown) {
     const id = idOf(arg);
-    return id === undefined ? undefined : this.host.sources.sources.find((s) => s.id === id);
+    return id === undefined ? undefined : this.host.sources.find(id);
   }
 
   private registerCommands(): vscode.Disposable[] {
@@ -129,7 +131,7 @@ export class PulseViews implements vscode.Disposable {
           await run(arg);
         } catch (e) {
           host.log.error(`Command ${id} failed: ${String(e)}`);
-          void vscode.window.showErrorMessage(safe`Pulse: ${id.replace('pulse.', '')} failed: ${e instanceof Error ? e.message : String(e)}`);
+          void vscode.window.showErrorMessage(l10n.t('Pulse: {0} failed: {1}', plainText(id.replace('pulse.', '')), plainText(e instanceof Error ? e.message : String(e))));
         }
       });
     const withSource = (run: (s: NonNullable<ReturnType<PulseViews['source']>>) => unknown) => (arg: unknown) => {
@@ -141,9 +143,9 @@ export class PulseViews implements vscode.Disposable {
       return id !== undefined && host.pipeline.alerts.has(id) ? run(id) : undefined;
     };
     return [
-      register('pulse.detectSources', () => detectSources(host, (n) => this.noteDetected(n))),
-      register('pulse.manageSources', () => manageSources(host, () => vscode.commands.executeCommand('pulse.detectSources'))),
-      register('pulse.addTestAlert', () => addTestAlert(host)),
+      register('pulse.detectSources', () => flows().detectSources(host, (n) => this.noteDetected(n))),
+      register('pulse.manageSources', () => flows().manageSources(host, () => vscode.commands.executeCommand('pulse.detectSources'))),
+      register('pulse.addTestAlert', () => flows().addTestAlert(host)),
       register('pulse.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${host.context.extension.id}#pulse.gettingStarted`, false)),
       register('pulse.openDocs', () => vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(host.context.extensionUri, 'README.md'))),
       register('pulse.sources.reconnect', withSource((s) => reconnectSource(host, s.id))),
@@ -159,11 +161,11 @@ export class PulseViews implements vscode.Disposable {
         withAlert(async (id) => {
           const pick = await vscode.window.showQuickPick(
             [
-              { label: constant('15 minutes'), duration: '15m' as SnoozeDuration },
-              { label: constant('1 hour'), duration: '1h' as SnoozeDuration },
-              { label: constant('Until the server restarts'), duration: 'restart' as SnoozeDuration },
+              { label: l10n.t('15 minutes'), duration: '15m' as SnoozeDuration },
+              { label: l10n.t('1 hour'), duration: '1h' as SnoozeDuration },
+              { label: l10n.t('Until the server restarts'), duration: 'restart' as SnoozeDuration },
             ],
-            { title: constant('Snooze this alert for') },
+            { title: l10n.t('Snooze this alert for') },
           );
           if (pick) host.decide(() => host.pipeline.snooze(id, pick.duration, host.pipeline.clock.now()));
         }),

@@ -243,9 +243,9 @@ describe('bad saved state', () => {
 
     const huge = await loadWith('raw-oversized', new Map(), async (f) => {
       await writeFile(f, '');
-      await truncate(f, RAW_MAX_BYTES + 1024 * 1024); // sparse: no 65 MB written
+      await truncate(f, RAW_MAX_BYTES + 1024 * 1024); // sparse: no 65 MiB written
     });
-    assert.ok(huge.problems.some((p) => /over the 64 MB cap; discarded/.test(p)), JSON.stringify(huge.problems));
+    assert.ok(huge.problems.some((p) => /over the 64 MiB cap; discarded/.test(p)), JSON.stringify(huge.problems));
   });
 });
 

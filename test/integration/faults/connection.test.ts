@@ -138,8 +138,8 @@ describe('connection faults through SourceManager and Pipeline', () => {
   test('HTTP poll: an HTML page → "HTML", recovers', () =>
     run({ config: sourceConfig('poll-html', server.url('/stats'), 'http-json'), mode: 'html', reason: /returned HTML, not metrics/ }));
 
-  test('HTTP poll: a 50 MB body → refused by the size limit, recovers', () =>
-    run({ config: sourceConfig('poll-huge', server.url('/stats'), 'http-json'), mode: 'huge', params: { bytes: 50 * 1024 * 1024 }, reason: /response of 50 MB is larger than the 4 MB limit/ }));
+  test('HTTP poll: a 50 MiB body → refused by the size limit, recovers', () =>
+    run({ config: sourceConfig('poll-huge', server.url('/stats'), 'http-json'), mode: 'huge', params: { bytes: 50 * 1024 * 1024 }, reason: /response of 50 MiB is larger than the 4 MiB limit/ }));
 
   test('HTTP poll: a body that drips in → cut off by the deadline, recovers', () =>
     run({ config: sourceConfig('poll-slow', server.url('/stats'), 'http-json'), mode: 'slow-body', reason: /response not complete within [\d.]+ s/ }));

@@ -1,7 +1,7 @@
 // A histogram bomb: one family with 40,000 label groups, each with its own bucket bound (a 1.2 MiB
 // scrape). The 5,000-histogram budget holds across the whole scrape and is applied before a family
 // is decoded, so the groups past it are never built; what is built is summed in one sweep. No timed
-// assertion: the work is checked by what comes out (and sumBuckets' reads in test/unit/histogram.test.ts).
+// assertion: the work is checked by what comes out (and sumBuckets' reads in test/unit/core/series/histogram.test.ts).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
 // carrying HTML, script, `command:` links, bidi controls, lone surrogates and 100 KB strings (dev
 // server `evil` and `serverError` modes). The pipeline keeps them as data, nothing reaches
 // Object.prototype, what the panel would be sent is plain JSON, lastError is bounded, and the
-// status-bar tooltip Markdown is inert. (The webview's rendering of such data: test/webview/hostile.test.ts.)
+// status-bar tooltip Markdown is inert. (The webview's rendering of such data: test/webview/sections/hostile.test.ts.)
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

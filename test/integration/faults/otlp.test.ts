@@ -91,7 +91,7 @@ describe('OTLP receiver faults', () => {
     const answer = JSON.parse(json.body.toString('utf8')) as { partialSuccess: { rejectedDataPoints: string; errorMessage: string } };
     assert.equal(answer.partialSuccess.rejectedDataPoints, '2');
     assert.match(answer.partialSuccess.errorMessage, /no finite value/);
-    assert.ok(rig.pipeline.store.bySource('otel').some((s) => s.name === 'ok.value' && s.raw === 1));
+    assert.ok(rig.pipeline.store.bySource('otel/svc').some((s) => s.name === 'ok.value' && s.raw === 1));
     // Nothing refused: an empty response, and still no decode error.
     const clean = await post(port, '/v1/metrics', request([gauge('ok.value', [{ asDouble: 3 }])]), JSON_TYPE);
     assert.equal(clean.body.toString('utf8'), '{}');

@@ -1,4 +1,4 @@
-// Bad payloads through the whole host pipeline: malformed, truncated and binary messages, a 50 MB
+// Bad payloads through the whole host pipeline: malformed, truncated and binary messages, a 50 MiB
 // message, 10,000-level JSON, and numbers/timestamps at the edges. The dev server's misbehaviour
 // modes where it has them; a small in-process WebSocket server for exact numeric messages.
 
@@ -73,7 +73,7 @@ describe('bad payloads through SourceManager and Pipeline', () => {
       for (const s of rig.pipeline.store.list()) assert.match(s.name, /^[\x20-\x7e]+$/, `series name is printable: ${JSON.stringify(s.name)}`);
     }));
 
-  test('a 50 MB WebSocket message is refused by maxPayload without buffering it; the host stays live; the source recovers', () =>
+  test('a 50 MiB WebSocket message is refused by maxPayload without buffering it; the host stays live; the source recovers', () =>
     withRig(async (rig) => {
       const ws = bunLive('huge-ws');
       await rig.apply([ws]);
@@ -90,13 +90,13 @@ describe('bad payloads through SourceManager and Pipeline', () => {
       rig.history.set(ws.id, []);
       await server().control('huge', { bytes: 50 * 1024 * 1024 });
       try {
-        await until('the size limit reason', () => (rig.history.get(ws.id) ?? []).filter((h) => /message larger than 4 MB limit/.test(reasonOf(h.state) ?? h.lastError ?? '')).length >= 2, 15_000);
+        await until('the size limit reason', () => (rig.history.get(ws.id) ?? []).filter((h) => /message larger than 4 MiB limit/.test(reasonOf(h.state) ?? h.lastError ?? '')).length >= 2, 15_000);
         await sleep(2_100); // at least one whole heartbeat window while refusing
       } finally {
         clearInterval(sampler);
       }
       const windows = beat.stop();
-      assert.ok(peak - baseline < 40 * MiB, `memory rose by ${((peak - baseline) / MiB).toFixed(1)} MiB while 50 MB messages were refused`);
+      assert.ok(peak - baseline < 40 * MiB, `memory rose by ${((peak - baseline) / MiB).toFixed(1)} MiB while 50 MiB messages were refused`);
       assert.ok(windows.length >= 1 && windows.every((n) => n >= 3), `heartbeat kept ticking: ${JSON.stringify(windows)} ticks per 2 s`);
       assert.equal(rig.runtime(ws.id).decodeErrors, 0, 'nothing of the huge message reached the decoder');
       assert.equal(rig.pipeline.store.bySource(ws.id).length, seriesBefore, 'history kept');

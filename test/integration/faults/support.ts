@@ -72,6 +72,8 @@ export interface RigOptions {
   readonly confirmRemote?: (config: SourceConfig) => Promise<boolean>;
   readonly tokens?: ReadonlyMap<string, string>;
   readonly timings?: Partial<TransportDeps>;
+  /** How long an OTLP service may stay quiet before its source shows idle (SourceManager's default when unset). */
+  readonly serviceStaleMs?: number;
 }
 
 export interface Rig {
@@ -124,6 +126,7 @@ export function makeRig(options: RigOptions = {}): Rig {
     isTrusted: () => options.trusted ?? true,
     confirmRemote: options.confirmRemote ?? (() => Promise.resolve(false)),
     create: (config, deps) => createTransport(config, { ...deps, ...timings }),
+    ...(options.serviceStaleMs === undefined ? {} : { serviceStaleMs: options.serviceStaleMs }),
   });
   return {
     pipeline,
@@ -189,7 +192,7 @@ export function faultSuite(args: readonly string[] = SERVER_ARGS): FaultSuite {
   };
 }
 
-/** The raw tier keeps one sample per 100 ms slot, last wins (src/core/history.ts DEFAULT_MIN_SPACING_MS). */
+/** The raw tier keeps one sample per 100 ms slot, last wins (src/core/series/history.ts DEFAULT_MIN_SPACING_MS). */
 const SLOT_MS = 100;
 
 /**

@@ -104,7 +104,7 @@ describe('polling transport', () => {
       const w = watch(dev().url('/stats'), 'http-json', 100, { maxPayloadBytes: 1024 * 1024 });
       w.transport.start();
       await until('a warning', () => w.warnings.length > 0);
-      assert.match(w.warnings[0] ?? '', /larger than the 1 MB limit/);
+      assert.match(w.warnings[0] ?? '', /larger than the 1 MiB limit/);
       assert.equal(w.received.length, 0);
       w.transport.dispose();
     }, { bytes: 3 * 1024 * 1024 });

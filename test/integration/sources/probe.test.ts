@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Logger } from '../../../src/core/model';
-import { probeUrl } from '../../../src/sources/probe';
+import { freeLoopbackPort, probeUrl } from '../../../src/sources/probe';
 import type { ProbeResult } from '../../../src/sources/probe';
 import { devServerPerSuite } from '../../helpers/devServerSuite';
+import { startLoopbackHttp } from '../../helpers/loopbackHttp';
+import { freePort } from '../../helpers/ports';
 
 const noop = (): void => undefined;
 const log: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
@@ -62,5 +64,63 @@ describe('probeUrl', () => {
     assert.ok(!bad.ok && /Invalid URL/.test(bad.reason));
     const ftp = await probeUrl('ftp://127.0.0.1/', deps);
     assert.ok(!ftp.ok && /Unsupported/.test(ftp.reason));
+  });
+});
+
+describe('probeUrl: Prometheus-compatible engines', () => {
+  it('an engine without buildinfo is recognised by the instant query `1`, under its API prefix', async () => {
+    const seen: string[] = [];
+    const server = await startLoopbackHttp((req, res) => {
+      seen.push(req.url ?? '');
+      if (req.url === '/select/0/prometheus/api/v1/query?query=1') {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success","data":{"resultType":"scalar","result":[1780000000,"1"]}}');
+      } else res.writeHead(404).end('not found');
+    });
+    try {
+      const r = ok(await probeUrl(`${server.origin}/select/0/prometheus`, deps));
+      assert.equal(r.kind, 'promql');
+      assert.equal(r.engine, undefined);
+      assert.deepEqual(seen, ['/select/0/prometheus', '/select/0/prometheus/api/v1/status/buildinfo', '/select/0/prometheus/api/v1/query?query=1']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('buildinfo names the engine (its text made printable); a server that is neither keeps the first reason', async () => {
+    const server = await startLoopbackHttp((req, res) => {
+      if (req.url === '/api/v1/status/buildinfo') res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success","data":{"version":"2.53.0\\u001b[31m"}}');
+      else if (req.url === '/other/api/v1/query?query=1') res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"error","error":"no"}');
+      else res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>UI</title>');
+    });
+    try {
+      const r = ok(await probeUrl(server.origin, deps));
+      assert.equal(r.kind, 'promql');
+      assert.match(r.engine ?? '', /^version 2\.53\.0/);
+      assert.ok(!(r.engine ?? '').includes('\u001b'));
+      const other = await probeUrl(`${server.origin}/other`, deps);
+      assert.ok(!other.ok && /HTML/.test(other.reason), JSON.stringify(other));
+    } finally {
+      await server.close();
+    }
+  });
+  it('nothing listening: the first failure, flagged unreachable, with no API paths tried', async () => {
+    const r = await probeUrl(`http://127.0.0.1:${await freePort()}/api`, deps);
+    assert.ok(!r.ok && r.unreachable === true && /refused|ECONNREFUSED/i.test(r.reason), JSON.stringify(r));
+  });
+});
+
+describe('freeLoopbackPort', () => {
+  it('gives the preferred port when free, another free one when it is taken', async () => {
+    const free = await freePort();
+    assert.equal(await freeLoopbackPort(free), free);
+    const holder = await startLoopbackHttp((_req, res) => res.end());
+    try {
+      const taken = Number(new URL(holder.origin).port);
+      const other = await freeLoopbackPort(taken);
+      assert.notEqual(other, taken);
+      assert.ok(other > 0);
+    } finally {
+      await holder.close();
+    }
   });
 });

@@ -12,6 +12,11 @@ import { promqlLabelValues, promqlLabels, promqlSeries } from '../../../src/sour
 import { prometheusBinary, startMetricsApp, startPrometheus } from '../../helpers/prometheus';
 import type { MetricsApp, PrometheusServer } from '../../helpers/prometheus';
 import { until } from '../../helpers/transports';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probeUrl } from '../../../src/sources/probe';
+import { FakeVscode, disposeContext, loadExtension, makeContext, repoRoot } from '../../helpers/fakeVscode';
 
 const noop = (): void => undefined;
 const log: Logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
@@ -111,6 +116,48 @@ describe('promql source against a real Prometheus', { timeout: 120_000 }, () => 
     assert.equal(rt.state.phase, 'open');
     const before = pipeline.store.get(users.id)?.updatedAt ?? 0;
     await until('a newer request rate', () => (pipeline.store.get(users.id)?.updatedAt ?? 0) > before, 10_000);
+  });
+
+  it('"Add Source…" recognises the engine by its API and saves a promql source for the picked job', async () => {
+    const probe = await probeUrl(prom.url, { log, maxPayloadBytes: 4 * 1024 * 1024 });
+    assert.ok(probe.ok && probe.kind === 'promql', JSON.stringify(probe));
+    assert.match(probe.engine ?? '', /^version \d+\.\d+/);
+    // The same through the command, in the real host bundle with the fake VS Code.
+    const storageDir = await mkdtemp(join(tmpdir(), 'pulse-add-promql-'));
+    const fake = new FakeVscode();
+    const picks: string[][] = [];
+    const prompts: string[] = [];
+    fake.answers = {
+      ...fake.answers,
+      quickPick: (items) => {
+        const labels = items.map((i) => String((i as { label?: unknown }).label));
+        picks.push(labels);
+        return items.find((i) => ['Connect to a URL', 'app'].includes(String((i as { label?: unknown }).label)));
+      },
+      inputBox: (options) => {
+        const o = options as { title?: string; prompt?: string };
+        prompts.push(o.prompt ?? '');
+        return o.title?.includes('URL') === true ? prom.url : 'team prometheus';
+      },
+    };
+    const context = makeContext({ storageDir });
+    const extension = loadExtension(join(repoRoot, 'dist', 'extension.js'), fake);
+    try {
+      extension.activate(context);
+      await fake.executeCommand('pulse.addSource');
+      assert.deepEqual(picks[0], ['Connect to a URL', 'Receive OpenTelemetry (OTLP/HTTP)']);
+      assert.deepEqual(picks[1], ['app', 'All jobs'], 'the jobs the engine knows, then all of them');
+      assert.match(prompts[1] ?? '', /Prometheus-compatible server \(version \d/);
+      const saved = fake.config.user.get('pulse.sources') as Array<Record<string, unknown>> | undefined;
+      assert.deepEqual(saved, [{ name: 'team prometheus', url: prom.url, kind: 'promql', selector: '{job="app"}' }]);
+      // readSettings accepts what was saved, and the source it makes expands the selector to queries.
+      assert.ok(configFrom(saved[0] ?? {}).promql?.selector === '{job="app"}');
+      assert.ok(fake.statusMessages.some((m) => m.includes('added source "team prometheus" (promql, {job="app"})')), fake.statusMessages.join(' | '));
+    } finally {
+      await extension.deactivate();
+      disposeContext(context);
+      await rm(storageDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    }
   });
 
   it('a missing prometheus binary is a clear failure naming the install command', () => {

@@ -34,6 +34,24 @@ test('a Bun message becomes series; counters become rates; the summary reads the
   assert.equal(p.source('api')?.messages, 2);
 });
 
+test('the headline is read from the pipeline: computed on reading, new after each message that changed series', () => {
+  const { p } = make();
+  p.handle('api', bun(1000, 100, 50e6), 1000);
+  p.handle('api', bun(2000, 150, 60e6), 2000);
+  const first = p.headline();
+  assert.equal(first.requestRate, 50);
+  assert.equal(first.heapBytes, 60e6);
+  assert.equal(p.headline(), first, 'nothing changed: the same view');
+  assert.deepEqual(p.sourceHeadline('api'), first);
+  const version = p.store.version;
+  p.handle('api', bun(3000, 250, 70e6), 3000);
+  assert.ok(p.store.version > version);
+  assert.equal(p.headline().requestRate, 100);
+  assert.equal(p.headline().heapBytes, 70e6);
+  p.clearHistory();
+  assert.equal(p.headline().heapBytes, null, 'cleared history: no headline');
+});
+
 test('bad messages are counted and shown on the source, never thrown', () => {
   const { p } = make();
   for (const bad of ['{not json', '\u0000\u0001binary', '', '[]', 'x'.repeat(2_000_000)]) p.handle('api', bad, 1000);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CriticalNotifier, NOTIFY_INTERVAL_MS } from '../../../src/host/notifications';
+import { CriticalNotifier, DONT_SHOW, GATE_HOLD_MS, MUTED_KEY, NOTIFY_INTERVAL_MS, NotificationGate } from '../../../src/host/notifications';
+import { constant, safe } from '../../../src/core/views/safeText';
 import type { AlertView } from '../../../src/shared/views';
 
 function alert(id: string, severity: 'warning' | 'critical'): AlertView {
@@ -51,4 +52,35 @@ test('a critical server alert notifies exactly like a rule alert; acknowledged a
   assert.deepEqual(shown, ['Pulse: Latency spike: +72.5 % over baseline']);
   now = NOTIFY_INTERVAL_MS + 1;
   assert.equal(n.notify([alert('rule', 'critical')]), true, 'rule and server alerts share one rate limit, nothing more');
+});
+
+test('in another language: the translated words are shown, and the translated buttons act (snooze, open, mute)', async () => {
+  const saved = new Map<string, unknown>();
+  const state = { get: <T>(k: string) => saved.get(k) as T | undefined, update: async (k: string, v: unknown) => void saved.set(k, v) };
+  let now = 0;
+  const gate = new NotificationGate(state, () => now, constant('Ne plus afficher'));
+  const shown: string[][] = [];
+  const snoozed: string[] = [];
+  let answer: string | undefined = 'Reporter 15 min';
+  const n = new CriticalNotifier({
+    show: async (m, ...actions) => (shown.push([m, ...actions]), answer),
+    openPanel() {},
+    snooze: (id) => snoozed.push(id),
+    enabled: () => true,
+    now: () => now,
+    gate,
+    words: { openPanel: constant('Ouvrir le panneau'), snooze: constant('Reporter 15 min'), critical: (text, more) => safe`Pulse : ${text} (+${more})` },
+  });
+  assert.equal(n.notify([alert('c1', 'critical')]), true);
+  assert.deepEqual(shown[0], ['Pulse : alert c1 (+0)', 'Ouvrir le panneau', 'Reporter 15 min', 'Ne plus afficher']);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(snoozed, ['c1']);
+  now = NOTIFY_INTERVAL_MS + 1;
+  answer = 'Ne plus afficher';
+  assert.equal(n.notify([alert('c2', 'critical')]), true);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(saved.get(MUTED_KEY), ['criticalAlert'], 'the translated "Don\'t Show Again" mutes');
+  now += GATE_HOLD_MS;
+  assert.equal(n.notify([alert('c3', 'critical')]), false);
+  assert.equal(await gate.show('other', () => Promise.resolve(DONT_SHOW)), DONT_SHOW, 'the English label is just a button in French');
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseHostMessage } from '../../../src/shared/protocol';
 import type { RequestType, WebviewMessage } from '../../../src/shared/requests';
 import { parseWebviewMessage, REQUESTS } from '../../../src/shared/requests';
+import { MAX_PINS, SECTION_ROWS } from '../../../src/shared/sections';
 
 describe('parseWebviewMessage', () => {
   it('accepts every well-formed request', () => {
@@ -53,6 +54,8 @@ const SAMPLES: { readonly [K in RequestType]: WebviewMessage<K> } = {
   goToHandler: { type: 'goToHandler', method: null, path: '/x' },
   searchSeries: { type: 'searchSeries', query: '' },
   compare: { type: 'compare', requestId: 2, annotationId: 'lastSave' },
+  setPins: { type: 'setPins', ids: ['api|http.requests', 'api|memory.heapUsed'] },
+  exportChart: { type: 'exportChart', file: { format: 'csv', fileName: 'pulse-api-http.latency.csv', content: 'time_iso,time_ms\r\n' } },
 };
 
 describe('the request table', () => {
@@ -87,6 +90,12 @@ describe('the request table', () => {
       { type: 'goToHandler', method: null, path: '/a\nb' },
       { type: 'compare', requestId: '1', annotationId: 'a' },
       { type: 'compare', requestId: 1, annotationId: 'x'.repeat(513) },
+      { type: 'setPins', ids: Array.from({ length: 25 }, (_, i) => `s${i}`) },
+      { type: 'setPins', ids: ['a', 'a'] },
+      { type: 'setPins', ids: ['x'.repeat(513)] },
+      { type: 'setPins', ids: [''] },
+      { type: 'setPins', ids: [1] },
+      { type: 'setPins', ids: 'a' },
       { type: 'constructor' },
       { type: 'toString' },
     ];
@@ -97,6 +106,8 @@ describe('the request table', () => {
       { type: 'setThreshold', ruleId: 'r', patch: { warning: -1e14, critical: null, clear: 0, forSeconds: 86_400 } },
       { type: 'goToHandler', method: 'ABCDEFGHIJ', path: `/${'x'.repeat(2047)}` },
       { type: 'searchSeries', query: 'x'.repeat(200) },
+      { type: 'setPins', ids: Array.from({ length: 24 }, (_, i) => `${i}${'x'.repeat(510)}`) },
+      { type: 'setPins', ids: [] },
     ];
     for (const m of edges) assert.deepEqual(parseWebviewMessage(m), m);
   });
@@ -122,5 +133,14 @@ describe('parseHostMessage', () => {
     assert.equal(parseHostMessage({ type: 'didUpdate', delta: { now: 2, seriesTotal: [] } }), undefined);
     assert.equal(parseHostMessage({ type: 'didSnapshot', snapshot: { ...snapshot, alerts: null } }), undefined);
     assert.equal(parseHostMessage({ type: 'nope' }), undefined);
+  });
+  it('takes the host pins when sent (odd ids dropped, each once, bounded), and none from a host that keeps none', () => {
+    const snapshot = { now: 1, sources: [], series: [], alerts: [], rules: [], endpoints: [], connections: [], topics: [], configProblems: [], annotations: [], summary: {} };
+    assert.ok(parseHostMessage({ type: 'didSnapshot', snapshot: { ...snapshot, pins: ['a'] } }));
+    assert.equal(parseHostMessage({ type: 'didSnapshot', snapshot: { ...snapshot, pins: 'a' } }), undefined);
+    assert.equal(parseHostMessage({ type: 'didUpdate', delta: { now: 2, pins: {} } }), undefined);
+    assert.equal(SECTION_ROWS.pins.clean(undefined), null);
+    assert.deepEqual(SECTION_ROWS.pins.clean(['a', 'a', 7, '', 'x'.repeat(513), 'b']), ['a', 'b']);
+    assert.equal(SECTION_ROWS.pins.clean(Array.from({ length: 30 }, (_, i) => `s${i}`))?.length, MAX_PINS);
   });
 });

@@ -87,4 +87,43 @@ describe('series beyond those the panel holds', () => {
     assert.deepEqual(await searchesPosted(p, 1), [{ type: 'searchSeries', query: 'queue' }]);
     assert.equal(await filter(p).inputValue(), 'queue');
   });
+
+  it('filters by label selector (=, !=, =~, !~), says what is wrong with a malformed one, and sends it to the host', async () => {
+    const p = await opened();
+    await p.send(snap());
+    const rowIds = () => p.page.locator('[data-table="series"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-series-id')));
+    const api = (name: string, paths: string[]) => paths.map((path) => `api:${name}{path=${path}}`);
+    const noMatch = p.page.locator('[data-section="series"] p.muted', { hasText: 'Filter not understood' });
+
+    await filter(p).fill('endpoint.p95{path=~"/api/.*"}');
+    await p.settle();
+    assert.deepEqual((await rowIds()).sort(), api('endpoint.p95', ['/api/users', '/api/orders', '/api/search', '/api/login']).sort());
+
+    await filter(p).fill('endpoint.requests{path!~"/api/.*", method="GET"}');
+    await p.settle();
+    assert.deepEqual((await rowIds()).sort(), api('endpoint.requests', ['/health', '/static/app.js']).sort());
+
+    await filter(p).fill('{path="/health"}');
+    await p.settle();
+    assert.deepEqual((await rowIds()).sort(), ['api:endpoint.p95{path=/health}', 'api:endpoint.requests{path=/health}']);
+
+    await filter(p).fill('{method!="GET", path=""}');
+    await p.settle();
+    assert.ok((await rowIds()).includes('api:http.requests') && !(await rowIds()).some((id) => id?.includes('{')), 'a missing label reads as empty');
+
+    await filter(p).fill('endpoint.p95{path=~"(a+)+"}');
+    await p.settle();
+    assert.deepEqual(await rowIds(), []);
+    assert.match(await noMatch.textContent() ?? '', /nested quantifiers/);
+
+    // Plain text works as before.
+    await filter(p).fill('path=/api/us');
+    await p.settle();
+    assert.deepEqual((await rowIds()).sort(), ['api:endpoint.p95{path=/api/users}', 'api:endpoint.requests{path=/api/users}']);
+    assert.equal(await noMatch.count(), 0);
+
+    await p.page.waitForTimeout(400);
+    assert.deepEqual(searches(await p.posted()).at(-1), { type: 'searchSeries', query: 'path=/api/us' });
+    assert.deepEqual(p.errors, []);
+  });
 });

@@ -42,8 +42,8 @@ describe('source error row', () => {
     const row = p.page.locator('.source[data-source-id="worker"] .source-error');
     assert.equal(await row.innerText(), '3 errors · last 1 min ago: Could not decode a message: invalid JSON at position 0');
 
-    await p.send({ type: 'didUpdate', delta: { now: NOW + 100, sources: withWorker({ errorCount: 1, lastErrorAt: NOW, lastError: 'Refused a 9 MB message' }) } });
-    assert.equal(await row.innerText(), '1 error · last just now: Refused a 9 MB message');
+    await p.send({ type: 'didUpdate', delta: { now: NOW + 100, sources: withWorker({ errorCount: 1, lastErrorAt: NOW, lastError: 'Refused a 9 MiB message' }) } });
+    assert.equal(await row.innerText(), '1 error · last just now: Refused a 9 MiB message');
     await p.send({ type: 'didUpdate', delta: { now: NOW + 200, sources: withWorker({ errorCount: 2, lastErrorAt: NOW - 30_000, lastError: null }) } });
     assert.equal(await row.innerText(), '2 errors · last 30 s ago');
     await p.send({ type: 'didUpdate', delta: { now: NOW + 300, sources: withWorker({ errorCount: 0, lastErrorAt: null, lastError: null }) } });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeMessage } from '../../../../src/core/decode/decode';
 import type { Decoded, Sample } from '../../../../src/core/model';
 
-// Seed 003's shapes with other values; test/unit/decode/seed003.test.ts holds the seed's own examples.
+// Seed 003's shapes with other values; test/unit/core/decode/seed003.test.ts holds the seed's own examples.
 const dir = join(__dirname, '..', '..', '..', 'fixtures', 'formats');
 const read = (name: string): string => readFileSync(join(dir, name), 'utf8');
 const stats = read('go-stats-stats.json');

@@ -5,6 +5,7 @@ import type { Decoded, Logger, Sample, SourceConfig } from '../../../../src/core
 import { Pipeline } from '../../../../src/core/pipeline';
 import { readSettings } from '../../../../src/core/settings/settings';
 import { summarize } from '../../../../src/core/views/summary';
+import { formatValue } from '../../../../src/shared/format';
 
 function sample(name: string, value: number, o: Partial<Sample> = {}): Sample {
   return { name, labels: [], value, kind: 'gauge', unit: 'none', ...o };
@@ -91,6 +92,14 @@ test('apply: an exact name wins over a glob, and the first matching glob wins', 
   assert.equal(out.samples[0]?.value, 5);
   assert.equal(out.samples[0]?.unit, 'bytes');
   assert.equal(out.samples[1]?.value, 2048);
+});
+
+test('apply: KB/MB/GB are binary like KiB/MiB/GiB (seed 003 heap_alloc_mb and seed 004 "50 MB" are 1024-based), and show as MiB', () => {
+  const names = ['KB', 'KiB', 'MB', 'MiB', 'GB', 'GiB'];
+  const o = parseOverrides(Object.fromEntries(names.map((u) => [`m_${u}`, u])), undefined, 'src', []);
+  const out = applyOverrides(decoded(names.map((u) => sample(`m_${u}`, 8))), o);
+  assert.deepEqual(out.samples.map((x) => x.value), [8 * 1024, 8 * 1024, 8 * 1024 ** 2, 8 * 1024 ** 2, 8 * 1024 ** 3, 8 * 1024 ** 3]);
+  assert.deepEqual(out.samples.map((x) => formatValue(x.value, x.unit)), ['8 KiB', '8 KiB', '8 MiB', '8 MiB', '8 GiB', '8 GiB']);
 });
 
 test('apply: histograms scale their bounds and sum, not their counts', () => {

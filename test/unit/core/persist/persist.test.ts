@@ -5,7 +5,8 @@ import type { Sample } from '../../../../src/core/model';
 import { MetricStore } from '../../../../src/core/series/store';
 import type { StoreOptions } from '../../../../src/core/series/store';
 import { RawLogWriter, compactRaw, encodeRaw } from '../../../../src/core/persist/rawLog';
-import { SEGMENT_TARGET_BYTES, fnv1a } from '../../../../src/core/persist/segments';
+import { RAW_VERSION, RAW_VERSION_F64, SEGMENT_TARGET_BYTES, fnv1a } from '../../../../src/core/persist/segments';
+import { PACK_F64, PACK_INT, PACK_XOR, packColumn, unpackColumn } from '../../../../src/core/persist/packed';
 import { encodeCompact } from '../../../../src/core/persist/compact';
 import { restore } from '../../../../src/core/persist/restore';
 
@@ -71,7 +72,8 @@ describe('persist: round trip', () => {
     const raw = encodeRaw(store, BIG);
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     assert.equal(String.fromCharCode(...raw.subarray(0, 4)), 'PLSR');
-    assert.equal(view.getUint16(4, true), 2);
+    assert.equal(view.getUint16(4, true), RAW_VERSION);
+    assert.equal(RAW_VERSION, 3);
     assert.equal(view.getUint32(8, true), raw.byteLength - 16, 'one segment');
     assert.equal(view.getUint32(12, true), fnv1a(raw.subarray(16), fnv1a(raw.subarray(4, 12))));
     assert.equal(fnv1a(new TextEncoder().encode('a')), 0xe40c292c, 'FNV-1a 32 test vector');
@@ -79,7 +81,8 @@ describe('persist: round trip', () => {
 
   it('raw log: a big tier is cut into segments at series boundaries', () => {
     const store = new MetricStore(OPTS);
-    for (let t = 0; t < 5 * MIN; t += 100) store.ingest('src', Array.from({ length: 40 }, (_, i) => ({ name: `s${i}`, labels: [], value: t + i, kind: 'gauge' as const, unit: 'none' as const })), T0 + t);
+    // Values that do not pack (no integers, no shared bits) keep the entries near 16 B a sample.
+    for (let t = 0; t < 5 * MIN; t += 100) store.ingest('src', Array.from({ length: 40 }, (_, i) => ({ name: `s${i}`, labels: [], value: Math.sin(t / 997 + i) * 1e6, kind: 'gauge' as const, unit: 'none' as const })), T0 + t);
     const raw = encodeRaw(store, BIG);
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const sizes: number[] = [];
@@ -141,7 +144,8 @@ describe('persist: budgets', () => {
 
   it('raw: respects the cap, dropping the oldest samples first', () => {
     const { store, now } = filled(15);
-    const cap = 20_000;
+    // Packed, the whole 15 min take about 11 KB.
+    const cap = 6_000;
     const raw = encodeRaw(store, cap);
     assert.ok(raw.byteLength <= cap);
     const copy = new MetricStore(OPTS);
@@ -368,8 +372,9 @@ describe('persist: append-only raw log', () => {
     assert.deepEqual(rawOf(fromCompacted)['src|http.requests'], rawOf(mine)['src|http.requests']);
     assert.equal(rawOf(fromCompacted)['theirs|q']?.t.length, 15, 'their points inside the 15 min window');
     // Capped like encodeRaw: the oldest go first.
-    const capped = compactRaw(mine, log, pending.bytes, t, 30_000).bytes;
-    assert.ok(capped.byteLength <= 30_000 && capped.byteLength > 20_000);
+    // (Packed, the window takes about 12 KB.)
+    const capped = compactRaw(mine, log, pending.bytes, t, 6_000).bytes;
+    assert.ok(capped.byteLength <= 6_000 && capped.byteLength > 4_000, `${capped.byteLength} bytes`);
   });
 });
 
@@ -466,5 +471,98 @@ describe('persist: bad input is reported, not thrown', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('persist: packed raw log (version 3) and the version 2 it replaced', () => {
+  it('packed columns round-trip any doubles bit for bit, never over 8 bytes a number (property)', () => {
+    const bits = (x: Float64Array): string => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('hex');
+    fc.assert(
+      fc.property(fc.oneof(fc.array(fc.double()), fc.array(fc.integer({ min: -(2 ** 50), max: 2 ** 50 })), fc.array(fc.constantFrom(0, -0, 1, 2 ** 53, NaN, Infinity))), (values) => {
+        const packed = packColumn(values.length, (i) => values[i] ?? 0);
+        assert.ok(packed.bytes.byteLength <= 8 * values.length);
+        const back = unpackColumn(packed.bytes, packed.mode, values.length);
+        assert.ok(back);
+        assert.equal(bits(back), bits(Float64Array.from(values)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a steady clock and a steady counter take a byte a number; a noisy gauge no more than 8', () => {
+    const clock = packColumn(1000, (i) => T0 + 100 * i);
+    assert.equal(clock.mode, PACK_INT);
+    assert.ok(clock.bytes.byteLength < 1000 + 20, `${clock.bytes.byteLength} bytes`);
+    const fractional = packColumn(1000, (i) => T0 + 100.37 * i + 0.0001 * (i % 7));
+    assert.equal(fractional.mode, PACK_XOR);
+    assert.ok(fractional.bytes.byteLength < 6 * 1000, `${fractional.bytes.byteLength} bytes`);
+    assert.ok(packColumn(1000, (i) => Math.sin(i * 12.9898) * 43758.5453).bytes.byteLength <= 8000);
+  });
+
+  it('damaged packed bytes decode to null, never to wrong numbers or a throw', () => {
+    const p = packColumn(50, (i) => T0 + 100 * i);
+    assert.equal(unpackColumn(p.bytes.subarray(0, p.bytes.byteLength - 1), p.mode, 50), null, 'truncated');
+    assert.equal(unpackColumn(Uint8Array.from([...p.bytes, 0]), p.mode, 50), null, 'trailing bytes');
+    assert.equal(unpackColumn(p.bytes, 9, 50), null, 'unknown mode');
+    assert.equal(unpackColumn(new Uint8Array(16).fill(255), PACK_INT, 2), null, 'overlong varint');
+    assert.equal(unpackColumn(Uint8Array.from([0x90 | 0x09]), PACK_XOR, 1), null, 'impossible header');
+    assert.equal(unpackColumn(new Uint8Array(8), PACK_F64, 4_000_000_000), null, 'a count the bytes cannot hold');
+    assert.equal(unpackColumn(new Uint8Array(7), PACK_F64, 1), null);
+  });
+
+  it('is smaller than version 2 and restores the same store', () => {
+    const { store, now } = filled(15);
+    const v3 = encodeRaw(store, BIG);
+    const v2 = encodeRaw(store, BIG, RAW_VERSION_F64);
+    assert.equal(new DataView(v2.buffer, v2.byteOffset).getUint16(4, true), 2);
+    assert.ok(v3.byteLength < 0.6 * v2.byteLength, `${v3.byteLength} vs ${v2.byteLength} bytes`);
+    const a = new MetricStore(OPTS);
+    const b = new MetricStore(OPTS);
+    assert.deepEqual(restore(a, undefined, v3, now).problems, []);
+    assert.deepEqual(restore(b, undefined, v2, now).problems, []);
+    assert.deepEqual(snapshot(a, now - HOUR, now), snapshot(b, now - HOUR, now));
+    assert.deepEqual(snapshot(a, now - HOUR, now), snapshot(store, now - HOUR, now));
+  });
+
+  it('a version 2 log with version 3 appends after it (an upgrade) restores whole, reporting nothing', () => {
+    const store = new MetricStore(OPTS);
+    for (let t = T0; t <= T0 + 5 * MIN; t += 1000) store.ingest('src', samples(t), t);
+    const old = encodeRaw(store, BIG, RAW_VERSION_F64);
+    const copy = new MetricStore(OPTS);
+    const r = restore(copy, undefined, old, T0 + 5 * MIN);
+    const writer = new RawLogWriter();
+    writer.adopt(copy, r.persisted);
+    for (let t = T0 + 5 * MIN + 1000; t <= T0 + 6 * MIN; t += 1000) {
+      store.ingest('src', samples(t), t);
+      copy.ingest('src', samples(t), t);
+    }
+    const appended = writer.delta(copy).bytes;
+    assert.equal(new DataView(appended.buffer, appended.byteOffset).getUint16(4, true), RAW_VERSION);
+    const again = new MetricStore(OPTS);
+    const back = restore(again, undefined, Uint8Array.from(Buffer.concat([old, appended])), T0 + 6 * MIN);
+    assert.deepEqual(back.problems, []);
+    assert.equal(back.rawDamaged, false);
+    for (const s of store.list()) assert.deepEqual(again.points(s.id, T0, T0 + 6 * MIN, 'raw').t, store.points(s.id, T0, T0 + 6 * MIN, 'raw').t, s.id);
+  });
+
+  it('a packed column that does not decode (checksum recomputed, so only the entry check sees it) costs that series only', () => {
+    const { store, now } = filled(2);
+    const bytes = encodeRaw(store, BIG).slice();
+    const view = new DataView(bytes.buffer);
+    // The first entry's time column: after flags, key, three f64 and n.
+    const keyLen = view.getUint32(16 + 4 + 1, true);
+    const colAt = 16 + 4 + 5 + keyLen + 28;
+    bytes[colAt] = 7; // an unknown mode
+    view.setUint32(12, fnv1a(bytes.subarray(16), fnv1a(bytes.subarray(4, 12))), true);
+    const copy = new MetricStore(OPTS);
+    const r = restore(copy, undefined, bytes, now);
+    assert.equal(r.problems.length, 1, r.problems.join(' / '));
+    assert.match(r.problems[0] ?? '', /has invalid samples; skipped/);
+    assert.equal(copy.size, 2, 'the other series are kept');
+    // And a column length past the entry: the rest of the segment goes, reported.
+    view.setUint32(colAt + 1, 1e9, true);
+    view.setUint32(12, fnv1a(bytes.subarray(16), fnv1a(bytes.subarray(4, 12))), true);
+    const r2 = restore(new MetricStore(OPTS), undefined, bytes, now);
+    assert.match(r2.problems.join(' / '), /truncated samples/);
   });
 });

@@ -119,6 +119,15 @@ describe('RuleEngine: thresholds', () => {
     assert.equal(t[0]?.at, 1000);
   });
 
+  it('a pair that went back to ok and breaches again is tracked anew: a rule change still ends it', () => {
+    const e = engine([rule({ warning: 10, forSeconds: 5 })]);
+    e.evaluate([series(15, 0)], 0);
+    assert.deepEqual(moves(e.evaluate([series(5, 1000)], 1000)), ['pending>ok:warning']);
+    assert.deepEqual(moves(e.evaluate([series(15, 2000)], 2000)), ['ok>pending:warning']);
+    e.setRules([]);
+    assert.deepEqual(moves(e.evaluate([], 3000)), ['pending>ok:warning']);
+  });
+
   it('forget ends the alerts of removed series', () => {
     const e = engine([rule({ warning: 1 })]);
     e.evaluate([series(5, 0)], 0);

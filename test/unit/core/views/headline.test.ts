@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { headline, labelBreakdown, STATUS_ROLE } from '../../../../src/core/views/headline';
+import { headline, labelBreakdown, LiveHeadline, STATUS_ROLE } from '../../../../src/core/views/headline';
 import type { SeriesInfo } from '../../../../src/core/series/store';
 import type { Role } from '../../../../src/shared/vocabulary';
 
@@ -63,4 +63,28 @@ test('the CPU choice reaches every source of a multi-source headline', () => {
   assert.equal(headline(series, ['bun', 'enc']).cpuPct, 70);
   assert.equal(headline(series, ['bun', 'enc'], { cpuAcrossLabels: 'avg' }).cpuPct, 40);
   assert.equal(headline(series, ['enc'], { cpuAcrossLabels: 'sum' }).cpuPct, 80);
+});
+
+test('the live headline is computed when read, and again only after the store changed', () => {
+  let series = [s('a', 'heap', 'heap', 10e6, 'bytes'), s('b', 'heap', 'heap', 30e6, 'bytes'), s('b', 'conns', 'connections', 3)];
+  let lists = 0;
+  const store = {
+    version: 0,
+    list: () => {
+      lists++;
+      return series;
+    },
+  };
+  const live = new LiveHeadline(store);
+  assert.deepEqual(live.read(['b', 'a']), headline(series, ['b', 'a']));
+  assert.equal(live.read(['a', 'b']).heapBytes, 10e6, 'another order, from the same sums');
+  assert.equal(live.readSource('b').connections, 3);
+  assert.equal(live.read(['b', 'a']), live.read(['b', 'a']), 'the same view while nothing changed');
+  assert.equal(lists, 1, 'the series were listed once for all these reads');
+
+  series = [s('a', 'heap', 'heap', 20e6, 'bytes')];
+  store.version++;
+  assert.equal(live.read(['b', 'a']).heapBytes, 20e6);
+  assert.equal(live.readSource('b').connections, null);
+  assert.equal(lists, 2);
 });

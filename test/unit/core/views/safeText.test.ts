@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinSafe, markdownText, plainText, safe } from '../../../../src/core/views/safeText';
+import { english, joinSafe, markdownText, plainText, safe, translator } from '../../../../src/core/views/safeText';
 
 /** VS Code's notification link syntax: [label](https:…|command:…|file:…). */
 const NOTIFICATION_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i;
@@ -39,4 +39,18 @@ test('markdownText escapes every Markdown, HTML and link character', () => {
   assert.ok(!/(^|[^\\])[[\]()<>$:]/.test(out), out);
   assert.ok(!/[\u202E\n]/.test(out));
   assert.ok(markdownText('x'.repeat(100_000)).length < 400);
+});
+
+test('translator: our message in the bundle\'s words, each value already plain, so a server string links nothing', () => {
+  const bundle: Record<string, string> = { 'Pulse: removed {0}': 'Pulse : {0} supprimé' };
+  const french = translator((message, ...args) => english(bundle[message] ?? message, ...args));
+  const out = french.t('Pulse: removed {0}', plainText(EVIL));
+  assert.ok(out.startsWith('Pulse : /api/'), out);
+  assert.ok(out.endsWith(' supprimé'), out);
+  assert.doesNotMatch(out, NOTIFICATION_LINK);
+  assert.ok(!out.includes('$(zap)') && !out.includes('\u202E'), out);
+  const en = translator(english);
+  assert.equal(en.t('{0} of {1} series', 3, plainText('10')), '3 of 10 series');
+  assert.equal(en.t('{1} before {0}, {2} left as is', 1, 2), '2 before 1, {2} left as is');
+  assert.equal(en.t('$(check-all) All sources'), '$(check-all) All sources', 'our own icon syntax stays');
 });

@@ -46,11 +46,11 @@ describe('source errors reach the views', () => {
   it('decode failures and transport warnings count too', () => {
     const { p, feed } = make();
     p.handle('bun', '{"type":"update", truncated', T0);
-    p.warn('bun', 'message larger than the 4 MB limit; dropped', T0 + 1000);
+    p.warn('bun', 'message larger than the 4 MiB limit; dropped', T0 + 1000);
     const v = pick(feed.sourceViews()[0]);
     assert.equal(v.errorCount, 2);
     assert.equal(v.lastErrorAt, T0 + 1000);
-    assert.equal(v.lastError, 'message larger than the 4 MB limit; dropped');
+    assert.equal(v.lastError, 'message larger than the 4 MiB limit; dropped');
   });
 
   it('the webview row text says how many, when and what, as plain cut text', () => {

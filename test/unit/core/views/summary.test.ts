@@ -237,7 +237,7 @@ describe('seed 004: the daemon dashboard (uptime, memory, goroutines, requests, 
     const v = summarize(p.store.list());
     assertFields(v, { goroutines: 42, jobRate: 0.5, heapBytes: 52428800, uptimeSeconds: 3602.5, connections: 3 });
     const text = statusView({ summary: v, metrics: ['uptime', 'heap', 'goroutines', 'requestRate', 'errorRate', 'latency', 'connections', 'jobs'], sources: [{ name: 'hypervisord', state: { phase: 'open', since: 0 } }], alerts: [], now: 0 }).text;
-    for (const part of ['up 1h 00m', '50 MB', '42 gor', '5 req/s', '10 % err', '45 ms', '3 conn', '0.5 jobs/s']) assert.ok(text.includes(part), `${part} in ${text}`);
+    for (const part of ['up 1h 00m', '50 MiB', '42 gor', '5 req/s', '10 % err', '45 ms', '3 conn', '0.5 jobs/s']) assert.ok(text.includes(part), `${part} in ${text}`);
     p.dispose();
   });
 });

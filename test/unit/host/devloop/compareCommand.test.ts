@@ -78,6 +78,17 @@ describe('compare since last save', () => {
     assert.deepEqual(thin.calls.items, []);
   });
 
+  it('speaks the user\'s language when given vscode.l10n: title, verdicts and messages', async () => {
+    const fr: Record<string, string> = { 'Since last save: {0}': 'Depuis le dernier enregistrement : {0}', '$(warning) regressed': '$(warning) en recul', 'No file save recorded yet. Save a file while your dev server runs, then compare.': 'Aucun enregistrement.' };
+    const l10n = { t: (m: string, ...args: (string | number)[]) => (fr[m] ?? m).replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)])) };
+    const { api, calls } = fakeWindow();
+    await showCompareSinceLastSave({ ...api, l10n }, () => ({ annotation: save, rows: [row({})], now: 18_000 }));
+    assert.deepEqual(calls.titles, ['Depuis le dernier enregistrement : Saved src/server.ts, 8 s ago']);
+    assert.match(calls.items[0]?.[0]?.description ?? '', /\$\(warning\) en recul$/);
+    await showCompareSinceLastSave({ ...api, l10n }, () => undefined);
+    assert.deepEqual(calls.messages, ['Aucun enregistrement.']);
+  });
+
   it('formats how long ago', () => {
     assert.equal(formatAgo(8_000), '8 s ago');
     assert.equal(formatAgo(-5), '0 s ago');

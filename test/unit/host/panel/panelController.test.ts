@@ -17,6 +17,7 @@ function fake() {
       snapshot: (now) => ({ now }) as PanelSnapshot,
       history: (ids) => ids.map((id) => ({ id, t: [1], v: [2] })),
       setSearch: (query) => calls.push(`search:${query}`),
+      setPins: (ids) => calls.push(`pins:${ids.join(',')}`),
     },
     pipeline: {
       alerts: { has: (id) => id === 'a1' },
@@ -55,6 +56,9 @@ function fake() {
       calls.push(`save:${id}`);
     },
     showError: (m) => calls.push(`error:${m}`),
+    saveFile: async (name, bytes) => {
+      calls.push(`saveFile:${name}:${bytes.length}`);
+    },
     schedule: () => calls.push('schedule'),
   };
   const controller = new PanelController((m) => posted.push(m), panelHandlers(host), log);

@@ -28,3 +28,11 @@ test('nonces are fresh and long enough; injected CSP sources are refused', () =>
   assert.throws(() => renderPanelHtml({ cspSource: "'self'; script-src *", nonce: a, scriptUri: 'x', styleUri: 'y' }));
   assert.throws(() => renderPanelHtml({ cspSource: 'https://x', nonce: "a' 'unsafe-eval", scriptUri: 'x', styleUri: 'y' }));
 });
+
+test('the page carries VS Code display language for number formatting; an unknown one becomes en', () => {
+  const page = (lang?: string) => renderPanelHtml({ cspSource: 'https://x', nonce: makeNonce(), scriptUri: 'x', styleUri: 'y', lang });
+  assert.match(page('de'), /<html lang="de">/);
+  assert.match(page('pt-br'), /<html lang="pt-BR">/);
+  assert.match(page('"><script>'), /<html lang="en">/);
+  assert.match(page(), /<html lang="en">/);
+});

@@ -121,14 +121,15 @@ describe('HistoryStorage: append-only raw log', () => {
     const w = openWindow(folder, 'dev', 6);
     await w.save(60_000);
     const first = w.storage.lastWrite;
-    assert.ok(first.raw > 6 * 600 * 16, `first save holds the minute: ${first.raw}`);
+    // Packed (version 3): the minute's 3,600 samples take a few bytes each, never more than 16.
+    assert.ok(first.raw > 6 * 600 * 2 && first.raw < 6 * 600 * 16, `first save holds the minute: ${first.raw}`);
     let total = first.raw;
     for (let i = 0; i < 4; i++) {
       await w.save(5_000);
       const { raw, rewritten } = w.storage.lastWrite;
       assert.equal(rewritten, 0, 'no compaction');
-      // 6 series × 50 new samples × 16 B, plus ids and segment framing; nothing of the older minute.
-      assert.ok(raw >= 6 * 50 * 16 && raw < 6 * 50 * 16 + 1200, `save ${i}: ${raw} bytes appended`);
+      // 6 series × 50 new samples (a twelfth of the first minute), plus ids and segment framing; nothing of the older minute.
+      assert.ok(raw >= first.raw / 12 / 2 && raw < first.raw / 12 + 1200, `save ${i}: ${raw} bytes appended`);
       total += raw;
     }
     assert.equal((await stat(file())).size, total, 'the file is the sum of the appends');
@@ -207,20 +208,24 @@ describe('HistoryStorage: append-only raw log', () => {
 
   it('compacts once the log outgrows twice what the raw window needs, keeping the window', async () => {
     const store = { ...OPTS, rawWindowMs: 60_000 };
-    const w = openWindow(folder, 'dev', 20, { store });
-    // 20 series × 10 Hz × 60 s ≈ 192 KB needed; 5 minutes of appends is about 1 MB.
+    // 60 series × 10 Hz × 60 s needed (packed, well under 16 B a sample); 5 minutes of appends is about five times that.
+    const w = openWindow(folder, 'dev', 60, { store });
     let appended = 0;
     let compactions = 0;
     let largest = 0;
+    let windowBytes = Infinity;
     for (let i = 0; i < 60; i++) {
       await w.save(5_000);
       appended += w.storage.lastWrite.raw;
-      if (w.storage.lastWrite.rewritten > 0) compactions++;
+      if (w.storage.lastWrite.rewritten > 0) {
+        compactions++;
+        windowBytes = Math.min(windowBytes, w.storage.lastWrite.rewritten);
+      }
       largest = Math.max(largest, (await stat(file())).size);
     }
-    assert.ok(appended > 800_000, `${appended} bytes appended`);
+    assert.ok(appended > 4 * windowBytes, `${appended} bytes appended, the window takes ${windowBytes}`);
     assert.ok(compactions >= 1 && compactions <= 4, `${compactions} compactions`);
-    assert.ok(largest < 2.3 * 20 * 601 * 16 + 20_000, `the log stayed near 2× the window: ${largest}`);
+    assert.ok(largest < 2.6 * windowBytes + 20_000, `the log stayed near 2× the window: ${largest}`);
     const { store: restored, problems } = await reload(folder, w.clock.t, undefined, store);
     assert.deepEqual(problems, []);
     assert.deepEqual(rawTier(restored), rawTier(w.pipeline.store));
@@ -347,5 +352,91 @@ describe('HistoryStorage: decisions survive a reload whose workspace state was n
     const third = openWindow(folder, 'a', 0, { state: before, clock: w.clock });
     const p3 = await third.storage.load();
     assert.ok(p3.some((p) => p.includes('decisions file is corrupt')), p3.join('\n'));
+  });
+});
+
+describe('HistoryStorage: what a reload loses, and what a save writes', () => {
+  const folder = tempFolder('pulse-history-cadence-', { each: true });
+
+  /** Samples for `ms` and saves as the debounce timer does (not a flush). */
+  async function periodic(w: Window, ms: number): Promise<void> {
+    w.run(ms);
+    w.storage.markDirty();
+    await w.storage.saveIfDirty();
+  }
+
+  /** Every bucket (all six columns) older than `before` (a bucket index). */
+  function bucketsBefore(store: MetricStore, before: number): unknown {
+    const out: Record<string, number[][]> = {};
+    for (const s of store.list()) {
+      const b = store.history(s.id)?.buckets;
+      const rows: number[][] = [];
+      for (let i = 0; i < (b?.size ?? 0); i++) {
+        const row = [0, 1, 2, 3, 4, 5].map((c) => b?.get(c, i) ?? NaN);
+        if ((row[0] ?? Infinity) < before) rows.push(row);
+      }
+      out[s.id] = rows;
+    }
+    return out;
+  }
+
+  it('a window that dies without a flush loses at most the 5 s since its last save, in both tiers', async () => {
+    const w = openWindow(folder, 'dev', 8);
+    // 25 minutes of saves every 5 s: past the raw window and several downsampled-tier writes.
+    for (let i = 0; i < 300; i++) await periodic(w, 5_000);
+    const savedAt = w.clock.t;
+    const buckets = bucketsBefore(w.pipeline.store, Math.floor(savedAt / OPTS.bucketMs));
+    w.run(4_900); // then it dies: no flush
+    w.storage.dispose();
+    const { store, problems } = await reload(folder, w.clock.t, w.state);
+    assert.deepEqual(problems, []);
+    // Raw points value for value, over the raw window as of the reload (1 s inside its edge)…
+    const from = w.clock.t - OPTS.rawWindowMs + 1_000;
+    const pointsIn = (s: MetricStore, to: number): unknown =>
+      s
+        .list()
+        .map((x) => {
+          const { t, v } = rawPoints(s, x.id);
+          const keep = t.map((at, i) => [at, v[i]] as const).filter(([at]) => at >= from && at <= to);
+          return { id: x.id, points: keep };
+        })
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+    assert.deepEqual(pointsIn(store, Infinity), pointsIn(w.pipeline.store, savedAt), 'everything up to the last save is back, nothing after it');
+    // …and every closed 10 s bucket, whole (the still-filling one was rebuilt from the raw log).
+    assert.deepEqual(bucketsBefore(store, Math.floor(savedAt / OPTS.bucketMs)), buckets);
+    // What is missing is the last 4.9 s: 49 samples a series.
+    for (const s of w.pipeline.store.list()) {
+      const after = rawPoints(w.pipeline.store, s.id).t.filter((t) => t > savedAt);
+      assert.equal(after.length, 49);
+      assert.ok(after.every((t) => t <= savedAt + 5_000));
+    }
+  });
+
+  it('with a working raw log the workspace state is written every few minutes, not at every save or flush', async () => {
+    const w = openWindow(folder, 'dev', 8);
+    await periodic(w, 5_000);
+    assert.ok(w.storage.lastWrite.compact > 0, 'the first save writes the downsampled tier');
+    let compactWrites = 0;
+    // 20 minutes of saves every 5 s, with a flush (a deactivate) every minute.
+    for (let i = 1; i <= 240; i++) {
+      if (i % 12 === 0) {
+        w.run(5_000);
+        await w.storage.flush();
+      } else await periodic(w, 5_000);
+      if (w.storage.lastWrite.compact > 0) compactWrites++;
+      assert.ok(w.storage.lastWrite.raw > 0, `save ${i} appended`);
+    }
+    // Every 5 minutes (a third of the 15 min raw window): 4 writes in 20 minutes, not 240.
+    assert.equal(compactWrites, 4);
+  });
+
+  it('without a storage folder the downsampled tier is all there is: written at every flush', async () => {
+    const w = openWindow('', 'dev', 4);
+    await periodic(w, 5_000);
+    for (let i = 0; i < 3; i++) {
+      w.run(5_000);
+      await w.storage.flush();
+      assert.ok(w.storage.lastWrite.compact > 0, `flush ${i} wrote it`);
+    }
   });
 });

@@ -3,7 +3,7 @@
 // toasts, and detection is offered once, probes only after consent and adds what was picked.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { FakeContext, FakeOptions, FakeTreeItem, FakeTreeView } from '../../../helpers/fakeVscode';
 import { FakeVscode, disposeContext, loadExtension, makeContext, repoRoot, waitFor } from '../../../helpers/fakeVscode';
 import { startDevServer } from '../../../helpers/devserver';
+import { readManifest } from '../../../helpers/manifest';
 import { PANEL_VIEW_TYPE } from '../../../../src/shared/protocol';
 
 interface Manifest {
@@ -27,7 +28,7 @@ interface Manifest {
     configuration: { properties: Record<string, { scope?: string; markdownDescription?: string }> };
   };
 }
-const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+const manifest = readManifest<Manifest>(repoRoot);
 
 interface Host {
   readonly fake: FakeVscode;

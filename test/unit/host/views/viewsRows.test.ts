@@ -7,6 +7,7 @@ import type { AlertView, SourceState } from '../../../../src/shared/views';
 import { RateMeter } from '../../../../src/core/series/rateMeter';
 import { alertRows, attentionCount, sourceRows } from '../../../../src/host/views/rows';
 import { ContextKeys } from '../../../../src/host/views/contextKeys';
+import { english, translator } from '../../../../src/core/views/safeText';
 import { CriticalNotifier, DONT_SHOW, GATE_HOLD_MS, MUTED_KEY, NotificationGate } from '../../../../src/host/notifications';
 
 function runtime(name: string, state: SourceState, extra: Partial<SourceRuntime> = {}, scope: SourceConfig['scope'] = 'user'): SourceRuntime {
@@ -80,6 +81,18 @@ describe('alertRows', () => {
     assert.equal(rows.active[0]?.description, 'My API · since 2 min ago');
     assert.match(rows.active[1]?.description ?? '', /acknowledged$/);
     assert.match(rows.recent[0]?.description ?? '', /resolved 1 min ago/);
+  });
+
+  it('in the host\'s language: every word of the rows comes from its translator, server text stays as sent', () => {
+    const fr: Record<string, string> = { connected: 'connecté', 'Defined in workspace settings': 'Défini dans les paramètres de l\'espace de travail', 'since {0}': 'depuis {0}', '{0} min ago': 'il y a {0} min', snoozed: 'en pause', '{0} · {1} · {2}': '{0} · {1} · {2}' };
+    const l10n = translator((m, ...args) => english(fr[m] ?? m, ...args));
+    const open = runtime('api', { phase: 'open', since: 0 }, {}, 'workspace');
+    const [row] = sourceRows([open], () => true, 0, l10n);
+    assert.equal(row?.description, 'connecté · 0 msg/s');
+    assert.match(row?.tooltip ?? '', /^api\n.*\nState: connecté · 0 messages\/s · 0 messages so far\nDéfini dans les paramètres de l'espace de travail$/);
+    const alerts = alertRows([alert('a', { snoozedUntil: 900_000, message: 'p95 [x](command:evil)' })], () => 'My API', 120_000, l10n);
+    assert.equal(alerts.active[0]?.description, 'My API · depuis il y a 2 min · en pause');
+    assert.doesNotMatch(alerts.active[0]?.label ?? '', /\]\(/);
   });
 
   it('the badge counts only alerts that still ask for attention (not acknowledged, snoozed or resolved)', () => {

@@ -1,0 +1,7 @@
+// Host text in VS Code's display language. `l10n.t` translates one of our constant messages (`{0}`, `{1}` for
+// values the caller has escaped with plainText) and returns safe text. `npx @vscode/l10n-dev export -o ./l10n ./src`
+// finds these calls and writes l10n/bundle.l10n.json.
+import * as vscode from 'vscode';
+import { translator } from '../core/views/safeText';
+
+export const l10n = translator((message, ...args) => vscode.l10n.t(message, ...args));
