@@ -130,9 +130,9 @@ export class Pipeline implements Disposable {
     return this.book;
   }
 
-  /** Alerts restored from workspace state replace the empty book of a fresh start. */
+  /** Alerts restored from workspace state join the live book (sources may have connected first). */
   restoreAlerts(book: AlertBook): void {
-    this.book = book;
+    this.book.adoptRestored(book);
     this.changes.fire({ sourceId: '*', alerts: true });
   }
 

@@ -1,6 +1,7 @@
 // Wires the pure pipeline to VS Code: configuration, sources, status bar, panel, storage, alerts.
 
 import * as vscode from 'vscode';
+import type { AlertView } from '../shared/views';
 import type { Logger, SourceConfig } from '../core/model';
 import type { PulseSettings } from '../core/settings/settings';
 import type { PanelDeps } from './panel/panel';
@@ -31,6 +32,9 @@ export class PulseHost implements vscode.Disposable {
   settings: PulseSettings;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly notifier: CriticalNotifier;
+  /** Saved alerts and decisions are back (the restore runs beside the first connections). */
+  private restored = false;
+  private readonly heldFiring: AlertView[] = [];
   /** Every unprompted Pulse notification goes through it: one at a time, "Don't Show Again" remembered. */
   readonly gate: NotificationGate;
   private readonly confirmed: Set<string>;
@@ -83,7 +87,11 @@ export class PulseHost implements vscode.Disposable {
         }
         if (change.series?.length || change.alerts || change.rules || change.cleared) this.storage.markDirty();
       }),
-      this.pipeline.onDidFire((alerts) => this.notifier.notify(alerts)),
+      this.pipeline.onDidFire((alerts) => {
+        // Until saved decisions are back, a critical alert the user snoozed or dismissed must not notify.
+        if (this.restored) this.notifier.notify(alerts);
+        else this.heldFiring.push(...alerts);
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SECTION)) void this.reloadConfiguration();
       }),
@@ -136,7 +144,13 @@ export class PulseHost implements vscode.Disposable {
    * in chunks and keeps what arrives meanwhile. Not awaited by activate: activation stays synchronous and cheap.
    */
   async start(): Promise<void> {
-    const restoring = this.storage.load().then(() => this.pipeline.notifyRestored());
+    const restoring = this.storage.load().then(() => {
+      this.pipeline.notifyRestored();
+      this.restored = true;
+      const held = new Set(this.heldFiring.splice(0).map((a) => a.id));
+      const still = this.pipeline.alerts.firing().filter((a) => held.has(a.id));
+      if (still.length > 0) this.notifier.notify(still);
+    });
     this.reportProblems(this.settings);
     const connecting = this.sources.apply(this.settings.sources, this.settings.maxPayloadBytes).then(() => this.statusBar.schedule());
     await Promise.all([restoring, connecting]);

@@ -314,6 +314,34 @@ export class AlertBook {
     return { book, problems };
   }
 
+  /**
+   * Takes in a book restored from saved state while this one may already hold live alerts (sources
+   * connect while history restores). A restored alert the live one continues keeps its episode and the
+   * user's decisions (acknowledged, dismissed) and takes the live state and values; restored alerts
+   * not seen live yet are added (the engine confirms or ends them); restored snoozes are added.
+   */
+  adoptRestored(restored: AlertBook): void {
+    this.clock = Math.max(this.clock, restored.clock);
+    for (const [id, r] of restored.entries) {
+      const live = this.entries.get(id);
+      const dismissedEpisode = restored.dismissed.get(id);
+      if (live === undefined) {
+        this.entries.set(id, r);
+        if (dismissedEpisode !== undefined) this.dismissed.set(id, dismissedEpisode);
+        continue;
+      }
+      if (!isActive(live) || !isActive(r)) continue;
+      live.episode = r.episode;
+      if (live.state === r.state) live.since = r.since;
+      live.acknowledged = live.acknowledged || r.acknowledged;
+      live.fired = live.fired || r.fired;
+      this.notePeak(live, r.peak);
+      if (dismissedEpisode === r.episode) this.dismissed.set(id, r.episode);
+    }
+    for (const [id, snooze] of restored.snoozes) if (!this.snoozes.has(id)) this.snoozes.set(id, snooze);
+    this.bound();
+  }
+
   // ------------------------------------------------------------------ internals
 
   private open(o: { id: string; ruleId: string | null; seriesId: string | null; sourceId: string; origin: 'rule' | 'server'; at: number; unit: Unit; direction: Direction }): Entry {

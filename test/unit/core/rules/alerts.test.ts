@@ -279,3 +279,34 @@ describe('AlertBook persistence', () => {
     assert.equal(book.views(0).length, 0);
   });
 });
+
+describe('AlertBook.adoptRestored (sources connect while history restores)', () => {
+  it('a live alert that fired before the restore stays, whatever the saved book held', () => {
+    const live = firingBook(100_000);
+    live.adoptRestored(AlertBook.restore(undefined, 0).book);
+    assert.deepEqual(live.firing(105_000).map((a) => a.id), ['r|s|m']);
+  });
+
+  it('a live alert continuing a saved one keeps the saved episode and the user decisions', () => {
+    const saved = firingBook(0);
+    saved.dismiss('r|s|m');
+    saved.snooze('other', '1h', 5000);
+    const { book: restored } = AlertBook.restore(JSON.parse(JSON.stringify(saved.serialize())), 10_000);
+    const live = firingBook(20_000);
+    live.adoptRestored(restored);
+    assert.deepEqual(live.firing(30_000), [], 'dismissed in the last session: still dismissed');
+    assert.equal(live.views(30_000).length, 0);
+  });
+
+  it('saved alerts not seen live yet are added; a live acknowledgement is kept', () => {
+    const saved = new AlertBook();
+    saved.apply([tr('ok', 'firing', 0, { alertId: 'x|s|m' })], 0);
+    const { book: restored } = AlertBook.restore(JSON.parse(JSON.stringify(saved.serialize())), 1000);
+    const live = firingBook(2000);
+    live.acknowledge('r|s|m');
+    live.adoptRestored(restored);
+    const views = live.views(8000);
+    assert.deepEqual(views.map((a) => a.id).sort(), ['r|s|m', 'x|s|m']);
+    assert.equal(views.find((a) => a.id === 'r|s|m')?.acknowledged, true);
+  });
+});
