@@ -52,7 +52,9 @@ const webview = {
   platform: 'browser',
   format: 'iife',
   target: ['chrome120'],
-  loader: { '.css': 'css' },
+  // The codicon font that styles.css imports ships beside webview.css as dist/codicon.ttf.
+  loader: { '.css': 'css', '.ttf': 'file' },
+  assetNames: '[name]',
 };
 
 if (watch) {

@@ -122,7 +122,7 @@ const ROWS = {
   /** Dev-loop annotations, oldest first (deltas carry new ones, upserted by id). */
   annotations: listOf(isAnnotation),
   /** The pinned charts, in order, as the host keeps them (workspace state); null from a host that keeps none. */
-  pins: { isShape: (x: unknown) => x === undefined || x === null || Array.isArray(x), clean: cleanPins },
+  pins: { isShape: (x: unknown) => x === null || Array.isArray(x), clean: cleanPins },
 } satisfies Record<string, SectionRow<unknown>>;
 
 export type SectionId = keyof typeof ROWS;

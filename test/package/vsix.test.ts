@@ -46,10 +46,10 @@ describe('npm run package', () => {
   it('contains only the bundles, media, docs and the manifest', () => {
     const names = [...zipEntries(vsix).keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
     const bundles = ['extension', 'webview', ...Object.keys(LAZY_ENTRIES)].map((b) => `dist/${b}.js`);
-    const allowed = /^(package\.json|package\.nls\.json|l10n\/bundle\.l10n\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE|dist\/webview\.css|media\/[\w.-]+|media\/walkthrough\/[\w.-]+\.md)$/i;
+    const allowed = /^(package\.json|package\.nls\.json|l10n\/bundle\.l10n\.json|readme\.md|changelog\.md|LICENSE\.txt|LICENSE|dist\/webview\.css|dist\/codicon\.ttf|media\/[\w.-]+|media\/walkthrough\/[\w.-]+\.md)$/i;
     for (const n of names) assert.ok(bundles.includes(n) || allowed.test(n), `unexpected file in .vsix: ${n}`);
     // Every bundle, the lazily loaded ones too (esbuild.mjs): a missing one fails only when first needed.
-    for (const must of ['package.json', 'package.nls.json', 'l10n/bundle.l10n.json', ...bundles, 'dist/webview.css', 'media/icon.png']) {
+    for (const must of ['package.json', 'package.nls.json', 'l10n/bundle.l10n.json', ...bundles, 'dist/webview.css', 'dist/codicon.ttf', 'media/icon.png']) {
       assert.ok(names.includes(must), `missing ${must}; has ${names.join(', ')}`);
     }
     assert.ok(!names.some((n) => n.includes('node_modules') || n.endsWith('.ts') || n.endsWith('.map')));

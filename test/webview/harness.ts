@@ -12,7 +12,7 @@ import type { HostMessage } from '../../src/shared/protocol';
 import type { WebviewMessage } from '../../src/shared/requests';
 import { makeNonce, renderPanelHtml } from '../../src/host/panel/panelHtml';
 import type { ThemeName } from './theme';
-import { themeCss } from './theme';
+import { isThemeName, THEME_KIND, themeCss } from './theme';
 
 export const root = join(__dirname, '..', '..');
 export const outputDir = join(root, 'test-output', 'webview');
@@ -39,7 +39,7 @@ export function ensureBuilt(): void {
   if (built() < sources) throw new Error(`webview build failed:\n${r.stderr}`);
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.map': 'application/json', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.map': 'application/json', '.svg': 'image/svg+xml', '.ttf': 'font/ttf' };
 
 export interface PanelServer {
   readonly origin: string;
@@ -53,18 +53,19 @@ export async function startServer(): Promise<PanelServer> {
     const url = new URL(req.url ?? '/', origin);
     if (url.pathname === '/') {
       const nonce = makeNonce();
-      const theme: ThemeName = url.searchParams.get('theme') === 'light' ? 'light' : 'dark';
+      const asked = url.searchParams.get('theme');
+      const theme: ThemeName = isThemeName(asked) ? asked : 'dark';
       const html = renderPanelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css` })
         .replace('</head>', `  <link rel="stylesheet" href="${origin}/theme/${theme}.css" nonce="${nonce}">\n  </head>`)
-        .replace('<body>', `<body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">`);
+        .replace('<body>', `<body class="${THEME_KIND[theme]}" data-vscode-theme-kind="${THEME_KIND[theme]}">`);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(html);
       return;
     }
-    const theme = /^\/theme\/(dark|light)\.css$/.exec(url.pathname);
-    if (theme) {
+    const theme = /^\/theme\/([a-z-]+)\.css$/.exec(url.pathname);
+    if (theme && isThemeName(theme[1])) {
       res.writeHead(200, { 'content-type': 'text/css' });
-      res.end(themeCss(theme[1] as ThemeName));
+      res.end(themeCss(theme[1]));
       return;
     }
     const rel = normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');

@@ -83,8 +83,10 @@ describe('section registry', () => {
 
   it('every section is reduced from a delta: cleaned, stored, and marked dirty alone', () => {
     const s0 = markClean(reduce(initialState, { type: 'didSnapshot', snapshot: snapshot({ annotations: [] }) }, NOW));
+    // The fixture's pins are null (a host that keeps none); a host that keeps pins sends a list.
+    const full = snapshot({ pins: ['api|http.requests'] });
     for (const id of SECTIONS) {
-      const good = snapshot()[id];
+      const good = full[id];
       const received = Array.isArray(good) ? [{ bogus: true }, ...good] : good;
       const s1 = reduce(s0, { type: 'didUpdate', delta: { now: NOW + 1, [id]: received } }, NOW + 1);
       assert.deepEqual([...s1.dirty], [id], `only ${id} is dirty`);

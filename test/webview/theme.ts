@@ -1,4 +1,5 @@
-// Realistic VS Code theme variables (Dark Modern / Light Modern), as VS Code injects them into webviews.
+// Realistic VS Code theme variables (Dark Modern / Light Modern / Dark and Light High Contrast), as VS Code
+// injects them into webviews, with the body class VS Code sets for each.
 
 const common: Record<string, string> = {
   '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
@@ -110,10 +111,105 @@ export const LIGHT: Record<string, string> = {
   '--vscode-editorCursor-foreground': '#000000',
 };
 
-export type ThemeName = 'dark' | 'light';
+// High contrast: black or white with every widget edged in contrastBorder; no hover or secondary fills.
+export const HC_DARK: Record<string, string> = {
+  ...DARK,
+  '--vscode-foreground': '#ffffff',
+  '--vscode-descriptionForeground': '#ffffffb3',
+  '--vscode-errorForeground': '#f48771',
+  '--vscode-focusBorder': '#f38518',
+  '--vscode-contrastBorder': '#6fc3df',
+  '--vscode-contrastActiveBorder': '#f38518',
+  '--vscode-icon-foreground': '#ffffff',
+  '--vscode-widget-border': '#6fc3df',
+  '--vscode-editor-background': '#000000',
+  '--vscode-editor-foreground': '#ffffff',
+  '--vscode-editorWidget-background': '#0c141f',
+  '--vscode-editorWidget-border': '#6fc3df',
+  '--vscode-editorWarning-foreground': '#ffd370',
+  '--vscode-editorInfo-foreground': '#3794ff',
+  '--vscode-panel-border': '#6fc3df',
+  '--vscode-button-background': '#000000',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-border': '#6fc3df',
+  '--vscode-button-hoverBackground': '#000000',
+  '--vscode-button-secondaryBackground': '#000000',
+  '--vscode-button-secondaryForeground': '#ffffff',
+  '--vscode-button-secondaryHoverBackground': '#000000',
+  '--vscode-badge-background': '#000000',
+  '--vscode-badge-foreground': '#ffffff',
+  '--vscode-input-background': '#000000',
+  '--vscode-input-foreground': '#ffffff',
+  '--vscode-input-border': '#6fc3df',
+  '--vscode-input-placeholderForeground': '#ffffffb3',
+  '--vscode-dropdown-background': '#000000',
+  '--vscode-dropdown-border': '#6fc3df',
+  '--vscode-list-hoverBackground': '#00000000',
+  '--vscode-toolbar-hoverBackground': '#00000000',
+  '--vscode-textLink-foreground': '#21a6ff',
+  '--vscode-charts-foreground': '#ffffff',
+  '--vscode-charts-lines': '#ffffff80',
+  '--vscode-charts-green': '#89d185',
+};
+
+export const HC_LIGHT: Record<string, string> = {
+  ...LIGHT,
+  '--vscode-foreground': '#292929',
+  '--vscode-descriptionForeground': '#292929b3',
+  '--vscode-errorForeground': '#b5200d',
+  '--vscode-focusBorder': '#006bbd',
+  '--vscode-contrastBorder': '#0f4a85',
+  '--vscode-contrastActiveBorder': '#006bbd',
+  '--vscode-icon-foreground': '#292929',
+  '--vscode-widget-border': '#0f4a85',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-editor-foreground': '#292929',
+  '--vscode-editorWidget-background': '#ffffff',
+  '--vscode-editorWidget-border': '#0f4a85',
+  '--vscode-editorWarning-foreground': '#895503',
+  '--vscode-editorInfo-foreground': '#0f4a85',
+  '--vscode-panel-border': '#0f4a85',
+  '--vscode-button-background': '#0f4a85',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-border': '#0f4a85',
+  '--vscode-button-hoverBackground': '#0f4a85',
+  '--vscode-button-secondaryBackground': '#ffffff',
+  '--vscode-button-secondaryForeground': '#292929',
+  '--vscode-button-secondaryHoverBackground': '#ffffff',
+  '--vscode-badge-background': '#0f4a85',
+  '--vscode-badge-foreground': '#ffffff',
+  '--vscode-input-background': '#ffffff',
+  '--vscode-input-foreground': '#292929',
+  '--vscode-input-border': '#0f4a85',
+  '--vscode-input-placeholderForeground': '#292929b3',
+  '--vscode-dropdown-background': '#ffffff',
+  '--vscode-dropdown-border': '#0f4a85',
+  '--vscode-list-hoverBackground': '#ffffff00',
+  '--vscode-toolbar-hoverBackground': '#ffffff00',
+  '--vscode-textLink-foreground': '#0f4a85',
+  '--vscode-charts-foreground': '#292929',
+  '--vscode-charts-lines': '#29292980',
+  '--vscode-charts-green': '#374e06',
+};
+
+export const THEME_NAMES = ['dark', 'light', 'hc-dark', 'hc-light'] as const;
+export type ThemeName = (typeof THEME_NAMES)[number];
+
+const VARS: Readonly<Record<ThemeName, Record<string, string>>> = { dark: DARK, light: LIGHT, 'hc-dark': HC_DARK, 'hc-light': HC_LIGHT };
+
+/** The body class (and data-vscode-theme-kind) VS Code gives a webview in each theme. */
+export const THEME_KIND: Readonly<Record<ThemeName, string>> = {
+  dark: 'vscode-dark',
+  light: 'vscode-light',
+  'hc-dark': 'vscode-high-contrast',
+  'hc-light': 'vscode-high-contrast-light',
+};
+
+export function isThemeName(s: string | null | undefined): s is ThemeName {
+  return (THEME_NAMES as readonly (string | null | undefined)[]).includes(s);
+}
 
 export function themeCss(name: ThemeName): string {
-  const vars = name === 'dark' ? DARK : LIGHT;
-  const decls = Object.entries(vars).map(([k, v]) => `  ${k}: ${v};`).join('\n');
+  const decls = Object.entries(VARS[name]).map(([k, v]) => `  ${k}: ${v};`).join('\n');
   return `html {\n${decls}\n}\nbody { background-color: var(--vscode-editor-background); color: var(--vscode-editor-foreground); }\n`;
 }

@@ -2,7 +2,9 @@
 // plot draws into (with the marker tooltip and, while zoomed, Reset zoom), the note under it, the legend and
 // the CSV / PNG export buttons.
 import type { ChartLegend } from './chartLegend';
-import { createChartLegend, shownUnit } from './chartLegend';
+import { createChartLegend, formatter, shownUnit } from './chartLegend';
+import { createChartTable } from './chartTable';
+import { chartSummary } from './chartTableData';
 import type { MarkerTip } from './chartAnnotations';
 import { createMarkerTip } from './chartAnnotations';
 import type { ChartPrefs, Prefs } from '../ui/prefs';
@@ -20,6 +22,8 @@ export type UpdatePrefs = (f: (p: Prefs) => Prefs) => void;
 export interface CardActions {
   resetZoom(): void;
   exportAs(format: 'csv' | 'png'): void;
+  /** The visible range as CSV (null before the first draw): what the Table toggle shows. */
+  csv(): string | null;
 }
 
 export interface ChartCard {
@@ -46,7 +50,8 @@ export function createChartCard(id: string, updatePrefs: UpdatePrefs, actions: C
   const title = el('div', { class: 'chart-title' });
   const subtitle = el('div', { class: 'chart-subtitle' });
   const controls = el('div', { class: 'chart-controls' });
-  const plotBox = el('div', { class: 'chart-plot' });
+  // The canvas is an image to assistive technology; its values are in the Table toggle's table.
+  const plotBox = el('div', { class: 'chart-plot', role: 'img', 'aria-label': 'Chart' });
   const legend = createChartLegend();
   const note = el('div', { class: 'chart-note muted' });
   const tip = createMarkerTip();
@@ -56,9 +61,15 @@ export function createChartCard(id: string, updatePrefs: UpdatePrefs, actions: C
     status,
     button('CSV', { class: 'btn small secondary', 'data-action': 'export-csv', title: 'Save the visible range as CSV' }, () => actions.exportAs('csv')),
     button('PNG', { class: 'btn small secondary', 'data-action': 'export-png', title: 'Save the chart as a PNG image' }, () => actions.exportAs('png')));
+  let format = formatter('none', false, 'raw');
+  const table = createChartTable(() => actions.csv(), () => heading(), () => format);
   const unpin = button('Unpin', { class: 'btn icon-btn', 'data-action': 'unpin', 'aria-label': 'Unpin chart', title: 'Unpin' }, () => updatePrefs((p) => ({ ...p, pinned: p.pinned.filter((x) => x !== id) })));
   const root = el('article', { class: 'chart', 'data-series-id': id, 'data-annotations': 0, 'data-view': 'live' },
-    el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), el('div', { class: 'chart-plot-wrap' }, plotBox, tip.root, resetZoom), note, el('div', { class: 'chart-foot' }, legend.root, exports));
+    el('div', { class: 'chart-head' }, el('div', { class: 'chart-heading' }, title, subtitle), controls, unpin), el('div', { class: 'chart-plot-wrap' }, plotBox, tip.root, resetZoom), note, table.root, el('div', { class: 'chart-foot' }, legend.root, table.toggle, exports));
+  function heading(): string {
+    const sub = subtitle.textContent ?? '';
+    return sub ? `${title.textContent ?? ''} · ${sub}` : (title.textContent ?? '');
+  }
   const setChart = (patch: Partial<ChartPrefs>) => updatePrefs((p) => ({ ...p, charts: { ...p.charts, [id]: { ...chartPrefs(p, id), ...patch } } }));
 
   function describeText(spec: ChartSpec): void {
@@ -101,10 +112,16 @@ export function createChartCard(id: string, updatePrefs: UpdatePrefs, actions: C
     describe(spec) {
       describeText(spec);
       buildControls(spec);
+      format = formatter(spec.unit, spec.counter, spec.mode);
+      plotBox.setAttribute('aria-label', chartSummary(heading(), Number(root.dataset.points ?? 0)));
     },
     showPoints(count, loaded) {
       const points = String(count);
-      if (root.dataset.points !== points) root.dataset.points = points;
+      if (root.dataset.points !== points) {
+        root.dataset.points = points;
+        plotBox.setAttribute('aria-label', chartSummary(heading(), count));
+      }
+      table.refresh();
       setTextIfChanged(note, loaded ? (count === 0 ? 'No points in this window yet.' : '') : 'Loading history…');
     },
     showMarkerCount(count) {
@@ -118,9 +135,6 @@ export function createChartCard(id: string, updatePrefs: UpdatePrefs, actions: C
     showStatus(text) {
       setTextIfChanged(status, text);
     },
-    heading() {
-      const sub = subtitle.textContent ?? '';
-      return sub ? `${title.textContent ?? ''} · ${sub}` : (title.textContent ?? '');
-    },
+    heading,
   };
 }

@@ -28,7 +28,7 @@ export interface ChartLegend {
   /** Marks entry i shown or hidden. */
   setShown(i: number, shown: boolean): void;
   /** Shows the values at the cursor, else each line's latest (x is in ms). */
-  update(u: uPlot): void;
+  update(u: Pick<uPlot, 'cursor' | 'data'>): void;
 }
 
 export function createChartLegend(): ChartLegend {

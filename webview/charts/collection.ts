@@ -28,7 +28,7 @@ import type { ChartSpec } from './spec';
 import { chartData, specFor, specSignature, wantedRequest } from './spec';
 
 /** Most canvases redrawn in one frame; the rest follow in the next frames (10 updates/s leave ~6 frames each). */
-const MAX_DRAWS_PER_FRAME = 4;
+const MAX_DRAWS_PER_FRAME = 2;
 /** How much older than the window a zoomed or paused chart may keep its points (bounds memory while paused). */
 const MAX_HOLD_MS = 3_600_000;
 
@@ -44,6 +44,10 @@ interface Chart {
   dirty: boolean;
   /** Everything that made it dirty was live points (which a chart out of view can leave for later). */
   liveOnly: boolean;
+  /** When its canvas was last drawn (performance.now(), ms). */
+  drawnAt: number;
+  /** Its point count is shown for the data it holds (set while live points wait to be drawn). */
+  counted: boolean;
 }
 
 export interface Charts {
@@ -70,6 +74,7 @@ const WINDOW_OPTIONS: readonly { value: WindowId; text: string }[] = (Object.key
 function markDirty(chart: Chart, liveOnly = false): void {
   chart.liveOnly = (chart.dirty ? chart.liveOnly : true) && liveOnly;
   chart.dirty = true;
+  chart.counted = false;
 }
 
 export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
@@ -92,6 +97,7 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
     hostNow,
     windowStart: () => hostNow() - WINDOWS[lastPrefs?.window ?? '5m'],
     lines: new LineVisibility(),
+    historyLoaded: () => store.loaded,
   };
 
   const windowPicker = createSegmented('Chart window', WINDOW_OPTIONS, 'window', '5m' as WindowId, (w) => updatePrefs((p) => ({ ...p, window: w })));
@@ -103,8 +109,8 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
 
   function add(id: string): Chart {
     const view = new XView(paused);
-    const card = createChartCard(id, updatePrefs, { resetZoom: () => chart.plot.resetZoom(), exportAs: (format) => void exportChart(chart, format) });
-    const chart: Chart = { id, card, plot: createChartPlot(id, card, context, view), view, spec: null, signature: '', dirty: true, liveOnly: false };
+    const card = createChartCard(id, updatePrefs, { resetZoom: () => chart.plot.resetZoom(), exportAs: (format) => void exportChart(chart, format), csv: () => chart.plot.csv() });
+    const chart: Chart = { id, card, plot: createChartPlot(id, card, context, view), view, spec: null, signature: '', dirty: true, liveOnly: false, drawnAt: -Infinity, counted: false };
     charts.set(id, chart);
     return chart;
   }
@@ -191,11 +197,13 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
 
   /**
    * Draws dirty charts, at most MAX_DRAWS_PER_FRAME canvases (taking turns), so one frame never carries
-   * every chart's redraw. Returns whether some are left for the next frame.
+   * every chart's redraw; a chart whose only change is live points waits until its line would move by a
+   * pixel (ChartPlot.liveWaitMs). Returns whether some are left for a later frame.
    */
   function drawDirty(): boolean {
     const list = [...charts.values()];
     const start = drawTurn;
+    const now = performance.now();
     let draws = 0;
     let behind = false;
     for (let k = 0; k < list.length; k++) {
@@ -203,16 +211,26 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
       const chart = list[at];
       if (!chart?.dirty || !chart.spec) continue;
       if (chart.spec.series !== undefined && chart.plot.drawsNow(chart.liveOnly)) {
-        if (draws >= MAX_DRAWS_PER_FRAME) {
+        if (draws >= MAX_DRAWS_PER_FRAME || (chart.liveOnly && now - chart.drawnAt < chart.plot.liveWaitMs())) {
+          if (!chart.counted) showCount(chart, chart.spec);
           behind = true;
           continue;
         }
         draws++;
         drawTurn = at + 1;
+        chart.drawnAt = now;
       }
       draw(chart, chart.spec);
     }
     return behind;
+  }
+
+  /** Shows how many points the chart holds before its canvas catches up (one line: no need to align). */
+  function showCount(chart: Chart, spec: ChartSpec): void {
+    const only = spec.lines.length === 1 ? spec.lines[0] : undefined;
+    const count = only ? (store.get(only.id)?.t.length ?? 0) : chartData(spec, store)[0].length;
+    chart.card.showPoints(count, store.loaded);
+    chart.counted = true;
   }
 
   function draw(chart: Chart, spec: ChartSpec): void {
@@ -221,9 +239,9 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
       chart.plot.blank();
       return;
     }
-    const data = chartData(spec, store);
-    chart.card.showPoints(data[0].length, store.loaded);
-    chart.plot.show(spec, data, chart.liveOnly);
+    // Made only when the plot draws: a chart off screen skips aligning its lines too.
+    if (!chart.plot.drawsNow(chart.liveOnly)) showCount(chart, spec);
+    chart.plot.show(spec, () => chartData(spec, store), chart.liveOnly);
   }
 
   function markAll(): void {

@@ -90,6 +90,8 @@ interface GaugeNodes {
   readonly bandCrit: SVGPathElement;
   readonly value: HTMLElement;
   readonly sub: HTMLElement;
+  /** "Warning" / "Critical" in words beside the dial's colour (hidden while ok). */
+  readonly level: HTMLElement;
   scaleMax: number;
   /** What the gauge was last drawn from; the same inputs draw the same gauge. */
   drawn: { readonly v: number; readonly rules: readonly RuleView[]; readonly total: number | null } | null;
@@ -112,9 +114,10 @@ export function createGauges(): Gauges {
     const graphic = svg('svg', { class: 'gauge-svg', viewBox: '0 0 120 96', 'aria-hidden': 'true', focusable: 'false' }, track, bandWarn, bandCrit, fill);
     const value = el('div', { class: 'gauge-value' });
     const sub = el('div', { class: 'gauge-sub' });
+    const level = el('div', { class: 'gauge-level', 'aria-hidden': 'true', hidden: true });
     const root = el('div', { class: 'gauge', role: 'meter', 'data-metric': def.metric, 'aria-label': def.label, tabindex: 0 },
-      el('div', { class: 'gauge-dial' }, graphic, value), el('div', { class: 'gauge-label' }, def.label), sub);
-    return { root, fill, bandWarn, bandCrit, value, sub, scaleMax: 0, drawn: null };
+      el('div', { class: 'gauge-dial' }, graphic, value), el('div', { class: 'gauge-label' }, def.label), level, sub);
+    return { root, fill, bandWarn, bandCrit, value, sub, level, scaleMax: 0, drawn: null };
   }
 
   function update(n: GaugeNodes, def: GaugeDef, v: number, summary: SummaryView, rules: readonly RuleView[]): void {
@@ -146,7 +149,11 @@ export function createGauges(): Gauges {
     }
     const text = formatValue(v, def.unit);
     setTextIfChanged(n.value, text);
-    if (n.root.dataset.level !== level) n.root.dataset.level = level;
+    if (n.root.dataset.level !== level) {
+      n.root.dataset.level = level;
+      n.level.hidden = level === 'ok';
+      n.level.textContent = level === 'critical' ? 'Critical' : level === 'warning' ? 'Warning' : '';
+    }
     setAttr(n.root, 'aria-valuenow', v);
     setAttr(n.root, 'aria-valuemin', 0);
     setAttr(n.root, 'aria-valuemax', max);

@@ -46,9 +46,10 @@ function valueText(s: SeriesView): string {
 
 export function createSeriesList(onPin: (id: string) => void, onFilter: (value: string) => void, initialFilter: string): SeriesList {
   const filter = createFilterBox('Filter series', 'Filter: text, or name{label="x", path=~"/api/.*"}', initialFilter, onFilter);
-  const head = el('tr', {}, ...['Name', 'Labels', 'Value', 'Unit', 'Kind', 'Source', ''].map((h, i) => el('th', { scope: 'col', class: i === 2 ? 'num' : null }, h)));
+  const head = el('tr', {}, ...['Name', 'Labels', 'Value', 'Unit', 'Kind', 'Source'].map((h, i) => el('th', { scope: 'col', class: i === 2 ? 'num' : null }, h)),
+    el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Pin')));
   const tbody = el('tbody');
-  const table = el('table', { class: 'data-table', 'data-table': 'series' }, el('thead', {}, head), tbody);
+  const table = el('table', { class: 'data-table', 'data-table': 'series', 'aria-label': 'Series' }, el('thead', {}, head), tbody);
   const more = el('p', { class: 'muted table-more', hidden: true });
   const none = el('p', { class: 'muted', hidden: true }, 'No series match the filter.');
   const root = el('div', { class: 'series-list' }, el('div', { class: 'table-toolbar' }, filter), el('div', { class: 'table-scroll' }, table), none, more);
@@ -85,6 +86,8 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
     r.pin.setAttribute('aria-pressed', String(isPinned));
     r.pin.setAttribute('aria-label', `${isPinned ? 'Unpin' : 'Pin'} ${safeText(s.name, 100)}`);
     r.pin.title = isPinned ? 'Unpin chart' : 'Pin as chart';
+    // A different glyph, not only a different colour, says the row is pinned.
+    r.pin.replaceChildren(icon(isPinned ? 'pinned' : 'pin'));
   }
 
   // What the rows were last laid out from: a frame that only brings new values touches value cells only.

@@ -54,8 +54,9 @@ export interface Thresholds {
 }
 
 export function createThresholds(api: VsCodeApi): Thresholds {
-  const head = el('thead', {}, el('tr', {}, ...['Metric', 'Direction', 'Warning', 'Critical', 'Clear', 'For (s)', ''].map((h) => el('th', { scope: 'col' }, h))));
-  const table = el('table', { class: 'data-table thresholds-table', 'data-table': 'thresholds' }, head);
+  const head = el('thead', {}, el('tr', {}, ...['Metric', 'Direction', 'Warning', 'Critical', 'Clear', 'For (s)'].map((h) => el('th', { scope: 'col' }, h)),
+    el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions'))));
+  const table = el('table', { class: 'data-table thresholds-table', 'data-table': 'thresholds', 'aria-label': 'Threshold rules' }, head);
   const none = el('p', { class: 'muted' }, 'No threshold rules.');
   const root = el('div', { class: 'thresholds' }, el('div', { class: 'table-scroll' }, table), none);
   const rows = new Map<string, RuleRow>();

@@ -1,6 +1,5 @@
 // A collapsible panel section: a heading whose real <button> toggles the body (aria-expanded).
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import { customEl, el, svg } from './dom';
+import { el } from './dom';
 
 export interface Section {
   readonly root: HTMLElement;
@@ -14,9 +13,8 @@ let seq = 0;
 
 export function createSection(id: string, title: string, collapsed: boolean, onToggle: (id: string, collapsed: boolean) => void): Section {
   const bodyId = `section-body-${id}-${++seq}`;
-  const chevron = svg('svg', { class: 'chevron', viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true' },
-    svg('path', { d: 'M6 4l4 4-4 4', fill: 'none', stroke: 'currentColor', 'stroke-width': '1.5' }));
-  const badge = customEl('vscode-badge', { variant: 'counter', class: 'section-count', hidden: true });
+  const chevron = el('span', { class: 'chevron codicon codicon-chevron-right', 'aria-hidden': 'true' });
+  const badge = el('span', { class: 'section-count badge', hidden: true });
   const toggle = el('button', { type: 'button', class: 'section-toggle', 'aria-expanded': String(!collapsed), 'aria-controls': bodyId }, chevron, el('span', { class: 'section-title' }, title), badge);
   const actions = el('div', { class: 'section-actions' });
   const body = el('div', { class: 'section-body', id: bodyId, hidden: collapsed });
