@@ -125,7 +125,7 @@ describe('the request table', () => {
 
 describe('parseHostMessage', () => {
   it('accepts a snapshot and a delta, refuses malformed ones', () => {
-    const snapshot = { now: 1, sources: [], series: [], alerts: [], rules: [], endpoints: [], connections: [], topics: [], configProblems: [], annotations: [], summary: {} };
+    const snapshot = { now: 1, sources: [], series: [], alerts: [], rules: [], endpoints: [], connections: [], topics: [], configProblems: [], annotations: [], summary: {}, pins: null };
     assert.ok(parseHostMessage({ type: 'didSnapshot', snapshot }));
     assert.ok(parseHostMessage({ type: 'didUpdate', delta: { now: 2, series: [] } }));
     assert.equal(parseHostMessage({ type: 'didUpdate', delta: { now: 2, series: 'x' } }), undefined);

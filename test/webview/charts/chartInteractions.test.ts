@@ -258,7 +258,9 @@ describe('chart interactions', () => {
     }
 
     await p.page.locator(`${chartSel(A)} [data-action="export-png"]`).click();
-    await p.page.waitForFunction('window.__posted.some((m) => m.type === "exportChart" && m.file.format === "png")');
+    // Polled from Node: the page's CSP refuses the string evaluation waitForFunction would need.
+    const deadline = Date.now() + 10_000;
+    while (!(await p.posted()).some((m) => m.type === 'exportChart' && m.file.format === 'png') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const png = (await p.posted()).filter((m): m is Export => m.type === 'exportChart').at(-1);
     assert.ok(png && png.file.format === 'png');
     assert.match(png.file.fileName, /\.png$/);
