@@ -185,7 +185,11 @@ describe('Charts from zero config (issue 17)', { timeout: 10 * 60_000 }, () => {
     await openWalkthrough(page);
     await runWalkthroughButton(page, 'pulse.alert', 'Add a Test Alert');
     await shot(page, 'charts-5a-walkthrough-alert-step');
-    const rules = (JSON.parse(readFileSync(rig.profile.workspaceSettingsFile, 'utf8')) as { 'pulse.thresholds'?: { id: string }[] })['pulse.thresholds'] ?? [];
+    const settingsFile = rig.profile.workspaceSettingsFile;
+    const readRules = () => (JSON.parse(readFileSync(settingsFile, 'utf8')) as { 'pulse.thresholds'?: { id: string }[] })['pulse.thresholds'] ?? [];
+    // The step writes the rule into the workspace settings; the write lands shortly after the click.
+    await waitFor('the test rule in the workspace settings', async () => (readRules().some((r) => r.id === 'pulse-walkthrough-test') ? true : undefined), 15_000).catch(() => undefined);
+    const rules = readRules();
     assert.ok(rules.some((r) => r.id === 'pulse-walkthrough-test'), JSON.stringify(rules));
     await showPulseView(page);
     const alerts = sidebarPane(page, 'Alerts').locator('.pane-body .monaco-list-row');
