@@ -13,20 +13,8 @@ import { LAZY_ENTRIES } from '../scripts/bundleOptions.mjs';
 
 type Module = { run(ctx: BenchContext): Promise<FigureRow[]> };
 
-const MODULES: ReadonlyArray<readonly [string, () => Promise<Module>]> = [
-  ['ingest', () => import('./ingest')],
-  ['memory', () => import('./memory')],
-  ['persistence', () => import('./persistence')],
-  ['activation', () => import('./activation')],
-  ['restore', () => import('./restore')],
-  ['traffic', () => import('./traffic')],
-  ['transport', () => import('./transport')],
-  ['render', () => import('./render')],
-  ['leaks', () => import('./leaks')],
-  ['adversarial', () => import('./adversarial')],
-  ['otlp', () => import('./otlp')],
-  ['promql', () => import('./promql')],
-];
+const MODULE_NAMES = ['ingest', 'memory', 'persistence', 'activation', 'restore', 'traffic', 'transport', 'render', 'leaks', 'adversarial', 'otlp', 'promql'] as const;
+const MODULES: ReadonlyArray<readonly [string, () => Promise<Module>]> = MODULE_NAMES.map((name) => [name, () => import(`./${name}`) as Promise<Module>]);
 
 function commit(root: string): string {
   try {

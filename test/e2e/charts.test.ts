@@ -4,12 +4,11 @@
 // window reload, and the walkthrough's buttons open the panel and fire a test alert.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { sourceId } from '../../src/core/settings/settings';
 import { reloadWindow, runCommand, shot, waitFor } from './helpers/workbench';
-import { Rig, chartSelector, errorToasts, panel, waitForQuickInput, waitForStatusMessage } from './helpers/pulse';
+import { Rig, chartSelector, hooksWithEnvPortOnly, errorToasts, panel, waitForQuickInput, waitForStatusMessage } from './helpers/pulse';
 import {
   closeTab, crosshairAt, editorTab, legendTime, plotBox, secondsOfDay, settledChartIds, showPulseView, sidebarPane, sourceRows,
   timeAt, walkthroughStep, runWalkthroughButton,
@@ -31,10 +30,7 @@ describe('Charts from zero config (issue 17)', { timeout: 10 * 60_000 }, () => {
   let kept: string[] = [];
 
   // No pulse.* settings at all; the project names its dev server's port in .env, as many do.
-  rig.hooks('charts', () => ({ sources: () => undefined }), () => {
-    assert.ok(rig.profile);
-    writeFileSync(join(rig.profile.workspace, '.env'), `PORT=${rig.dev.port}\n`);
-  });
+  hooksWithEnvPortOnly(rig, 'charts');
 
   it('1. the Pulse view welcomes; Detect Sources finds the dev server and one Enter adds and connects it', async () => {
     const { page } = rig;

@@ -2,12 +2,11 @@
 // sources it shows the welcome content, whose "Detect Sources" lists the loopback endpoints in a quick pick.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { vscodeEnv } from './helpers/env';
 import { shot, waitFor } from './helpers/workbench';
-import { Rig, errorToasts, quickInputText, waitForQuickInput, waitForStatusMessage } from './helpers/pulse';
+import { Rig, errorToasts, hooksWithEnvPortOnly, quickInputText, waitForQuickInput, waitForStatusMessage } from './helpers/pulse';
 
 interface TreeRow {
   name: string;
@@ -81,11 +80,8 @@ describe('The Pulse view, with sources', { timeout: 8 * 60_000 }, () => {
 describe('The Pulse view, with no pulse.sources', { timeout: 8 * 60_000 }, () => {
   const rig = new Rig();
 
-  rig.hooks('views-welcome', () => ({ sources: () => undefined }), () => {
-    assert.ok(rig.profile);
-    // How a project names its dev server's port; detection reads .env (and also tries common ports).
-    writeFileSync(join(rig.profile.workspace, '.env'), `PORT=${rig.dev.port}\n`);
-  });
+  // How a project names its dev server's port; detection reads .env (and also tries common ports).
+  hooksWithEnvPortOnly(rig, 'views-welcome');
 
   it('shows the welcome content with "Detect Sources"; detecting lists the dev server\'s endpoints and adds the chosen ones', async () => {
     const { page } = rig;

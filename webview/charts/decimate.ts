@@ -1,19 +1,9 @@
 // Pixel-bound chart data (M4): per pixel column of the visible x range, each line keeps its first, last,
 // lowest and highest point, so a chart draws a few points per pixel whatever its buffer holds and spikes
 // survive. Pure (no DOM, no uPlot), so it is tested in plain Node.
-import type { Aligned } from './chartData';
 
-/** The first index whose x is ≥ t (x ascending); x.length when none. */
-export function lowerBound(x: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = x.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((x[mid] ?? Infinity) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+import { lowerBound } from '../../src/shared/sorted';
+import type { Aligned } from './chartData';
 
 /** The index of the x nearest to t (the earlier one on a tie); null for no points. */
 export function nearestIndex(x: readonly number[], t: number): number | null {

@@ -4,6 +4,7 @@ import type { SeriesHistory } from '../series/history';
 import { smallestFitting } from './fit';
 import { ENTRY_FIXED, SEGMENT_COUNT_BYTES, SEGMENT_HEADER, SEGMENT_TARGET_BYTES } from './segments';
 import type { Entry, PointSource } from './segments';
+import { lowerBound as lowerBoundIn } from '../../shared/sorted';
 
 export function ringPoints(ring: SeriesHistory['raw']): PointSource {
   return { time: (i) => ring.get(0, i), value: (i) => ring.get(1, i) };
@@ -58,15 +59,6 @@ export function capRuns(runs: readonly Run[], maxBytes: number): Entry[] {
 }
 
 export function arrayRun(entry: Omit<Entry, 'points' | 'start' | 'end'>, t: readonly number[], v: readonly number[]): Run {
-  const lowerBound = (key: number): number => {
-    let lo = 0;
-    let hi = t.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((t[mid] ?? Infinity) < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const lowerBound = (key: number): number => lowerBoundIn(t, key);
   return { entry: { ...entry, points: { time: (i) => t[i] ?? NaN, value: (i) => v[i] ?? NaN }, start: 0, end: t.length }, n: t.length, lowerBound };
 }

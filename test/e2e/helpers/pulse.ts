@@ -1,6 +1,6 @@
 // Shared rig and Pulse-specific page helpers for the feature e2e tests (journey, commands, code-aware).
 // One dev server + one code-server + one browser per test file; everything started is stopped by pid.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -109,6 +109,14 @@ export class Rig {
     await attempt(() => this.profile?.cleanup());
     if (failures.length > 0) throw new AggregateError(failures, `stopping the ${logName} rig`);
   }
+}
+
+/** A rig with no pulse.* settings at all, whose project names its dev server's port in .env (detection reads it). */
+export function hooksWithEnvPortOnly(rig: Rig, logName: string): void {
+  rig.hooks(logName, () => ({ sources: () => undefined }), () => {
+    if (!rig.profile) throw new Error('no profile');
+    writeFileSync(join(rig.profile.workspace, '.env'), `PORT=${rig.dev.port}\n`);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Aligned } from '../../../webview/charts/chartData';
-import { decimate, lowerBound, nearestIndex } from '../../../webview/charts/decimate';
+import { decimate, nearestIndex } from '../../../webview/charts/decimate';
+import { lowerBound } from '../../../src/shared/sorted';
 
 /** A deterministic random walk (LCG), with an occasional null when `gaps`. */
 function walk(seed: number, n: number, gaps = false): (number | null)[] {
