@@ -2,11 +2,10 @@
 // WebSocket servers: status bar, panel traffic and message validation, reload with history and
 // dismissed alerts intact, corrupt saved state, and Workspace Trust.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +13,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { FakeContext, FakeOptions, LoadedExtension } from '../../helpers/fakeVscode';
 import { FakeVscode, disposeContext, loadExtension, makeContext, repoRoot, waitFor } from '../../helpers/fakeVscode';
 import { formatBytes } from '../../../src/shared/format';
+import { tempFolder } from '../../helpers/tempFolder';
 
 const BUNDLE = join(repoRoot, 'dist', 'extension.js');
 
@@ -193,13 +193,9 @@ async function loadHistory(fake: FakeVscode, requestId: number): Promise<PointsL
 // ------------------------------------------------------------------ tests
 
 describe('extension host (real bundle, fake VS Code)', () => {
-  let dir: string;
-  before(async () => {
+  const dir = tempFolder('pulse-host-');
+  before(() => {
     assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run "node esbuild.mjs" first`);
-    dir = await mkdtemp(join(tmpdir(), 'pulse-host-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
   });
 
   test('the status bar shows the request rate and heap the server sent', async () => {

@@ -1,11 +1,10 @@
 // Reload at scale (issue 19, item 6): with ~10k series saved, a live source connects at once, the
 // restore runs beside it, and the samples received while it ran survive it. Real bundle, fake VS Code.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
@@ -13,6 +12,7 @@ import { FakeVscode, disposeContext, loadExtension, makeContext, repoRoot, waitF
 import { MetricStore, DEFAULT_STORE_OPTIONS } from '../../../src/core/series/store';
 import { RawLogWriter } from '../../../src/core/persist/rawLog';
 import type { Sample } from '../../../src/core/model';
+import { tempFolder } from '../../helpers/tempFolder';
 
 const BUNDLE = join(repoRoot, 'dist', 'extension.js');
 const SOURCES = 10;
@@ -67,13 +67,9 @@ function field(message: unknown, ...path: string[]): unknown {
 }
 
 describe('reload at scale (real bundle, fake VS Code)', () => {
-  let dir: string;
-  before(async () => {
+  const dir = tempFolder('pulse-restore-');
+  before(() => {
     assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run "node esbuild.mjs" first`);
-    dir = await mkdtemp(join(tmpdir(), 'pulse-restore-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
   });
 
   test('a live source connects within 1 s while 10k series restore, and what it sends meanwhile survives the restore', { timeout: 60_000 }, async () => {
