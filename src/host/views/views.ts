@@ -14,6 +14,8 @@ import { flows } from '../lazy';
 import { offerDetection } from '../sources/detectOffer';
 
 const CONTEXT_MS = 200;
+const WALKTHROUGH = 'pulse.gettingStarted';
+const FOUND_STEP = 'pulse.detect';
 /** Countdowns and messages/s change without any event: a visible Sources view is redrawn this often. */
 const TICK_MS = 2000;
 
@@ -33,6 +35,7 @@ export class PulseViews implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private detectedItem: vscode.StatusBarItem | undefined;
   private detected = 0;
+  private foundStepMarked = false;
 
   constructor(private readonly host: PulseHost) {
     this.sourcesTree = new SourcesTree(host.pipeline, host.sources);
@@ -79,6 +82,22 @@ export class PulseViews implements vscode.Disposable {
     const active = this.alertsTree.activeCount();
     this.alertsView.badge = active > 0 ? { value: active, tooltip: active === 1 ? l10n.t('1 active Pulse alert') : l10n.t('{0} active Pulse alerts', active) } : undefined;
     this.renderDetected(runtimes.length > 0);
+    if (runtimes.length > 0) this.markFoundStep();
+  }
+
+  /**
+   * Ticks the walkthrough's "Find your dev server" once a source is configured. Its completion events only count
+   * while VS Code's walkthrough service is alive, and that service starts when a walkthrough is first shown: a
+   * source added from the Sources view before that would leave the step open for good.
+   */
+  private markFoundStep(): void {
+    if (this.foundStepMarked) return;
+    this.foundStepMarked = true;
+    const step = `${this.host.context.extension.id}#${WALKTHROUGH}#${FOUND_STEP}`;
+    // An internal workbench command: where it is missing or the step is not registered yet, the events still apply.
+    Promise.resolve(vscode.commands.executeCommand('welcome.markStepComplete', step)).catch((e: unknown) => {
+      this.host.log.info(`Walkthrough step not marked: ${String(e)}`);
+    });
   }
 
   /** Detection found `count` endpoints not yet configured. */
@@ -146,7 +165,7 @@ export class PulseViews implements vscode.Disposable {
       register('pulse.detectSources', () => flows().detectSources(host, (n) => this.noteDetected(n))),
       register('pulse.manageSources', () => flows().manageSources(host, () => vscode.commands.executeCommand('pulse.detectSources'))),
       register('pulse.addTestAlert', () => flows().addTestAlert(host)),
-      register('pulse.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${host.context.extension.id}#pulse.gettingStarted`, false)),
+      register('pulse.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${host.context.extension.id}#${WALKTHROUGH}`, false)),
       register('pulse.openDocs', () => vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(host.context.extensionUri, 'README.md'))),
       register('pulse.sources.reconnect', withSource((s) => reconnectSource(host, s.id))),
       register('pulse.sources.disable', withSource((s) => setEnabled(host, s.id, false))),

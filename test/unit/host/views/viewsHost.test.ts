@@ -142,6 +142,7 @@ describe('manifest and registrations', () => {
       await waitFor('context keys', () => host.fake.contextKeys.size === 3);
       assert.deepEqual(Object.fromEntries(host.fake.contextKeys), { 'pulse.hasSources': false, 'pulse.hasAlerts': false, 'pulse.connected': false });
       assert.deepEqual(await rows(host.fake.treeViews.get('pulse.sources')), [], 'empty: the welcome view shows');
+      assert.equal(host.fake.executed.filter((c) => c.command === 'welcome.markStepComplete').length, 0, 'no source: the walkthrough step stays open');
     } finally {
       await host.shutdown();
     }
@@ -156,6 +157,9 @@ describe('trees and context keys with a live source', () => {
     try {
       await waitFor('connected', () => fake.contextKeys.get('pulse.connected') === true, 10_000);
       assert.equal(fake.contextKeys.get('pulse.hasSources'), true);
+      // The walkthrough's first step is ticked even though no walkthrough was open when the source came.
+      const marked = fake.executed.filter((c) => c.command === 'welcome.markStepComplete');
+      assert.deepEqual(marked.map((c) => c.args), [[`${host.context.extension.id}#pulse.gettingStarted#pulse.detect`]]);
       const sources = fake.treeViews.get('pulse.sources');
       let dev: { element: unknown; item: FakeTreeItem } | undefined;
       for (const deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 50))) {
