@@ -13,7 +13,7 @@ import { LAZY_ENTRIES } from '../scripts/bundleOptions.mjs';
 
 type Module = { run(ctx: BenchContext): Promise<FigureRow[]> };
 
-const MODULE_NAMES = ['ingest', 'memory', 'persistence', 'activation', 'restore', 'traffic', 'transport', 'render', 'leaks', 'adversarial', 'otlp', 'promql'] as const;
+const MODULE_NAMES = ['ingest', 'memory', 'persistence', 'activation', 'restore', 'traffic', 'transport', 'render', 'leaks', 'adversarial', 'otlp', 'promql', 'promGo', 'scale'] as const;
 const MODULES: ReadonlyArray<readonly [string, () => Promise<Module>]> = MODULE_NAMES.map((name) => [name, () => import(`./${name}`) as Promise<Module>]);
 
 function commit(root: string): string {

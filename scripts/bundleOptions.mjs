@@ -48,6 +48,12 @@ export const LAZY_ENTRIES = {
   promql: 'src/sources/promqlSource.ts',
   // The Prometheus text decoder: with the first text payload.
   prometheus: 'src/core/decode/prometheusFormat.ts',
+  // The JSON decoders: with the first JSON payload.
+  json: 'src/core/decode/jsonFormats.ts',
+  // Settings of the otlp and promql source kinds: when such a source is configured.
+  kindSettings: 'src/core/settings/kindSettings.ts',
+  // The history formats (restore, raw log, compaction): when there is history to restore, or with the first save.
+  history: 'src/host/storage/historyCodec.ts',
   // The metrics panel and its feed: when the panel first opens.
   panel: 'src/host/panelBundle.ts',
   // Commands and flows no activation runs: detection, Add/Manage Sources, Go to Handler, compare, export.

@@ -1,5 +1,8 @@
 // The metrics panel: receives host messages, reduces them into state, renders changed sections once per frame.
 import './styles.css';
+// First: every module below may draw text, and the host's l10n bundle must be in place before any does.
+import './ui/l10nStart';
+import { l10n } from './ui/l10n';
 import type { HostMessage } from '../src/shared/protocol';
 import { parseHostMessage } from '../src/shared/protocol';
 import { assertNever } from '../src/shared/check';
@@ -95,14 +98,14 @@ const devLoop = createDevLoop(api, (id) => charts.highlightAnnotation(id));
 const thresholds = createThresholds(api);
 
 const sections = {
-  alerts: section('alerts', 'Alerts'),
-  charts: section('charts', 'Charts'),
-  annotations: section('annotations', 'Dev loop'),
-  series: section('series', 'Series'),
-  endpoints: section('endpoints', 'Endpoints'),
-  connections: section('connections', 'Connections'),
-  topics: section('topics', 'Topics'),
-  thresholds: section('thresholds', 'Thresholds'),
+  alerts: section('alerts', l10n.t('Alerts')),
+  charts: section('charts', l10n.t('Charts')),
+  annotations: section('annotations', l10n.t('Dev loop')),
+  series: section('series', l10n.t('Series')),
+  endpoints: section('endpoints', l10n.t('Endpoints')),
+  connections: section('connections', l10n.t('Connections')),
+  topics: section('topics', l10n.t('Topics')),
+  thresholds: section('thresholds', l10n.t('Thresholds')),
 };
 sections.alerts.body.append(alerts.root);
 sections.charts.actions.append(charts.toolbar);
@@ -160,7 +163,7 @@ const renderers = [
     state = touch(state, 'series');
     chartsDirty = true;
   } },
-  { name: 'charts', on: ['series', 'rules'], also: () => chartsDirty, draw: () => (chartsBehind = charts.render(state, prefs)) },
+  { name: 'charts', on: ['series', 'rules', 'overlays'], also: () => chartsDirty, draw: () => (chartsBehind = charts.render(state, prefs)) },
   { name: 'dev loop', on: ['annotations'], also: clockTicked, draw: (now) => sections.annotations.setCount(devLoop.render(state, now) || null) },
   { name: 'series', on: ['series', 'sources'], draw: () => sections.series.setCount(seriesList.render(state, prefs)) },
   { name: 'endpoints', on: ['endpoints', 'sources'], draw: () => endpoints.render(state.endpoints, tablePrefs(prefs, 'endpoints')) },

@@ -58,6 +58,11 @@ export interface Decoded {
   readonly format: FormatId;
   /** Time the server stamped on the message (ms since epoch), when it sent a valid one. */
   readonly timestamp?: number;
+  /**
+   * When the producer collected these values (ms since epoch, its clock), for a push format that says so
+   * (OTLP: the newest point's time). Only the lag between collection and arrival is used: see cadence.ts.
+   */
+  readonly collectedAt?: number;
   readonly samples: readonly Sample[];
   readonly histograms?: readonly HistogramSample[];
   /** Per-connection table; replaces the previous one for this source. */

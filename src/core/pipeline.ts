@@ -258,7 +258,7 @@ export class Pipeline implements Disposable {
       this.alerts.serverRestarted(sourceId);
       this.restarted.fire({ sourceId, at });
     }
-    const result = this.store.ingest(sourceId, samples, at, decoded.timestamp);
+    const result = this.store.ingest(sourceId, samples, at, decoded.timestamp, decoded.collectedAt);
     const change: { -readonly [K in keyof PipelineChange]: PipelineChange[K] } = { sourceId, series: result.changed, source: errorBefore !== rt.lastError || decoded.serverError !== undefined };
     if (result.created > 0 || result.dropped > 0 || backfilled > 0) change.createdSeries = true;
     if (decoded.connections) {

@@ -5,7 +5,7 @@ import type { PulseHost } from './pulseHost';
 import type { ExportFormat } from '../core/persist/exportHistory';
 import type { SnoozeDuration } from '../shared/vocabulary';
 import { flows } from './lazy';
-import { confirm, setToken } from './sources/sourceActions';
+import { confirm } from './sources/sourceActions';
 import { constant, plainText } from '../core/views/safeText';
 import type { SafeText } from '../core/views/safeText';
 import { l10n } from './l10n';
@@ -110,7 +110,7 @@ export function registerCommands(host: PulseHost, showLog: () => void): vscode.D
       if (picks.length === 0) return noSources(host);
       const pick = picks.length === 1 ? picks[0] : await vscode.window.showQuickPick(picks, { title: l10n.t('Set the token of which source?') });
       const source = pick && sources.sources.find((s) => s.id === pick.id);
-      if (source) await setToken(host, source);
+      if (source) await flows().setToken(host, source);
     }),
     register('pulse.clearHistory', async () => {
       const clear = l10n.t('Clear History');

@@ -1,6 +1,6 @@
 // Host text in VS Code's display language. `l10n.t` translates one of our constant messages (`{0}`, `{1}` for
-// values the caller has escaped with plainText) and returns safe text. `npx @vscode/l10n-dev export -o ./l10n ./src`
-// finds these calls and writes l10n/bundle.l10n.json.
+// values the caller has escaped with plainText) and returns safe text. `npm run l10n` finds
+// these calls (host, core and webview) and writes l10n/bundle.l10n.json.
 import * as vscode from 'vscode';
 import { translator } from '../core/views/safeText';
 

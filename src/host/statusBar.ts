@@ -11,6 +11,8 @@ import { sparkline } from '../shared/format';
 import { aggregate } from '../core/series/aggregate';
 import { convertUnit } from '../core/series/units';
 import { labelBreakdown, STATUS_ROLE } from '../core/views/headline';
+import { plainText } from '../core/views/safeText';
+import { l10n } from './l10n';
 
 export const STATUS_INTERVAL_MS = 500;
 const SPARK_WINDOW_MS = 5 * 60_000;
@@ -105,6 +107,7 @@ export class StatusBar implements vscode.Disposable {
           now,
           notice,
           label: key === 'all' ? undefined : members[0]?.config.name,
+          l10n,
           breakdown: (metric) => labelBreakdown(series, members.map((m) => m.config.id), metric),
           window: (metric) => {
             if (metric === 'uptime') return undefined;
@@ -140,8 +143,8 @@ export class StatusBar implements vscode.Disposable {
       let item = this.items.get(key);
       if (!item) {
         item = vscode.window.createStatusBarItem(key === 'all' ? 'pulse.status' : `pulse.status.${key}`, vscode.StatusBarAlignment.Left, priority);
-        item.name = key === 'all' ? 'Pulse' : `Pulse: ${key}`;
-        item.command = { title: 'Open Metrics Panel', command: 'pulse.openPanel' };
+        item.name = key === 'all' ? 'Pulse' : l10n.t('Pulse: {0}', plainText(key));
+        item.command = { title: l10n.t('Open Metrics Panel'), command: 'pulse.openPanel' };
         this.items.set(key, item);
         item.show();
       }

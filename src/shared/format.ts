@@ -4,7 +4,9 @@
 import type { Unit } from './vocabulary';
 
 const FALLBACK_LOCALE = 'en';
-let currentLocale = FALLBACK_LOCALE;
+/** What setFormatLocale was given; resolved on first use (the first Intl call initialises ICU, ~20 ms: not at activation). */
+let requestedLocale: string | undefined;
+let resolvedLocale: string | undefined = FALLBACK_LOCALE;
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** A locale Intl understands, canonicalised ("de-de" → "de-DE"), or English for anything else. */
@@ -19,15 +21,18 @@ export function resolveLocale(locale: string | undefined): string {
 
 /** The locale every format function here uses: the host sets VS Code's display language, the webview its page's `lang` (which the host writes). */
 export function setFormatLocale(locale: string | undefined): void {
-  currentLocale = resolveLocale(locale);
+  requestedLocale = locale;
+  resolvedLocale = undefined;
 }
 
 export function formatLocale(): string {
-  return currentLocale;
+  resolvedLocale ??= resolveLocale(requestedLocale);
+  return resolvedLocale;
 }
 
 /** One formatter per locale and style, made once (building an Intl.NumberFormat is slow). */
 function formatter(style: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const currentLocale = formatLocale();
   const key = `${currentLocale}|${style}`;
   let f = formatters.get(key);
   if (!f) {
@@ -146,4 +151,14 @@ export function sparkline(values: readonly (number | null)[], width = 20): strin
       return ticks[Math.round(((v - min) / (max - min)) * (ticks.length - 1))];
     })
     .join('');
+}
+
+/** A clock time in the user's locale ("14:05:09", "2:05:09 PM"); without seconds when `seconds` is false. */
+export function formatTime(t: number, seconds = true): string {
+  return new Date(t).toLocaleTimeString(formatLocale(), seconds ? undefined : { hour: '2-digit', minute: '2-digit' });
+}
+
+/** A date and time in the user's locale. */
+export function formatDateTime(t: number): string {
+  return new Date(t).toLocaleString(formatLocale());
 }

@@ -5,7 +5,7 @@
 import type { ThresholdPatch } from './views';
 import { SNOOZE_DURATIONS, VALUE_MODES, WINDOW_IDS } from './vocabulary';
 import { isFiniteNumber, isOneOf, isRecord, isString } from './check';
-import { isPinList } from './sections';
+import { isOverlayList, isPinId, isPinList } from './sections';
 
 /** A field check: says whether a value may stand in the field, and so what type the field has. */
 type Field<T> = (x: unknown) => x is T;
@@ -81,6 +81,8 @@ export const REQUESTS = {
   exportChart: { file: chartExport },
   /** The user pinned, unpinned or reordered charts: the whole list, in chart order. */
   setPins: { ids: isPinList },
+  /** The user overlaid series on a pinned chart, or removed one: that chart's whole overlay list. */
+  setOverlays: { chartId: isPinId, ids: isOverlayList },
 } as const satisfies Readonly<Record<string, Schema>>;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -70,6 +70,34 @@ export const isPinId = (x: unknown): x is string => isString(x) && x.length > 0 
 /** Pinned series ids in chart order: bounded, each once. */
 export const isPinList = (x: unknown): x is readonly string[] => Array.isArray(x) && x.length <= MAX_PINS && x.every(isPinId) && new Set(x).size === x.length;
 
+/** Most series overlaid on one chart. */
+export const MAX_OVERLAYS = 3;
+
+/** One chart's overlays: series ids drawn on it besides its own, each once, at most MAX_OVERLAYS. */
+export const isOverlayList = (x: unknown): x is readonly string[] => Array.isArray(x) && x.length <= MAX_OVERLAYS && x.every(isPinId) && new Set(x).size === x.length;
+
+/** Overlays per pinned chart (chart id → overlay ids); own keys only, built without a prototype to touch. */
+export type ChartOverlays = Readonly<Record<string, readonly string[]>>;
+
+/** One chart's overlays as kept: pin ids only, each once, never the chart itself, at most MAX_OVERLAYS. */
+export function overlayList(chart: string, x: unknown): readonly string[] {
+  return [...new Set(keep(x, isPinId))].filter((id) => id !== chart).slice(0, MAX_OVERLAYS);
+}
+
+/**
+ * The overlays of `charts` that have any, `of(chart)` read through overlayList. Built with fromEntries, so
+ * a chart id such as `__proto__` stays a plain key.
+ */
+export function overlaysFor(charts: readonly string[], of: (chart: string) => unknown): ChartOverlays {
+  return Object.fromEntries(charts.map((chart): [string, readonly string[]] => [chart, overlayList(chart, of(chart))]).filter(([, list]) => list.length > 0));
+}
+
+/** The host's overlays, or null when it keeps none: charts with a bad id or past MAX_PINS dropped, each list cleaned. */
+function cleanOverlays(x: unknown): ChartOverlays | null {
+  if (!isRecord(x)) return null;
+  return overlaysFor(Object.keys(x).filter(isPinId).slice(0, MAX_PINS), (chart) => x[chart]);
+}
+
 /** The host's pins, or null when it keeps none (the page then keeps its own): bad ids dropped, duplicates once. */
 function cleanPins(x: unknown): readonly string[] | null {
   if (!Array.isArray(x)) return null;
@@ -102,6 +130,8 @@ export interface SectionRow<T> {
   readonly isShape: (x: unknown) => boolean;
   /** The payload with what the renderers cannot read dropped or defaulted. */
   readonly clean: (x: unknown) => T;
+  /** A snapshot may leave it out (a host from before it existed): it then reads as `clean(undefined)`. */
+  readonly optional?: true;
 }
 
 const listOf = <T>(ok: (x: unknown) => x is T): SectionRow<readonly T[]> => ({ isShape: Array.isArray, clean: (x) => keep(x, ok) });
@@ -123,6 +153,8 @@ const ROWS = {
   annotations: listOf(isAnnotation),
   /** The pinned charts, in order, as the host keeps them (workspace state); null from a host that keeps none. */
   pins: { isShape: (x: unknown) => x === null || Array.isArray(x), clean: cleanPins },
+  /** Series overlaid on the pinned charts, per chart id (host workspace state); null (or absent) from a host that keeps none. */
+  overlays: { isShape: (x: unknown) => x == null || isRecord(x), clean: cleanOverlays, optional: true },
 } satisfies Record<string, SectionRow<unknown>>;
 
 export type SectionId = keyof typeof ROWS;
@@ -138,8 +170,11 @@ export function isSectionId(x: string): x is SectionId {
   return Object.prototype.hasOwnProperty.call(ROWS, x);
 }
 
-/** Everything the panel shows: every section, whole. */
-export type PanelSnapshot = SectionViews & {
+/** Sections a snapshot may leave out. */
+type OptionalSection = { [K in SectionId]: (typeof ROWS)[K] extends { readonly optional: true } ? K : never }[SectionId];
+
+/** Everything the panel shows: every section, whole (an optional one may be missing). */
+export type PanelSnapshot = Omit<SectionViews, OptionalSection> & Partial<Pick<SectionViews, OptionalSection>> & {
   readonly now: number;
   /** Series in the store; more than `series.length` when the panel holds only a fair share of them. */
   readonly seriesTotal: number;

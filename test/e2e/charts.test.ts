@@ -1,7 +1,8 @@
 // Issue 17 "Done when", in a real VS Code: with a dev server running and no Pulse settings, the Pulse view welcomes,
 // Detect Sources finds the server, one Enter adds it, the walkthrough opens the panel with default charts pinned by
-// role, a drag zooms one chart, the crosshair follows on every chart, the user's pins survive closing the panel and a
-// window reload, and the walkthrough's buttons open the panel and fire a test alert.
+// role, a drag zooms one chart, the crosshair follows on every chart, the user's pins and an overlay (p95 with
+// throughput) survive closing the panel and a window reload, and the walkthrough's buttons open the panel, fire a
+// test alert and complete the walkthrough.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -150,7 +151,7 @@ describe('Charts from zero config (issue 17)', { timeout: 10 * 60_000 }, () => {
     await waitFor('the legends to go back to latest', async () => ((await legendTime(frame, others[0] ?? a)) === 'latest' ? true : undefined), 5000);
   });
 
-  it('4. the user\'s pins survive closing the panel and a window reload', async () => {
+  it('4. the user\'s pins and an overlay survive closing the panel and a window reload', async () => {
     const { page } = rig;
     // The user's own change to the defaults: one more series pinned, the last default unpinned.
     const frame = await panel(page, 'table[data-table=series] tr[data-series-id]');
@@ -164,9 +165,24 @@ describe('Charts from zero config (issue 17)', { timeout: 10 * 60_000 }, () => {
     kept = await settledChartIds(page, 3000);
     assert.ok(kept.includes(extra) && !kept.includes(dropped), `pins changed: ${kept.join(', ')}`);
 
+    // An overlay: throughput (per second) drawn on the p95 chart (ms), on its own right-hand axis.
+    const p95 = defaults.find((id) => id.endsWith('http.p95')) ?? '';
+    const throughput = defaults.find((id) => id.endsWith('http.throughput')) ?? '';
+    const p95Card = frame.locator(chartSelector(p95)).first();
+    await p95Card.locator('[data-action="overlay"]').click();
+    // The picker's filter takes a series name (or a label matcher), as the series list's does.
+    await p95Card.locator('.overlay-picker input[type=search]').fill('http.throughput');
+    await p95Card.locator('.overlay-picker input[type=search]').press('Enter');
+    await waitFor('the overlay on the p95 chart', async () => ((await p95Card.getAttribute('data-overlays')) === throughput ? true : undefined), 10_000);
+    assert.equal(await p95Card.getAttribute('data-y-axes'), '2', 'a second axis for the other unit');
+    assert.equal(await p95Card.locator(`.legend-overlay[data-overlay-id="${throughput.replace(/["\\]/g, '\\$&')}"]`).count(), 1, 'the overlay in the legend');
+    await p95Card.scrollIntoViewIfNeeded();
+    await shot(page, 'charts-4-overlay');
+
     await closeTab(page, PANEL_TAB);
     await runCommand(page, 'Pulse: Open Metrics Panel');
     assert.deepEqual(await settledChartIds(page, 3000), kept, 'the same charts after closing and reopening the panel');
+    assert.equal(await (await panel(page)).locator(chartSelector(p95)).first().getAttribute('data-overlays'), throughput, 'the overlay kept');
     await shot(page, 'charts-4a-reopened');
 
     await closeTab(page, PANEL_TAB);
@@ -174,8 +190,10 @@ describe('Charts from zero config (issue 17)', { timeout: 10 * 60_000 }, () => {
     assert.equal(await editorTab(page, PANEL_TAB).count(), 0, 'the closed panel stays closed');
     await runCommand(page, 'Pulse: Open Metrics Panel', 60_000);
     assert.deepEqual(await settledChartIds(page, 3000), kept, 'the same charts after a window reload');
-    const points = await (await panel(page)).locator(chartSelector(extra)).first().getAttribute('data-points');
+    const after = await panel(page);
+    const points = await after.locator(chartSelector(extra)).first().getAttribute('data-points');
     assert.ok(Number(points) > 0, `the kept chart draws data (${points} points)`);
+    assert.equal(await after.locator(chartSelector(p95)).first().getAttribute('data-overlays'), throughput, 'the overlay kept across the reload');
     await shot(page, 'charts-4b-after-reload');
   });
 

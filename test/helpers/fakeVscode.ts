@@ -507,6 +507,8 @@ export interface FakeOptions {
   /** Full keys, e.g. `pulse.sources`. */
   readonly user?: Record<string, unknown>;
   readonly workspace?: Record<string, unknown>;
+  /** vscode.l10n.bundle: the display language's messages (l10n.t translates through it); English when absent. */
+  readonly l10nBundle?: Readonly<Record<string, string>>;
 }
 
 export interface ExecutedCommand {
@@ -539,6 +541,7 @@ export class FakeVscode {
     openDialog: () => undefined,
   };
   trusted: boolean;
+  readonly l10nBundle: Readonly<Record<string, string>> | undefined;
   workspaceFolders: { readonly uri: FakeUri; readonly name: string; readonly index: number }[] | undefined;
   activeTextEditor: unknown = undefined;
   /** What env.clipboard holds (writeText replaces it). */
@@ -550,6 +553,7 @@ export class FakeVscode {
 
   constructor(options: FakeOptions = {}) {
     this.trusted = options.trusted ?? true;
+    this.l10nBundle = options.l10nBundle;
     this.workspaceFolders = options.workspaceFolders?.map((p, index) => ({ uri: FakeUri.file(p), name: p.split('/').pop() ?? p, index }));
     for (const [k, v] of Object.entries(options.user ?? {})) this.config.user.set(k, clone(v));
     for (const [k, v] of Object.entries(options.workspace ?? {})) this.config.workspace.set(k, clone(v));
@@ -778,7 +782,15 @@ export class FakeVscode {
       extensions: { getExtension: () => undefined, all: [], onDidChange: never<undefined>() },
       tasks: { onDidStartTask: never<unknown>(), onDidEndTask: never<unknown>() },
       debug: { onDidStartDebugSession: never<unknown>(), onDidTerminateDebugSession: never<unknown>() },
-      l10n: { t: l10nT, bundle: undefined, uri: undefined },
+      l10n: {
+        t: (first: Parameters<typeof l10nT>[0], ...rest: unknown[]) => {
+          const message = typeof first === 'string' ? first : first.message;
+          const translated = this.l10nBundle?.[message];
+          return translated === undefined ? l10nT(first, ...rest) : l10nT(typeof first === 'string' ? translated : { ...first, message: translated }, ...rest);
+        },
+        bundle: this.l10nBundle,
+        uri: undefined,
+      },
       Uri: FakeUri,
       EventEmitter: FakeEventEmitter,
       Disposable: FakeDisposable,

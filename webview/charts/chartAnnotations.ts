@@ -8,6 +8,8 @@ import type { ChartTheme } from './theme';
 import { el, setText } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { relativeTime } from '../ui/text';
+import { l10n } from '../ui/l10n';
+import { formatTime } from '../../src/shared/format';
 
 function shapePath(ctx: CanvasRenderingContext2D, shape: MarkerShape, x: number, y: number, r: number): void {
   ctx.beginPath();
@@ -103,7 +105,7 @@ export function createMarkerTip(): MarkerTip {
       root.dataset.family = info.family;
       root.dataset.annotationId = a.id;
       kind.textContent = info.name;
-      when.textContent = `${new Date(a.at).toLocaleTimeString()} · ${relativeTime(hostNow - a.at)}`;
+      when.textContent = l10n.t('{0} · {1}', formatTime(a.at), relativeTime(hostNow - a.at));
       setText(label, a.label, 120);
       setText(detail, a.detail ?? '', 120);
       root.hidden = false;

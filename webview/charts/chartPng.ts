@@ -23,8 +23,8 @@ function dataUrl(canvas: HTMLCanvasElement): Promise<string | null> {
   });
 }
 
-/** Composes heading, plot and legend (hidden lines dimmed) on one canvas and returns it as a data URL. */
-export function chartPng(u: uPlot, heading: string, names: readonly string[], shown: readonly boolean[], t: ChartTheme): Promise<string | null> {
+/** Composes heading, plot and legend (hidden lines dimmed, each in its line's colour) on one canvas and returns it as a data URL. */
+export function chartPng(u: uPlot, heading: string, names: readonly string[], shown: readonly boolean[], colors: readonly string[], t: ChartTheme): Promise<string | null> {
   const src = u.ctx.canvas;
   const pr = uPlot.pxRatio;
   const pad = Math.round(8 * pr);
@@ -67,7 +67,7 @@ export function chartPng(u: uPlot, heading: string, names: readonly string[], sh
     if (!p) return;
     const y = headH + src.height + p.row * rowH + rowH / 2;
     ctx.globalAlpha = shown[i] === false ? 0.4 : 1;
-    ctx.fillStyle = t.palette[i % t.palette.length] ?? t.foreground;
+    ctx.fillStyle = colors[i] ?? t.foreground;
     ctx.fillRect(p.x, y - 1.5 * pr, swatch, 3 * pr);
     ctx.fillStyle = t.foreground;
     ctx.fillText(e, p.x + swatch + 5 * pr, y);

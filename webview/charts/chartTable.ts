@@ -2,6 +2,8 @@
 // caption, and the one-line summary the plot box announces as an image (role="img").
 import { el, setText } from '../ui/dom';
 import { latestText, tableData } from './chartTableData';
+import { l10n } from '../ui/l10n';
+import { formatTime } from '../../src/shared/format';
 
 const REFRESH_MS = 2000;
 
@@ -16,27 +18,29 @@ export interface ChartTable {
 
 let seq = 0;
 
-export function createChartTable(read: () => string | null, heading: () => string, format: () => (v: number | null) => string): ChartTable {
+/** `format()` gives how a value of column j (0: the first line) reads: overlaid series may have their own unit. */
+export function createChartTable(read: () => string | null, heading: () => string, format: () => (v: number | null, column: number) => string): ChartTable {
   const id = `chart-table-${++seq}`;
   const caption = el('caption');
   const thead = el('thead');
   const tbody = el('tbody');
-  const empty = el('p', { class: 'muted', hidden: true }, 'No points to show yet.');
+  const empty = el('p', { class: 'muted', hidden: true }, l10n.t('No points to show yet.'));
   const root = el('div', { class: 'chart-table table-scroll', id, hidden: true }, el('table', { class: 'data-table' }, caption, thead, tbody), empty);
-  const toggle = el('button', { type: 'button', class: 'btn small secondary chart-table-toggle', 'data-action': 'show-table', 'aria-expanded': 'false', 'aria-controls': id, title: 'Show the latest points as a table' }, 'Table');
+  const toggle = el('button', { type: 'button', class: 'btn small secondary chart-table-toggle', 'data-action': 'show-table', 'aria-expanded': 'false', 'aria-controls': id, title: l10n.t('Show the latest points as a table') }, l10n.t('Table'));
   let headKey = '';
 
   function render(): void {
     const data = tableData(read());
     const fmt = format();
     const latest = data ? latestText(data, fmt) : '';
-    setText(caption, `${heading()}: latest ${data?.rows.length ?? 0} points, newest first${latest ? ` (now ${latest})` : ''}`, 400);
+    const rows = data?.rows.length ?? 0;
+    setText(caption, latest ? l10n.t('{0}: latest {1} points, newest first (now {2})', heading(), rows, latest) : l10n.t('{0}: latest {1} points, newest first', heading(), rows), 400);
     empty.hidden = !!data && data.rows.length > 0;
     const names = data?.names ?? [];
     const key = names.join('\n');
     if (key !== headKey) {
       headKey = key;
-      const tr = el('tr', {}, el('th', { scope: 'col' }, 'Time'));
+      const tr = el('tr', {}, el('th', { scope: 'col' }, l10n.t('Time')));
       for (const n of names) {
         const th = el('th', { scope: 'col', class: 'num' });
         setText(th, n, 80);
@@ -45,8 +49,8 @@ export function createChartTable(read: () => string | null, heading: () => strin
       thead.replaceChildren(tr);
     }
     tbody.replaceChildren(...(data?.rows ?? []).map((r) => el('tr', {},
-      el('th', { scope: 'row' }, el('time', { datetime: new Date(r.t).toISOString() }, new Date(r.t).toLocaleTimeString())),
-      ...r.values.map((v) => el('td', { class: 'num' }, fmt(v))))));
+      el('th', { scope: 'row' }, el('time', { datetime: new Date(r.t).toISOString() }, formatTime(r.t))),
+      ...r.values.map((v, j) => el('td', { class: 'num' }, fmt(v, j))))));
   }
 
   let renderedAt = 0;

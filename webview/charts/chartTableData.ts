@@ -1,4 +1,5 @@
 // The pure half of a chart's text alternative: its newest rows read back from the export CSV, and its summary.
+import { l10n } from '../ui/l10n';
 
 /** How many of the newest rows the table shows. */
 export const TABLE_ROWS = 20;
@@ -59,12 +60,12 @@ export function tableData(csv: string | null, limit = TABLE_ROWS): TableData | n
 
 /** What a screen reader hears for the plot: the chart, how many points it has, and where the values are. */
 export function chartSummary(heading: string, points: number): string {
-  const size = points === 0 ? 'No points yet.' : `${points} point${points === 1 ? '' : 's'}.`;
-  return `Chart: ${heading}. ${size} Press Table for the values over time.`;
+  const size = points === 0 ? l10n.t('No points yet.') : points === 1 ? l10n.t('1 point.') : l10n.t('{0} points.', points);
+  return l10n.t('Chart: {0}. {1} Press Table for the values over time.', heading, size);
 }
 
 /** The newest row in words, for the table's caption. */
-export function latestText(data: TableData, format: (v: number | null) => string): string {
+export function latestText(data: TableData, format: (v: number | null, column: number) => string): string {
   const newest = data.rows[0];
-  return newest ? data.names.map((n, j) => `${n} ${format(newest.values[j] ?? null)}`).join(', ') : '';
+  return newest ? data.names.map((n, j) => `${n} ${format(newest.values[j] ?? null, j)}`).join(', ') : '';
 }

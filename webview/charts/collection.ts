@@ -1,8 +1,11 @@
 // The pinned charts (uPlot): a shared window selector and Pause toggle, one card per pinned series in pin
-// order, one history request for all of them, live points appended as they arrive (kept while a chart is
-// zoomed or paused), a few canvases redrawn per frame, and each chart's export posted to the host.
+// order (each with the series overlaid on it, kept by the host), one history request for all of them, live
+// points appended as they arrive (kept while a chart is zoomed or paused), a few canvases redrawn per frame,
+// and each chart's export posted to the host.
 import type { HostMessage } from '../../src/shared/protocol';
-import type { AnnotationView, SeriesValue } from '../../src/shared/views';
+import type { AnnotationView, SeriesValue, SeriesView } from '../../src/shared/views';
+import { isPinId, MAX_OVERLAYS } from '../../src/shared/sections';
+import { labelsText } from '../ui/text';
 import type { WindowId } from '../../src/shared/vocabulary';
 import { WINDOWS } from '../../src/shared/vocabulary';
 import { HistoryStore } from './chartData';
@@ -24,8 +27,9 @@ import { createChartCard } from './chartCard';
 import type { ChartPlot, PlotContext } from './plot';
 import { createChartPlot } from './plot';
 import { livePoints } from './livePoints';
+import { l10n } from '../ui/l10n';
 import type { ChartSpec } from './spec';
-import { chartData, specFor, specSignature, wantedRequest } from './spec';
+import { chartData, drawnIds, specFor, specSignature, wantedRequest } from './spec';
 
 /** Most canvases redrawn in one frame; the rest follow in the next frames (10 updates/s leave ~6 frames each). */
 const MAX_DRAWS_PER_FRAME = 2;
@@ -89,6 +93,12 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
   let drawTurn = 0;
   let paused = false;
   let shownWindow: WindowId | null = null;
+  /** The series overlaid on each pinned chart: the host's when it keeps them, else the page's own. */
+  const overlays = new Map<string, readonly string[]>();
+  /** The host's overlays last taken (a new object when the host sends them again). */
+  let adopted: PanelState['overlays'] = null;
+  /** The user changed overlays since the last sync (prefs unchanged: the render must still sync). */
+  let overlaysChanged = false;
   const hostNow = () => Date.now() + (lastState?.clockOffset ?? 0);
   const context: PlotContext = {
     theme: () => theme ?? (theme = chartTheme()),
@@ -100,26 +110,67 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
     historyLoaded: () => store.loaded,
   };
 
-  const windowPicker = createSegmented('Chart window', WINDOW_OPTIONS, 'window', '5m' as WindowId, (w) => updatePrefs((p) => ({ ...p, window: w })));
-  const pauseButton = button('Pause', { class: 'btn small secondary chart-pause', 'data-action': 'pause', 'aria-pressed': 'false', title: 'Freeze every chart (data is still collected)' }, () => setPaused(!paused));
+  const windowPicker = createSegmented(l10n.t('Chart window'), WINDOW_OPTIONS, 'window', '5m' as WindowId, (w) => updatePrefs((p) => ({ ...p, window: w })));
+  const pauseButton = button(l10n.t('Pause'), { class: 'btn small secondary chart-pause', 'data-action': 'pause', 'aria-pressed': 'false', title: l10n.t('Freeze every chart (data is still collected)') }, () => setPaused(!paused));
   const toolbar = el('div', { class: 'chart-toolbar' }, pauseButton, windowPicker.root);
-  const empty = el('p', { class: 'muted chart-empty' }, 'Pin a series from the Series list to chart it here.');
+  const empty = el('p', { class: 'muted chart-empty' }, l10n.t('Pin a series from the Series list to chart it here.'));
   const grid = el('div', { class: 'chart-grid' });
   const root = el('div', { class: 'charts' }, empty, grid);
 
   function add(id: string): Chart {
     const view = new XView(paused);
-    const card = createChartCard(id, updatePrefs, { resetZoom: () => chart.plot.resetZoom(), exportAs: (format) => void exportChart(chart, format), csv: () => chart.plot.csv() });
+    const card = createChartCard(id, updatePrefs, {
+      resetZoom: () => chart.plot.resetZoom(),
+      exportAs: (format) => void exportChart(chart, format),
+      csv: () => chart.plot.csv(),
+      overlayChoices: () => overlayChoices(chart),
+      addOverlay: (seriesId) => setOverlays(id, [...(overlays.get(id) ?? []), seriesId]),
+      removeOverlay: (seriesId) => setOverlays(id, (overlays.get(id) ?? []).filter((x) => x !== seriesId)),
+    });
     const chart: Chart = { id, card, plot: createChartPlot(id, card, context, view), view, spec: null, signature: '', dirty: true, liveOnly: false, drawnAt: -Infinity, counted: false };
     charts.set(id, chart);
     return chart;
+  }
+
+  /** The series that may join a chart: not already drawn on it, with an id the host accepts; by name, then labels. */
+  function overlayChoices(chart: Chart): { series: SeriesView[]; sourceName: (id: string) => string } {
+    const drawn = new Set(chart.spec ? drawnIds(chart.spec) : [chart.id]);
+    const series = [...(lastState?.series.values() ?? [])].filter((s) => !drawn.has(s.id) && isPinId(s.id));
+    series.sort((a, b) => (a.name === b.name ? labelsText(a.labels).localeCompare(labelsText(b.labels)) : a.name < b.name ? -1 : 1));
+    const names = new Map((lastState?.sources ?? []).map((s) => [s.id, s.name]));
+    return { series, sourceName: (id) => names.get(id) ?? id };
+  }
+
+  /** Replaces one chart's overlays (each once, at most MAX_OVERLAYS), tells the host when it keeps them, and redraws. */
+  function setOverlays(chartId: string, ids: readonly string[]): void {
+    const list = [...new Set(ids)].filter((x) => x !== chartId && isPinId(x)).slice(0, MAX_OVERLAYS);
+    if (list.length > 0) overlays.set(chartId, list);
+    else overlays.delete(chartId);
+    if (lastState !== null && lastState.overlays !== null) api.post({ type: 'setOverlays', chartId, ids: list });
+    overlaysChanged = true;
+    // The same prefs, so nothing is saved or posted: this only asks for a render, which syncs the charts.
+    updatePrefs((p) => p);
+  }
+
+  /** Takes the host's overlays when it sent new ones; drops those of charts no longer pinned. */
+  function syncOverlays(state: PanelState, pinned: readonly string[]): void {
+    if (state.overlays !== adopted) {
+      adopted = state.overlays;
+      if (adopted !== null) {
+        overlays.clear();
+        for (const [chartId, ids] of Object.entries(adopted)) overlays.set(chartId, ids);
+      }
+    }
+    const keep = new Set(pinned);
+    for (const chartId of overlays.keys()) if (!keep.has(chartId)) overlays.delete(chartId);
+    overlaysChanged = false;
   }
 
   function setPaused(on: boolean): void {
     if (on === paused) return;
     paused = on;
     pauseButton.setAttribute('aria-pressed', String(on));
-    pauseButton.title = on ? 'Resume live charts' : 'Freeze every chart (data is still collected)';
+    pauseButton.title = on ? l10n.t('Resume live charts') : l10n.t('Freeze every chart (data is still collected)');
     for (const c of charts.values()) {
       if (on) {
         // What is on screen stays: nothing to redraw.
@@ -152,8 +203,8 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
     const fileName = exportFileName(chart.id, hostNow(), format);
     const content = format === 'csv' ? chart.plot.csv() : await chart.plot.png(chart.card.heading());
     const limit = format === 'csv' ? MAX_EXPORT_CSV : MAX_EXPORT_PNG;
-    if (content === null || (format === 'png' && !content.startsWith(PNG_DATA_URL))) return chart.card.showStatus('Nothing to export yet.');
-    if (content.length > limit) return chart.card.showStatus('Too much to export: zoom in first.');
+    if (content === null || (format === 'png' && !content.startsWith(PNG_DATA_URL))) return chart.card.showStatus(l10n.t('Nothing to export yet.'));
+    if (content.length > limit) return chart.card.showStatus(l10n.t('Too much to export: zoom in first.'));
     chart.card.showStatus('');
     api.post({ type: 'exportChart', file: { format, fileName, content } });
   }
@@ -168,7 +219,8 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
   function sync(state: PanelState, prefs: Prefs): void {
     if (shownWindow !== null && shownWindow !== prefs.window) windowChanged();
     shownWindow = prefs.window;
-    const specs = prefs.pinned.map((id) => specFor(id, state, prefs));
+    syncOverlays(state, prefs.pinned);
+    const specs = prefs.pinned.map((id) => specFor(id, state, prefs, overlays.get(id) ?? []));
     const want = new Set(prefs.pinned);
     for (const [id, chart] of charts) if (!want.has(id)) remove(id, chart);
     if (state.loaded) {
@@ -227,7 +279,7 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
 
   /** Shows how many points the chart holds before its canvas catches up (one line: no need to align). */
   function showCount(chart: Chart, spec: ChartSpec): void {
-    const only = spec.lines.length === 1 ? spec.lines[0] : undefined;
+    const only = spec.lines.length === 1 && spec.overlays.length === 0 ? spec.lines[0] : undefined;
     const count = only ? (store.get(only.id)?.t.length ?? 0) : chartData(spec, store)[0].length;
     chart.card.showPoints(count, store.loaded);
     chart.counted = true;
@@ -253,7 +305,8 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
     toolbar,
     render(state, prefs) {
       // Value-only updates (the common case at 10/s) change no chart's description: only draw new points.
-      const described = lastState !== null && prefs === lastPrefs && state.loaded === lastState.loaded && state.rules === lastState.rules && sameSeriesShape(lastState.series, state.series);
+      const described =
+        lastState !== null && !overlaysChanged && prefs === lastPrefs && state.loaded === lastState.loaded && state.rules === lastState.rules && state.overlays === lastState.overlays && sameSeriesShape(lastState.series, state.series);
       lastState = state;
       lastPrefs = prefs;
       if (!described) sync(state, prefs);
@@ -276,7 +329,7 @@ export function createCharts(api: VsCodeApi, updatePrefs: UpdatePrefs): Charts {
       store.trim(hostNow, keepFrom(hostNow));
       let any = false;
       for (const c of charts.values()) {
-        if (c.spec?.lines.some((l) => changed.has(l.id))) {
+        if (c.spec && drawnIds(c.spec).some((id) => changed.has(id))) {
           markDirty(c, true);
           any = true;
         }

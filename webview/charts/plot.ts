@@ -2,13 +2,14 @@
 // screen, drawn when it scrolls in), drawing no more points than its pixels (decimate.ts, redone on new
 // data, zoom and resize), resized with its box, drawing the annotation markers and their tooltip, zoomed by
 // a drag (its XView holds the range, so live data does not move it), lines hidden from the legend, the
-// legend reading the full data, and its visible range exported (undecimated) as CSV or PNG.
+// legend reading the full data (overlaid series included), and its visible range exported (undecimated) as
+// CSV or PNG.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { AnnotationView } from '../../src/shared/views';
 import type { Aligned } from './chartData';
 import { drawMarkers } from './chartAnnotations';
-import { formatter } from './chartLegend';
+import { formatter } from './units';
 import { inRange, nearest } from './markerRange';
 import { watchOnScreen } from '../ui/onScreen';
 import type { ChartTheme } from './theme';
@@ -16,7 +17,7 @@ import { clear } from '../ui/dom';
 import type { ChartCard } from './chartCard';
 import { HEIGHT, MIN_DRAG_PX, plotOptions } from './plotOptions';
 import type { ChartSpec } from './spec';
-import { lineKeys, lineLabels } from './spec';
+import { lineColors, lineFormats, lineKeys, lineLabels, overlayScales, ownLineCount } from './spec';
 import type { LineVisibility } from './lineVisibility';
 import type { TimeRange, XView } from './xView';
 import { validRange } from './xView';
@@ -256,7 +257,12 @@ export function createChartPlot(chartId: string, card: ChartCard, ctx: PlotConte
       selected: zoomToSelection,
       doubleClicked: resetZoom,
     }, shown);
-    card.legend.build(lineLabels(s), t.palette, fmt, shown, toggleLine);
+    const colors = lineColors(s, t.palette, t.foreground);
+    const formats = lineFormats(s);
+    const own = ownLineCount(s);
+    const entries = lineLabels(s).map((name, i) => ({ name, color: colors[i] ?? t.foreground, format: formats[i] ?? fmt, shown: shown[i] ?? true, overlayId: s.overlays[i - own]?.id }));
+    card.legend.build(entries, toggleLine, (id) => card.removeOverlay(id));
+    card.showAxes(1 + overlayScales(s).length);
     const made = new uPlot(opts, [[], ...lineLabels(s).map(() => [])], card.plotBox);
     // Its own compositing layer: a redraw then repaints this canvas alone, not the page around it.
     made.ctx.canvas.style.willChange = 'transform';
@@ -319,7 +325,9 @@ export function createChartPlot(chartId: string, card: ChartCard, ctx: PlotConte
       return r && spec && source ? csvOfRange(full(), lineLabels(spec), r.min, r.max) : null;
     },
     png(heading) {
-      return plot && spec ? chartPng(plot, heading, lineLabels(spec), ctx.lines.shown(chartId, lineKeys(spec)), ctx.theme()) : Promise.resolve(null);
+      if (!plot || !spec) return Promise.resolve(null);
+      const t = ctx.theme();
+      return chartPng(plot, heading, lineLabels(spec), ctx.lines.shown(chartId, lineKeys(spec)), lineColors(spec, t.palette, t.foreground), t);
     },
     stop() {
       resize.disconnect();

@@ -1,11 +1,13 @@
 // A chart's uPlot options: size, time and value scales, axes in the chart's unit, one coloured line per
-// label set, the rule's warning and critical levels drawn as dashed lines, drag-to-zoom on x, and the
+// label set, overlaid series as dashed lines (each unit other than the chart's on its own scale and right
+// axis), the rule's warning and critical levels drawn as dashed lines, drag-to-zoom on x, and the
 // crosshair shared by every chart.
 import uPlot from 'uplot';
 import type { RuleView } from '../../src/shared/views';
+import { formatTime } from '../../src/shared/format';
 import type { ChartTheme } from './theme';
 import type { ChartSpec } from './spec';
-import { lineLabels } from './spec';
+import { lineColors, lineFormats, lineLabels, overlayScales, ownLineCount } from './spec';
 
 export const HEIGHT = 170;
 
@@ -48,10 +50,29 @@ function drawThresholds(u: uPlot, rule: RuleView, t: ChartTheme): void {
   }
 }
 
+/** A value scale's range: from zero (or below, for negatives), with head room; `keep` (a warning level) stays in view when near. */
+function valueRange(min: number, max: number, keep: number | null): [number, number] {
+  let lo = Number.isFinite(min) ? Math.min(0, min) : 0;
+  let hi = Number.isFinite(max) ? max : 1;
+  // Keep the warning line in view when the data is within sight of it.
+  if (keep != null && keep > hi && keep <= hi * 3) hi = keep;
+  if (hi <= lo) hi = lo + 1;
+  if (lo < 0) lo -= (hi - lo) * 0.05;
+  return [lo, hi + (hi - lo) * 0.08];
+}
+
+/** An axis's width for its tick labels. */
+const axisSize = (_u: uPlot, values: string[] | null): number => Math.max(40, Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 6.5 + 14);
+
 /** `shown[i]` says whether line i starts shown (the user may have hidden it with the legend). */
 export function plotOptions(spec: ChartSpec, t: ChartTheme, width: number, fmt: (v: number | null) => string, events: PlotEvents, shown: readonly boolean[]): uPlot.Options {
   const rule = spec.rule;
-  const colors = t.palette;
+  const colors = lineColors(spec, t.palette, t.foreground);
+  const formats = lineFormats(spec);
+  const own = ownLineCount(spec);
+  const extra = overlayScales(spec);
+  /** The formatter of the first overlay on each extra scale (they share a unit, so any of them reads the same). */
+  const scaleFormat = (key: string) => formats[own + spec.overlays.findIndex((o) => o.scale === key)] ?? fmt;
   const axis = { stroke: t.muted, font: t.font, grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.grid, width: 1, size: 4 } };
   return {
     width,
@@ -75,34 +96,35 @@ export function plotOptions(spec: ChartSpec, t: ChartTheme, width: number, fmt: 
     },
     scales: {
       x: { time: true, auto: () => events.xFollowsData(), range: (_u, min, max) => events.xRange(min, max) },
-      y: {
-        range: (_u, min, max) => {
-          let lo = Number.isFinite(min) ? Math.min(0, min) : 0;
-          let hi = Number.isFinite(max) ? max : 1;
-          // Keep the warning line in view when the data is within sight of it.
-          const w = rule?.direction === 'above' ? rule.warning : null;
-          if (w != null && w > hi && w <= hi * 3) hi = w;
-          if (hi <= lo) hi = lo + 1;
-          if (lo < 0) lo -= (hi - lo) * 0.05;
-          return [lo, hi + (hi - lo) * 0.08];
-        },
-      },
+      y: { range: (_u, min, max) => valueRange(min, max, rule?.direction === 'above' ? rule.warning : null) },
+      ...Object.fromEntries(extra.map((key): [string, uPlot.Scale] => [key, { range: (_u, min, max) => valueRange(min, max, null) }])),
     },
     axes: [
-      { ...axis, space: 70 },
-      { ...axis, values: (_u, splits) => splits.map((v) => fmt(v)), size: (_u, values) => Math.max(40, Math.max(0, ...(values ?? []).map((v) => String(v).length)) * 6.5 + 14) },
+      // Clock times in the panel's locale (uPlot's own labels are English: "2:05pm").
+      { ...axis, space: 70, values: (_u, splits, _i, _space, incr) => splits.map((v) => formatTime(v, incr < 60_000)) },
+      { ...axis, values: (_u, splits) => splits.map((v) => fmt(v)), size: axisSize },
+      // One axis on the right per overlay unit; no grid of its own (the left axis draws it).
+      ...extra.map((key): uPlot.Axis => {
+        const f = scaleFormat(key);
+        return { ...axis, scale: key, side: 1, grid: { show: false }, values: (_u, splits) => splits.map((v) => f(v)), size: axisSize };
+      }),
     ],
     series: [
       {},
-      ...lineLabels(spec).map((label, i) => ({
-        label,
-        stroke: colors[i % colors.length] ?? t.foreground,
-        show: shown[i] ?? true,
-        width: 1.5,
-        spanGaps: true,
-        points: { show: false },
-        value: (_u: uPlot, v: number | null) => fmt(v),
-      })),
+      ...lineLabels(spec).map((label, i): uPlot.Series => {
+        const overlay = i >= own ? spec.overlays[i - own] : undefined;
+        const f = formats[i] ?? fmt;
+        return {
+          label,
+          stroke: colors[i] ?? t.foreground,
+          show: shown[i] ?? true,
+          width: 1.5,
+          spanGaps: true,
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => f(v),
+          ...(overlay ? { scale: overlay.scale, dash: [6, 3] } : {}),
+        };
+      }),
     ],
     hooks: {
       draw: [(u) => rule && drawThresholds(u, rule, t), events.drawn],

@@ -3,6 +3,7 @@
 import type { AnnotationKind } from '../../src/shared/vocabulary';
 import { ANNOTATION_KINDS } from '../../src/shared/vocabulary';
 import { isOneOf } from '../../src/shared/check';
+import { l10n } from '../ui/l10n';
 
 export type AnnotationFamily = 'save' | 'restart' | 'git' | 'task';
 /** The marker's head on a chart: a different shape per family, so colour is not the only cue. */
@@ -13,22 +14,22 @@ export type KindIcon = 'save' | 'refresh' | 'plug' | 'git-branch' | 'git-commit'
 
 export interface KindInfo {
   readonly family: AnnotationFamily;
-  /** Short name, e.g. "Save", "Branch switch". */
+  /** Short name in the panel's language, e.g. "Save", "Branch switch" (a getter: read when drawn). */
   readonly name: string;
   readonly icon: KindIcon;
 }
 
-// A Record over the union: adding a kind to AnnotationKind fails to compile until it is described here.
+// A Record over the union (names are getters, so they are read in the language loaded when drawn): adding a kind to AnnotationKind fails to compile until it is described here.
 export const KINDS: Readonly<Record<AnnotationKind, KindInfo>> = {
-  save: { family: 'save', name: 'Save', icon: 'save' },
-  restart: { family: 'restart', name: 'Restart', icon: 'refresh' },
-  reconnect: { family: 'restart', name: 'Reconnect', icon: 'plug' },
-  'git-branch': { family: 'git', name: 'Branch switch', icon: 'git-branch' },
-  'git-commit': { family: 'git', name: 'Commit', icon: 'git-commit' },
-  'task-start': { family: 'task', name: 'Task started', icon: 'task-start' },
-  'task-end': { family: 'task', name: 'Task ended', icon: 'task-end' },
-  'debug-start': { family: 'task', name: 'Debug started', icon: 'debug' },
-  'debug-end': { family: 'task', name: 'Debug ended', icon: 'debug-end' },
+  save: { family: 'save', get name() { return l10n.t('Save'); }, icon: 'save' },
+  restart: { family: 'restart', get name() { return l10n.t('Restart'); }, icon: 'refresh' },
+  reconnect: { family: 'restart', get name() { return l10n.t('Reconnect'); }, icon: 'plug' },
+  'git-branch': { family: 'git', get name() { return l10n.t('Branch switch'); }, icon: 'git-branch' },
+  'git-commit': { family: 'git', get name() { return l10n.t('Commit'); }, icon: 'git-commit' },
+  'task-start': { family: 'task', get name() { return l10n.t('Task started'); }, icon: 'task-start' },
+  'task-end': { family: 'task', get name() { return l10n.t('Task ended'); }, icon: 'task-end' },
+  'debug-start': { family: 'task', get name() { return l10n.t('Debug started'); }, icon: 'debug' },
+  'debug-end': { family: 'task', get name() { return l10n.t('Debug ended'); }, icon: 'debug-end' },
 };
 
 export const FAMILY_COLOR_VAR: Readonly<Record<AnnotationFamily, string>> = {

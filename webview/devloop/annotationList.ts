@@ -5,6 +5,8 @@ import { KINDS } from './annotationKinds';
 import { el, setHidden, setText } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { relativeTime, safeText } from '../ui/text';
+import { l10n } from '../ui/l10n';
+import { formatDateTime } from '../../src/shared/format';
 
 export const MAX_SHOWN = 50;
 
@@ -25,8 +27,8 @@ export interface AnnotationList {
 }
 
 export function createAnnotationList(onCompare: (a: AnnotationView) => void, onHighlight: (id: string | null) => void): AnnotationList {
-  const ul = el('ul', { class: 'annotation-list', 'aria-label': 'Annotations' });
-  const empty = el('p', { class: 'muted annotation-empty' }, 'Nothing yet. Saves, restarts, branch switches, commits, tasks and debug sessions appear here and on every chart.');
+  const ul = el('ul', { class: 'annotation-list', 'aria-label': l10n.t('Annotations') });
+  const empty = el('p', { class: 'muted annotation-empty' }, l10n.t('Nothing yet. Saves, restarts, branch switches, commits, tasks and debug sessions appear here and on every chart.'));
   const more = el('p', { class: 'muted annotation-more', hidden: true });
   const root = el('div', { class: 'annotations' }, empty, ul, more);
   const entries = new Map<string, Entry>();
@@ -36,7 +38,7 @@ export function createAnnotationList(onCompare: (a: AnnotationView) => void, onH
     const time = el('time', { class: 'annotation-time' });
     const label = el('span', { class: 'annotation-label' });
     const detail = el('span', { class: 'annotation-detail' });
-    const compare = el('button', { type: 'button', class: 'btn small inline-action', 'data-action': 'compare', 'data-annotation-id': id }, 'Compare before/after');
+    const compare = el('button', { type: 'button', class: 'btn small inline-action', 'data-action': 'compare', 'data-annotation-id': id }, l10n.t('Compare before/after'));
     compare.addEventListener('click', () => {
       const a = current.get(id);
       if (a) onCompare(a);
@@ -68,11 +70,11 @@ export function createAnnotationList(onCompare: (a: AnnotationView) => void, onH
     const iso = new Date(a.at).toISOString();
     if (n.time.dateTime !== iso) {
       n.time.dateTime = iso;
-      n.time.title = new Date(a.at).toLocaleString();
+      n.time.title = formatDateTime(a.at);
     }
     setText(n.label, a.label, 160);
     setText(n.detail, a.detail ?? '', 120);
-    const aria = `Compare before and after: ${safeText(a.label, 80)}`;
+    const aria = l10n.t('Compare before and after: {0}', safeText(a.label, 80));
     if (n.compare.getAttribute('aria-label') !== aria) n.compare.setAttribute('aria-label', aria);
   }
 
@@ -99,7 +101,7 @@ export function createAnnotationList(onCompare: (a: AnnotationView) => void, onH
       setHidden(empty, shown.length > 0);
       setHidden(ul, shown.length === 0);
       setHidden(more, list.length <= MAX_SHOWN);
-      if (list.length > MAX_SHOWN) more.textContent = `${MAX_SHOWN} most recent of ${list.length}`;
+      if (list.length > MAX_SHOWN) more.textContent = l10n.t('{0} most recent of {1}', MAX_SHOWN, list.length);
       return shown.length;
     },
   };

@@ -6,6 +6,7 @@ import { button, clear, el, setText } from '../ui/dom';
 import { icon } from '../ui/icons';
 import { safeText } from '../ui/text';
 import { changeText, compareCaption, verdictText } from './compareText';
+import { l10n } from '../ui/l10n';
 
 const MAX_ROWS = 50;
 export interface CompareTable {
@@ -21,20 +22,20 @@ export function createCompareTable(): CompareTable {
   const caption = el('caption', { class: 'compare-caption' });
   const tbody = el('tbody');
   const thead = el('thead');
-  const headers = [['metric', 'Metric', false], ['before', 'Before', true], ['after', 'After', true], ['change', 'Change', true], ['verdict', 'Verdict', false]] as const;
+  const headers = [['metric', l10n.t('Metric'), false], ['before', l10n.t('Before'), true], ['after', l10n.t('After'), true], ['change', l10n.t('Change'), true], ['verdict', l10n.t('Verdict'), false]] as const;
   const table = el('table', { class: 'data-table compare-table', 'data-table': 'compare' },
     caption,
     thead,
     tbody);
   thead.appendChild(el('tr', {}, ...headers.map(([key, label, numeric]) => el('th', { scope: 'col', 'data-key': key, class: numeric ? 'num' : null }, label))));
-  const noRows = el('p', { class: 'muted compare-empty', hidden: true }, 'There were no key series to compare.');
+  const noRows = el('p', { class: 'muted compare-empty', hidden: true }, l10n.t('There were no key series to compare.'));
   const status = el('p', { class: 'muted compare-status', role: 'status' });
-  const close = button('', { class: 'btn icon-btn compare-close', 'data-action': 'close-compare', 'aria-label': 'Close comparison', title: 'Close' }, () => {
+  const close = button('', { class: 'btn icon-btn compare-close', 'data-action': 'close-compare', 'aria-label': l10n.t('Close comparison'), title: l10n.t('Close') }, () => {
     root.hidden = true;
   });
   close.replaceChildren(icon('close'));
   const result = el('div', { class: 'compare-result', hidden: true }, el('div', { class: 'table-scroll' }, table), noRows);
-  const root = el('div', { class: 'compare', hidden: true }, el('div', { class: 'compare-head' }, el('h3', { class: 'subheading' }, 'Before / after'), close), status, result);
+  const root = el('div', { class: 'compare', hidden: true }, el('div', { class: 'compare-head' }, el('h3', { class: 'subheading' }, l10n.t('Before / after')), close), status, result);
   let shown: { annotation: AnnotationView | null; rowCount: number } | null = null;
 
   function row(r: CompareRowView): HTMLTableRowElement {
@@ -58,7 +59,7 @@ export function createCompareTable(): CompareTable {
       root.hidden = false;
       result.hidden = true;
       status.hidden = false;
-      status.textContent = `Comparing the metrics before and after ${what}…`;
+      status.textContent = l10n.t('Comparing the metrics before and after {0}…', what);
       root.scrollIntoView({ block: 'nearest' });
     },
     show(annotation, rows, hostNow) {

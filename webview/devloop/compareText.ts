@@ -3,6 +3,7 @@ import type { AnnotationView, CompareRowView } from '../../src/shared/views';
 import { assertNever } from '../../src/shared/check';
 import { formatPercent } from '../../src/shared/format';
 import { relativeTime, safeText } from '../ui/text';
+import { l10n } from '../ui/l10n';
 
 const MINUS = '\u2212';
 
@@ -16,13 +17,13 @@ export function changeText(deltaPct: number | null): string {
 export function verdictText(v: CompareRowView['verdict']): string {
   switch (v) {
     case 'regressed':
-      return 'regressed';
+      return l10n.t('regressed');
     case 'improved':
-      return 'improved';
+      return l10n.t('improved');
     case 'same':
-      return 'no change';
+      return l10n.t('no change');
     case 'no-data':
-      return 'not enough data';
+      return l10n.t('not enough data');
     default:
       return assertNever(v, 'verdict');
   }
@@ -30,6 +31,6 @@ export function verdictText(v: CompareRowView['verdict']): string {
 
 /** The caption: what the comparison is around, or that there is nothing to compare against. */
 export function compareCaption(annotation: AnnotationView | null, rowCount: number, hostNow: number): string {
-  if (annotation) return `Around: ${safeText(annotation.label, 160)}, ${relativeTime(hostNow - annotation.at)}`;
-  return rowCount === 0 ? 'No save recorded yet' : 'Around the last save';
+  if (annotation) return l10n.t('Around: {0}, {1}', safeText(annotation.label, 160), relativeTime(hostNow - annotation.at));
+  return rowCount === 0 ? l10n.t('No save recorded yet') : l10n.t('Around the last save');
 }

@@ -10,6 +10,7 @@ import { icon } from '../ui/icons';
 import { createAnnotationList } from './annotationList';
 import { createCompareTable } from './compareTable';
 import { safeText } from '../ui/text';
+import { l10n } from '../ui/l10n';
 
 type CompareReply = Extract<HostMessage, { type: 'didCompare' }>;
 
@@ -34,10 +35,10 @@ export function createDevLoop(api: VsCodeApi, onHighlight: (id: string | null) =
     table.pending(what);
   }
 
-  const list = createAnnotationList((a: AnnotationView) => compare(a.id, `“${safeText(a.label, 80)}”`), onHighlight);
-  const lastSave = el('button', { type: 'button', class: 'btn secondary small', 'data-action': 'compare-last-save', title: 'Compare the key metrics before and after your last save' },
-    icon('save'), 'Compare since last save');
-  lastSave.addEventListener('click', () => compare('lastSave', 'the last save'));
+  const list = createAnnotationList((a: AnnotationView) => compare(a.id, l10n.t('“{0}”', safeText(a.label, 80))), onHighlight);
+  const lastSave = el('button', { type: 'button', class: 'btn secondary small', 'data-action': 'compare-last-save', title: l10n.t('Compare the key metrics before and after your last save') },
+    icon('save'), l10n.t('Compare since last save'));
+  lastSave.addEventListener('click', () => compare('lastSave', l10n.t('the last save')));
   const actions = el('div', { class: 'dev-loop-actions' }, lastSave);
   const root = el('div', { class: 'dev-loop' }, table.root, list.root);
 

@@ -1,7 +1,7 @@
 // Firing and recent alerts with acknowledge / snooze / dismiss.
 import type { AlertView, RuleView } from '../../src/shared/views';
 import type { SnoozeDuration } from '../../src/shared/vocabulary';
-import { formatValue } from '../../src/shared/format';
+import { formatTime, formatValue } from '../../src/shared/format';
 import type { PanelState } from '../state';
 import type { VsCodeApi } from '../ui/vscodeApi';
 import { button, el, setHidden, setText } from '../ui/dom';
@@ -9,6 +9,7 @@ import { icon } from '../ui/icons';
 import { agoText, safeText } from '../ui/text';
 import { handlerTargetOfSeries } from '../devloop/handlerTarget';
 import { goToHandlerButton } from '../devloop/goToHandler';
+import { l10n } from '../ui/l10n';
 
 const MAX_RECENT = 20;
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 } as const;
@@ -26,11 +27,15 @@ interface AlertNodes {
   severity: string;
 }
 
-const SNOOZES: readonly { duration: SnoozeDuration; text: string }[] = [
-  { duration: '15m', text: '15 minutes' },
-  { duration: '1h', text: '1 hour' },
-  { duration: 'restart', text: 'Until restart' },
+const SNOOZES: readonly { duration: SnoozeDuration; text: () => string }[] = [
+  { duration: '15m', text: () => l10n.t('15 minutes') },
+  { duration: '1h', text: () => l10n.t('1 hour') },
+  { duration: 'restart', text: () => l10n.t('Until restart') },
 ];
+
+function severityText(severity: AlertView['severity']): string {
+  return severity === 'critical' ? l10n.t('Critical') : severity === 'warning' ? l10n.t('Warning') : l10n.t('Info');
+}
 
 /** "12 % > 5 %" with the rule's direction when known. */
 export function valueVsThreshold(a: AlertView, rule: RuleView | undefined): string {
@@ -50,25 +55,25 @@ export interface Alerts {
 }
 
 export function createAlerts(api: VsCodeApi): Alerts {
-  const activeList = el('ul', { class: 'alert-list', 'aria-label': 'Active alerts' });
-  const recentList = el('ul', { class: 'alert-list recent', 'aria-label': 'Recently resolved alerts' });
-  const recentHeading = el('h3', { class: 'subheading' }, 'Recently resolved');
-  const allClear = el('p', { class: 'all-clear' }, icon('open'), el('span', {}, 'All clear — no active alerts.'));
+  const activeList = el('ul', { class: 'alert-list', 'aria-label': l10n.t('Active alerts') });
+  const recentList = el('ul', { class: 'alert-list recent', 'aria-label': l10n.t('Recently resolved alerts') });
+  const recentHeading = el('h3', { class: 'subheading' }, l10n.t('Recently resolved'));
+  const allClear = el('p', { class: 'all-clear' }, icon('open'), el('span', {}, l10n.t('All clear — no active alerts.')));
   const root = el('div', { class: 'alerts' }, allClear, activeList, recentHeading, recentList);
   const nodes = new Map<string, AlertNodes>();
 
   function make(a: AlertView): AlertNodes {
     const id = a.id;
     const short = safeText(a.message, 60);
-    const menu = el('div', { class: 'snooze-menu', role: 'group', 'aria-label': 'Snooze for', hidden: true });
-    const snooze = button('Snooze…', { class: 'btn secondary small', 'data-action': 'snooze-menu', 'aria-expanded': 'false', 'aria-label': `Snooze alert: ${short}` }, () => {
+    const menu = el('div', { class: 'snooze-menu', role: 'group', 'aria-label': l10n.t('Snooze for'), hidden: true });
+    const snooze = button(l10n.t('Snooze…'), { class: 'btn secondary small', 'data-action': 'snooze-menu', 'aria-expanded': 'false', 'aria-label': l10n.t('Snooze alert: {0}', short) }, () => {
       const open = menu.hidden;
       menu.hidden = !open;
       snooze.setAttribute('aria-expanded', String(open));
       if (open) menu.querySelector('button')?.focus();
     });
     for (const s of SNOOZES) {
-      menu.appendChild(button(s.text, { class: 'btn secondary small', 'data-action': 'snooze', 'data-duration': s.duration }, () => {
+      menu.appendChild(button(s.text(), { class: 'btn secondary small', 'data-action': 'snooze', 'data-duration': s.duration }, () => {
         menu.hidden = true;
         snooze.setAttribute('aria-expanded', 'false');
         api.post({ type: 'snoozeAlert', alertId: id, duration: s.duration });
@@ -81,8 +86,8 @@ export function createAlerts(api: VsCodeApi): Alerts {
         snooze.focus();
       }
     });
-    const ack = button('Acknowledge', { class: 'btn secondary small', 'data-action': 'acknowledge', 'aria-label': `Acknowledge alert: ${short}` }, () => api.post({ type: 'acknowledgeAlert', alertId: id }));
-    const dismiss = button('Dismiss', { class: 'btn secondary small', 'data-action': 'dismiss', 'aria-label': `Dismiss alert: ${short}` }, () => api.post({ type: 'dismissAlert', alertId: id }));
+    const ack = button(l10n.t('Acknowledge'), { class: 'btn secondary small', 'data-action': 'acknowledge', 'aria-label': l10n.t('Acknowledge alert: {0}', short) }, () => api.post({ type: 'acknowledgeAlert', alertId: id }));
+    const dismiss = button(l10n.t('Dismiss'), { class: 'btn secondary small', 'data-action': 'dismiss', 'aria-label': l10n.t('Dismiss alert: {0}', short) }, () => api.post({ type: 'dismissAlert', alertId: id }));
     // An alert on an endpoint's series (labels method/path) links to the route's handler.
     const target = handlerTargetOfSeries(a.seriesId);
     const goTo = target && goToHandlerButton(api, target, 'text');
@@ -104,21 +109,21 @@ export function createAlerts(api: VsCodeApi): Alerts {
     n.li.classList.toggle('acknowledged', a.acknowledged);
     if (n.severity !== a.severity) {
       n.iconBox.replaceChildren(icon(a.severity));
-      n.iconBox.setAttribute('aria-label', a.severity);
+      n.iconBox.setAttribute('aria-label', severityText(a.severity));
       n.iconBox.setAttribute('role', 'img');
       n.severity = a.severity;
     }
     setText(n.message, a.message);
-    const when = a.state === 'resolved' && a.resolvedAt != null ? `resolved ${agoText(hostNow - a.resolvedAt)}` : `since ${agoText(hostNow - a.since)}`;
+    const when = a.state === 'resolved' && a.resolvedAt != null ? l10n.t('resolved {0}', agoText(hostNow - a.resolvedAt)) : l10n.t('since {0}', agoText(hostNow - a.since));
     setText(n.since, when);
     const rule = a.ruleId == null ? undefined : state.rules.find((r) => r.id === a.ruleId);
     setText(n.value, valueVsThreshold(a, rule));
     const status: string[] = [];
-    if (a.state === 'pending') status.push('pending');
-    if (a.state === 'nodata') status.push('no data');
-    if (a.acknowledged) status.push('acknowledged');
-    if (a.snoozedUntilRestart) status.push('snoozed until restart');
-    else if (a.snoozedUntil != null && a.snoozedUntil > hostNow) status.push(`snoozed until ${new Date(a.snoozedUntil - state.clockOffset).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`);
+    if (a.state === 'pending') status.push(l10n.t('pending'));
+    if (a.state === 'nodata') status.push(l10n.t('no data'));
+    if (a.acknowledged) status.push(l10n.t('acknowledged'));
+    if (a.snoozedUntilRestart) status.push(l10n.t('snoozed until restart'));
+    else if (a.snoozedUntil != null && a.snoozedUntil > hostNow) status.push(l10n.t('snoozed until {0}', formatTime(a.snoozedUntil - state.clockOffset, false)));
     const src = state.sources.find((s) => s.id === a.sourceId);
     if (src && state.sources.length > 1) status.push(src.name);
     setText(n.status, status.join(' · '));

@@ -4,14 +4,16 @@ import type { Role, Unit } from '../../src/shared/vocabulary';
 import { formatValue } from '../../src/shared/format';
 import type { PanelState } from '../state';
 import type { Level } from './rules';
-import { levelOf, ruleForRole } from './rules';
+import { levelOf, levelText, ruleForRole } from './rules';
 import { el, setAttr, setTextIfChanged, svg } from '../ui/dom';
+import { l10n } from '../ui/l10n';
 
 export type GaugeMetric = 'requestRate' | 'latency' | 'errorRate' | 'connections' | 'pending' | 'subscribers' | 'heap' | 'cpu' | 'goroutines' | 'jobs';
 
 interface GaugeDef {
   readonly metric: GaugeMetric;
-  readonly label: string;
+  /** In the panel's language (called when the gauge is made, after the bundle is loaded). */
+  readonly label: () => string;
   readonly role: Role;
   readonly unit: Unit;
   readonly value: (s: SummaryView) => number | null;
@@ -20,16 +22,16 @@ interface GaugeDef {
 }
 
 export const GAUGES: readonly GaugeDef[] = [
-  { metric: 'requestRate', label: 'Request rate', role: 'requestRate', unit: 'per_second', value: (s) => s.requestRate },
-  { metric: 'latency', label: 'Latency', role: 'latency', unit: 'ms', value: (s) => s.latencyMs },
-  { metric: 'errorRate', label: 'Error rate', role: 'errorRate', unit: 'percent', value: (s) => s.errorRatePct },
-  { metric: 'connections', label: 'Connections', role: 'connections', unit: 'count', value: (s) => s.connections },
-  { metric: 'pending', label: 'Pending', role: 'pending', unit: 'count', value: (s) => s.pending },
-  { metric: 'subscribers', label: 'Subscribers', role: 'subscribers', unit: 'count', value: (s) => s.subscribers },
-  { metric: 'heap', label: 'Heap', role: 'heap', unit: 'bytes', value: (s) => s.heapBytes, fullScale: (s) => (s.heapTotalBytes != null && s.heapTotalBytes > 0 ? s.heapTotalBytes : null) },
-  { metric: 'cpu', label: 'CPU', role: 'cpu', unit: 'percent', value: (s) => s.cpuPct, fullScale: (_s, v) => (v <= 100 ? 100 : null) },
-  { metric: 'goroutines', label: 'Goroutines', role: 'goroutines', unit: 'count', value: (s) => s.goroutines },
-  { metric: 'jobs', label: 'Jobs completed', role: 'jobs', unit: 'per_second', value: (s) => s.jobRate },
+  { metric: 'requestRate', label: () => l10n.t('Request rate'), role: 'requestRate', unit: 'per_second', value: (s) => s.requestRate },
+  { metric: 'latency', label: () => l10n.t('Latency'), role: 'latency', unit: 'ms', value: (s) => s.latencyMs },
+  { metric: 'errorRate', label: () => l10n.t('Error rate'), role: 'errorRate', unit: 'percent', value: (s) => s.errorRatePct },
+  { metric: 'connections', label: () => l10n.t('Connections'), role: 'connections', unit: 'count', value: (s) => s.connections },
+  { metric: 'pending', label: () => l10n.t('Pending'), role: 'pending', unit: 'count', value: (s) => s.pending },
+  { metric: 'subscribers', label: () => l10n.t('Subscribers'), role: 'subscribers', unit: 'count', value: (s) => s.subscribers },
+  { metric: 'heap', label: () => l10n.t('Heap'), role: 'heap', unit: 'bytes', value: (s) => s.heapBytes, fullScale: (s) => (s.heapTotalBytes != null && s.heapTotalBytes > 0 ? s.heapTotalBytes : null) },
+  { metric: 'cpu', label: () => l10n.t('CPU'), role: 'cpu', unit: 'percent', value: (s) => s.cpuPct, fullScale: (_s, v) => (v <= 100 ? 100 : null) },
+  { metric: 'goroutines', label: () => l10n.t('Goroutines'), role: 'goroutines', unit: 'count', value: (s) => s.goroutines },
+  { metric: 'jobs', label: () => l10n.t('Jobs completed'), role: 'jobs', unit: 'per_second', value: (s) => s.jobRate },
 ];
 
 /** A rule's levels in the gauge's unit (e.g. a heap rule in percent of heapTotal → bytes). */
@@ -103,7 +105,7 @@ export interface Gauges {
 }
 
 export function createGauges(): Gauges {
-  const root = el('div', { class: 'gauges', role: 'group', 'aria-label': 'Headline metrics' });
+  const root = el('div', { class: 'gauges', role: 'group', 'aria-label': l10n.t('Headline metrics') });
   const nodes = new Map<GaugeMetric, GaugeNodes>();
 
   function make(def: GaugeDef): GaugeNodes {
@@ -115,8 +117,9 @@ export function createGauges(): Gauges {
     const value = el('div', { class: 'gauge-value' });
     const sub = el('div', { class: 'gauge-sub' });
     const level = el('div', { class: 'gauge-level', 'aria-hidden': 'true', hidden: true });
-    const root = el('div', { class: 'gauge', role: 'meter', 'data-metric': def.metric, 'aria-label': def.label, tabindex: 0 },
-      el('div', { class: 'gauge-dial' }, graphic, value), el('div', { class: 'gauge-label' }, def.label), level, sub);
+    const label = def.label();
+    const root = el('div', { class: 'gauge', role: 'meter', 'data-metric': def.metric, 'aria-label': label, tabindex: 0 },
+      el('div', { class: 'gauge-dial' }, graphic, value), el('div', { class: 'gauge-label' }, label), level, sub);
     return { root, fill, bandWarn, bandCrit, value, sub, level, scaleMax: 0, drawn: null };
   }
 
@@ -152,16 +155,16 @@ export function createGauges(): Gauges {
     if (n.root.dataset.level !== level) {
       n.root.dataset.level = level;
       n.level.hidden = level === 'ok';
-      n.level.textContent = level === 'critical' ? 'Critical' : level === 'warning' ? 'Warning' : '';
+      n.level.textContent = level === 'ok' ? '' : levelText(level);
     }
     setAttr(n.root, 'aria-valuenow', v);
     setAttr(n.root, 'aria-valuemin', 0);
     setAttr(n.root, 'aria-valuemax', max);
-    setAttr(n.root, 'aria-valuetext', level === 'ok' ? text : `${text}, ${level}`);
+    setAttr(n.root, 'aria-valuetext', level === 'ok' ? text : level === 'critical' ? l10n.t('{0}, critical', text) : l10n.t('{0}, warning', text));
     const subParts: string[] = [];
-    if (def.metric === 'heap' && summary.heapTotalBytes != null) subParts.push(`of ${formatValue(summary.heapTotalBytes, 'bytes')}`);
-    if (w != null) subParts.push(`warn ${formatValue(w, def.unit)}`);
-    if (c != null) subParts.push(`crit ${formatValue(c, def.unit)}`);
+    if (def.metric === 'heap' && summary.heapTotalBytes != null) subParts.push(l10n.t('of {0}', formatValue(summary.heapTotalBytes, 'bytes')));
+    if (w != null) subParts.push(l10n.t('warn {0}', formatValue(w, def.unit)));
+    if (c != null) subParts.push(l10n.t('crit {0}', formatValue(c, def.unit)));
     // Non-breaking inside each part, so lines only wrap between parts.
     const sub = subParts.map((part) => part.replace(/ /g, '\u00a0')).join(' · ');
     setTextIfChanged(n.sub, sub);

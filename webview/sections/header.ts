@@ -10,6 +10,7 @@ import { icon } from '../ui/icons';
 import { button, clear, el, setAttr, setHidden, setText } from '../ui/dom';
 import { agoText, safeText, TITLE_MAX } from '../ui/text';
 import { ERROR_LINE_MAX, sourceErrorText } from './sourceError';
+import { l10n } from '../ui/l10n';
 
 interface SourceRow {
   readonly root: HTMLElement;
@@ -35,19 +36,19 @@ export function describeState(s: SourceView, hostNow: number): StateDescription 
   const st = s.state;
   switch (st.phase) {
     case 'idle':
-      return { icon: 'idle', text: 'idle', detail: null };
+      return { icon: 'idle', text: l10n.t('idle'), detail: null };
     case 'connecting':
-      return { icon: 'connecting', text: st.attempt > 1 ? `connecting (attempt ${st.attempt})` : 'connecting', detail: null };
+      return { icon: 'connecting', text: st.attempt > 1 ? l10n.t('connecting (attempt {0})', st.attempt) : l10n.t('connecting'), detail: null };
     case 'open':
-      return { icon: 'open', text: 'open', detail: null };
+      return { icon: 'open', text: l10n.t('open'), detail: null };
     case 'reconnecting': {
       const secs = Math.max(0, Math.ceil((st.retryAt - hostNow) / 1000));
-      return { icon: 'reconnecting', text: secs > 0 ? `reconnecting in ${secs} s` : 'reconnecting', detail: st.reason };
+      return { icon: 'reconnecting', text: secs > 0 ? l10n.t('reconnecting in {0} s', secs) : l10n.t('reconnecting'), detail: st.reason };
     }
     case 'closed':
-      return { icon: 'closed', text: 'closed', detail: null };
+      return { icon: 'closed', text: l10n.t('closed'), detail: null };
     case 'failed':
-      return { icon: 'failed', text: `failed: ${st.reason}`, detail: st.reason };
+      return { icon: 'failed', text: l10n.t('failed: {0}', st.reason), detail: st.reason };
     default:
       return assertNever(st, 'source state');
   }
@@ -59,7 +60,7 @@ export interface Header {
 }
 
 export function createHeader(api: VsCodeApi): Header {
-  const list = el('ul', { class: 'sources', 'aria-label': 'Sources' });
+  const list = el('ul', { class: 'sources', 'aria-label': l10n.t('Sources') });
   const root = el('header', { class: 'panel-header' }, el('div', { class: 'brand' }, icon('open', 'brand-icon'), el('span', {}, 'Pulse')), list);
   const rows = new Map<string, SourceRow>();
 
@@ -70,7 +71,7 @@ export function createHeader(api: VsCodeApi): Header {
     const errorText = el('span', { class: 'source-error', hidden: true });
     const meta = el('span', { class: 'source-meta' });
     const id = s.id;
-    const reconnect = button('Reconnect', { class: 'btn secondary small', 'data-action': 'reconnect' }, () => api.post({ type: 'reconnect', sourceId: id }));
+    const reconnect = button(l10n.t('Reconnect'), { class: 'btn secondary small', 'data-action': 'reconnect' }, () => api.post({ type: 'reconnect', sourceId: id }));
     const textBox = el('span', { class: 'source-text' }, name, stateText, errorText);
     const root = el('li', { class: 'source', 'data-source-id': s.id }, iconBox, textBox, meta, reconnect);
     return { root, iconBox, name, stateText, errorText, textBox, meta, reconnect, iconName: null };
@@ -93,13 +94,13 @@ export function createHeader(api: VsCodeApi): Header {
     setAttr(row.errorText, 'title', err?.title ?? null);
     setAttr(row.errorText, 'data-error-count', err === null ? null : String(s.errorCount));
     const parts: string[] = [];
-    parts.push(s.lastMessageAt == null ? 'no data yet' : `updated ${agoText(hostNow - s.lastMessageAt)}`);
-    if (s.state.phase === 'open' || s.messagesPerSecond > 0) parts.push(`${formatCount(s.messagesPerSecond)} msg/s`);
-    if (s.droppedSeries > 0) parts.push(`${formatCount(s.droppedSeries)} series dropped`);
+    parts.push(s.lastMessageAt == null ? l10n.t('no data yet') : l10n.t('updated {0}', agoText(hostNow - s.lastMessageAt)));
+    if (s.state.phase === 'open' || s.messagesPerSecond > 0) parts.push(l10n.t('{0} msg/s', formatCount(s.messagesPerSecond)));
+    if (s.droppedSeries > 0) parts.push(l10n.t('{0} series dropped', formatCount(s.droppedSeries)));
     setText(row.meta, parts.join(' · '));
     row.meta.classList.toggle('has-dropped', s.droppedSeries > 0);
-    setAttr(row.reconnect, 'aria-label', `Reconnect ${s.name.slice(0, 64)}`);
-    const label = s.state.phase === 'reconnecting' ? 'Retry now' : s.state.phase === 'open' ? 'Reconnect' : 'Connect';
+    setAttr(row.reconnect, 'aria-label', l10n.t('Reconnect {0}', s.name.slice(0, 64)));
+    const label = s.state.phase === 'reconnecting' ? l10n.t('Retry now') : s.state.phase === 'open' ? l10n.t('Reconnect') : l10n.t('Connect');
     if (row.reconnect.textContent !== label) row.reconnect.textContent = label;
   }
 

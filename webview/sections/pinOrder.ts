@@ -7,6 +7,8 @@ export function watchPinOrder(root: HTMLElement, move: (id: string, by: number) 
   root.addEventListener('keydown', (e) => {
     const by = STEP[e.key];
     if (by === undefined || !e.altKey || e.ctrlKey || e.metaKey || !(e.target instanceof Element)) return;
+    // Alt+Arrow belongs to a form field (the overlay picker's filter and list open or move with it).
+    if (e.target.closest('input, select, textarea')) return;
     const id = e.target.closest('.chart[data-series-id]')?.getAttribute('data-series-id');
     if (!id) return;
     e.preventDefault();

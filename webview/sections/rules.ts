@@ -1,6 +1,7 @@
 // Which threshold rule applies to a series or a headline metric, and what level a value is at.
 import type { RuleView, SeriesView } from '../../src/shared/views';
 import type { Role } from '../../src/shared/vocabulary';
+import { l10n } from '../ui/l10n';
 
 export type Level = 'ok' | 'warning' | 'critical';
 
@@ -47,6 +48,11 @@ export function ruleForSeries(rules: readonly RuleView[], s: SeriesView): RuleVi
       return pair !== undefined && globMatch(want, pair[1]);
     });
   });
+}
+
+/** A level in words, in the panel's language. */
+export function levelText(level: Level): string {
+  return level === 'critical' ? l10n.t('Critical') : level === 'warning' ? l10n.t('Warning') : l10n.t('OK');
 }
 
 /** Level of a value against a rule's warning/critical bounds. */

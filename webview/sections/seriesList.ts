@@ -13,6 +13,8 @@ import { sameSeriesShape } from './seriesShape';
 import { watchOnScreen } from '../ui/onScreen';
 import type { SeriesQuery } from '../../src/shared/matcher';
 import { matchesSeries, parseSeriesQuery } from '../../src/shared/matcher';
+import { l10n } from '../ui/l10n';
+import { kindText, unitText } from '../ui/words';
 
 export const MAX_ROWS = 300;
 
@@ -45,13 +47,14 @@ function valueText(s: SeriesView): string {
 }
 
 export function createSeriesList(onPin: (id: string) => void, onFilter: (value: string) => void, initialFilter: string): SeriesList {
-  const filter = createFilterBox('Filter series', 'Filter: text, or name{label="x", path=~"/api/.*"}', initialFilter, onFilter);
-  const head = el('tr', {}, ...['Name', 'Labels', 'Value', 'Unit', 'Kind', 'Source'].map((h, i) => el('th', { scope: 'col', class: i === 2 ? 'num' : null }, h)),
-    el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Pin')));
+  const filter = createFilterBox(l10n.t('Filter series'), l10n.t('Filter: text, or name{label="x", path=~"/api/.*"}'), initialFilter, onFilter);
+  const headers = [l10n.t('Name'), l10n.t('Labels'), l10n.t('Value'), l10n.t('Unit'), l10n.t('Kind'), l10n.t('Source')];
+  const head = el('tr', {}, ...headers.map((h, i) => el('th', { scope: 'col', class: i === 2 ? 'num' : null }, h)),
+    el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, l10n.t('Pin'))));
   const tbody = el('tbody');
-  const table = el('table', { class: 'data-table', 'data-table': 'series', 'aria-label': 'Series' }, el('thead', {}, head), tbody);
+  const table = el('table', { class: 'data-table', 'data-table': 'series', 'aria-label': l10n.t('Series') }, el('thead', {}, head), tbody);
   const more = el('p', { class: 'muted table-more', hidden: true });
-  const none = el('p', { class: 'muted', hidden: true }, 'No series match the filter.');
+  const none = el('p', { class: 'muted', hidden: true }, l10n.t('No series match the filter.'));
   const root = el('div', { class: 'series-list' }, el('div', { class: 'table-toolbar' }, filter), el('div', { class: 'table-scroll' }, table), none, more);
   const rows = new Map<string, Row>();
 
@@ -68,8 +71,8 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
   function describeRow(r: Row, s: SeriesView, sourceName: string): void {
     setText(r.name, s.name);
     setText(r.labels, labelsText(s.labels));
-    setText(r.unit, s.unit === 'none' ? '' : s.unit.replace('_', ' '));
-    setText(r.kind, s.kind);
+    setText(r.unit, unitText(s.unit));
+    setText(r.kind, kindText(s.kind));
     setText(r.source, sourceName, 64);
   }
 
@@ -84,8 +87,8 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
     if (r.pinned === isPinned) return;
     r.pinned = isPinned;
     r.pin.setAttribute('aria-pressed', String(isPinned));
-    r.pin.setAttribute('aria-label', `${isPinned ? 'Unpin' : 'Pin'} ${safeText(s.name, 100)}`);
-    r.pin.title = isPinned ? 'Unpin chart' : 'Pin as chart';
+    r.pin.setAttribute('aria-label', isPinned ? l10n.t('Unpin {0}', safeText(s.name, 100)) : l10n.t('Pin {0}', safeText(s.name, 100)));
+    r.pin.title = isPinned ? l10n.t('Unpin chart') : l10n.t('Pin as chart');
     // A different glyph, not only a different colour, says the row is pinned.
     r.pin.replaceChildren(icon(isPinned ? 'pinned' : 'pin'));
   }
@@ -128,14 +131,14 @@ export function createSeriesList(onPin: (id: string) => void, onFilter: (value: 
     const hidden = shown.length - visible.length;
     const notHeld = state.seriesTotal - all.length;
     const notes: string[] = [];
-    if (hidden > 0) notes.push(`${hidden} more — refine the filter`);
-    if (notHeld > 0) notes.push(`${notHeld} of ${state.seriesTotal} series not shown — the filter searches all of them`);
+    if (hidden > 0) notes.push(l10n.t('{0} more — refine the filter', hidden));
+    if (notHeld > 0) notes.push(l10n.t('{0} of {1} series not shown — the filter searches all of them', notHeld, state.seriesTotal));
     more.hidden = notes.length === 0;
     more.textContent = notes.join(' · ');
     none.hidden = query.kind !== 'invalid' && (shown.length > 0 || all.length === 0);
     // With series not held here, the host searches them; "no match" would be premature.
-    if (query.kind === 'invalid') setText(none, `Filter not understood: ${query.error}.`, 200);
-    else setText(none, notHeld > 0 ? 'None of the series shown here match; searching all of them…' : 'No series match the filter.');
+    if (query.kind === 'invalid') setText(none, l10n.t('Filter not understood: {0}.', query.error), 200);
+    else setText(none, notHeld > 0 ? l10n.t('None of the series shown here match; searching all of them…') : l10n.t('No series match the filter.'));
     table.hidden = visible.length === 0;
   }
 

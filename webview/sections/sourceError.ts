@@ -1,6 +1,7 @@
 // The words for a source's reported errors (count, when, what): pure, so unit tests can import it.
 import type { SourceView } from '../../src/shared/views';
-import { formatCount } from '../../src/shared/format';
+import { formatCount, formatDateTime } from '../../src/shared/format';
+import { l10n } from '../ui/l10n';
 import { relativeTime, safeText, TITLE_MAX } from '../ui/text';
 
 export const ERROR_LINE_MAX = 160;
@@ -15,12 +16,12 @@ export interface SourceErrorText {
 /** Null when the source has reported no error. Times use the host clock. */
 export function sourceErrorText(s: Pick<SourceView, 'errorCount' | 'lastError' | 'lastErrorAt'>, hostNow: number): SourceErrorText | null {
   if (!(s.errorCount > 0)) return null;
-  const count = `${formatCount(s.errorCount)} ${s.errorCount === 1 ? 'error' : 'errors'}`;
-  const when = s.lastErrorAt == null ? '' : ` · last ${relativeTime(hostNow - s.lastErrorAt)}`;
-  const what = s.lastError == null || s.lastError === '' ? '' : `: ${s.lastError}`;
-  const at = s.lastErrorAt == null ? '' : `, last at ${new Date(s.lastErrorAt).toLocaleString()}`;
+  const count = s.errorCount === 1 ? l10n.t('1 error') : l10n.t('{0} errors', formatCount(s.errorCount));
+  const when = s.lastErrorAt == null ? count : l10n.t('{0} · last {1}', count, relativeTime(hostNow - s.lastErrorAt));
+  const at = s.lastErrorAt == null ? count : l10n.t('{0}, last at {1}', count, formatDateTime(s.lastErrorAt));
+  const what = (head: string) => (s.lastError == null || s.lastError === '' ? head : l10n.t('{0}: {1}', head, s.lastError));
   return {
-    line: safeText(`${count}${when}${what}`, ERROR_LINE_MAX),
-    title: safeText(`${count}${at}${what}`, TITLE_MAX),
+    line: safeText(what(when), ERROR_LINE_MAX),
+    title: safeText(what(at), TITLE_MAX),
   };
 }

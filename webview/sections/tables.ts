@@ -8,6 +8,7 @@ import type { Section } from '../ui/section';
 import type { VsCodeApi } from '../ui/vscodeApi';
 import { handlerTarget } from '../devloop/handlerTarget';
 import { goToHandlerButton } from '../devloop/goToHandler';
+import { l10n } from '../ui/l10n';
 
 type SourceName = (sourceId: string) => string;
 
@@ -28,22 +29,23 @@ const secs = (v: number | null | undefined) => (v == null ? '–' : formatValue(
 export function endpointsSpec(sourceName: SourceName, api: VsCodeApi): TableSpec<EndpointRow> {
   return {
     id: 'endpoints',
-    label: 'endpoints',
-    filterPlaceholder: 'Filter by method or path',
+    label: l10n.t('Endpoints'),
+    filterLabel: l10n.t('Filter endpoints'),
+    filterPlaceholder: l10n.t('Filter by method or path'),
     keyOf: (r) => JSON.stringify([r.sourceId, r.method, r.path]),
     searchText: (r) => `${r.method} ${r.path} ${sourceName(r.sourceId)}`,
     columns: [
-      txt('method', 'Method', (r) => r.method, 16),
-      txt('path', 'Path', (r) => r.path),
-      num('p50', 'p50', (r) => r.p50, ms),
-      num('p95', 'p95', (r) => r.p95, ms),
-      num('p99', 'p99', (r) => r.p99, ms),
-      num('errorRate', 'Errors', (r) => r.errorRate, (v) => formatValue(v, 'percent')),
-      num('throughput', 'Throughput', (r) => r.throughput, (v) => formatValue(v, 'per_second')),
-      txt('source', 'Source', (r) => sourceName(r.sourceId), 40),
+      txt('method', l10n.t('Method'), (r) => r.method, 16),
+      txt('path', l10n.t('Path'), (r) => r.path),
+      num('p50', l10n.t('p50'), (r) => r.p50, ms),
+      num('p95', l10n.t('p95'), (r) => r.p95, ms),
+      num('p99', l10n.t('p99'), (r) => r.p99, ms),
+      num('errorRate', l10n.t('Errors'), (r) => r.errorRate, (v) => formatValue(v, 'percent')),
+      num('throughput', l10n.t('Throughput'), (r) => r.throughput, (v) => formatValue(v, 'per_second')),
+      txt('source', l10n.t('Source'), (r) => sourceName(r.sourceId), 40),
     ],
     rowAction: {
-      label: 'Go to handler',
+      label: l10n.t('Go to handler'),
       after: 'path',
       make: (r) => {
         const target = handlerTarget(r.method, r.path);
@@ -56,20 +58,21 @@ export function endpointsSpec(sourceName: SourceName, api: VsCodeApi): TableSpec
 export function connectionsSpec(sourceName: SourceName): TableSpec<ConnectionView> {
   return {
     id: 'connections',
-    label: 'connections',
-    filterPlaceholder: 'Filter by id or address',
+    label: l10n.t('Connections'),
+    filterLabel: l10n.t('Filter connections'),
+    filterPlaceholder: l10n.t('Filter by id or address'),
     keyOf: (r) => JSON.stringify([r.sourceId, r.id]),
     searchText: (r) => `${r.id} ${r.remoteAddress} ${sourceName(r.sourceId)}`,
     columns: [
-      txt('id', 'ID', (r) => r.id, 40),
-      txt('remoteAddress', 'Remote address', (r) => r.remoteAddress, 64),
-      num('durationSeconds', 'Duration', (r) => r.durationSeconds, secs),
-      num('messagesIn', 'Msgs in', (r) => r.messagesIn, count),
-      num('messagesOut', 'Msgs out', (r) => r.messagesOut, count),
-      num('bytesIn', 'Bytes in', (r) => r.bytesIn, bytes),
-      num('bytesOut', 'Bytes out', (r) => r.bytesOut, bytes),
-      num('idleSeconds', 'Idle', (r) => r.idleSeconds, secs),
-      txt('source', 'Source', (r) => sourceName(r.sourceId), 40),
+      txt('id', l10n.t('ID'), (r) => r.id, 40),
+      txt('remoteAddress', l10n.t('Remote address'), (r) => r.remoteAddress, 64),
+      num('durationSeconds', l10n.t('Duration'), (r) => r.durationSeconds, secs),
+      num('messagesIn', l10n.t('Msgs in'), (r) => r.messagesIn, count),
+      num('messagesOut', l10n.t('Msgs out'), (r) => r.messagesOut, count),
+      num('bytesIn', l10n.t('Bytes in'), (r) => r.bytesIn, bytes),
+      num('bytesOut', l10n.t('Bytes out'), (r) => r.bytesOut, bytes),
+      num('idleSeconds', l10n.t('Idle'), (r) => r.idleSeconds, secs),
+      txt('source', l10n.t('Source'), (r) => sourceName(r.sourceId), 40),
     ],
   };
 }
@@ -77,14 +80,15 @@ export function connectionsSpec(sourceName: SourceName): TableSpec<ConnectionVie
 export function topicsSpec(sourceName: SourceName): TableSpec<TopicRow> {
   return {
     id: 'topics',
-    label: 'topics',
-    filterPlaceholder: 'Filter topics',
+    label: l10n.t('Topics'),
+    filterLabel: l10n.t('Filter topics'),
+    filterPlaceholder: l10n.t('Filter topics'),
     keyOf: (r) => JSON.stringify([r.sourceId, r.topic]),
     searchText: (r) => `${r.topic} ${sourceName(r.sourceId)}`,
     columns: [
-      txt('topic', 'Topic', (r) => r.topic),
-      num('subscribers', 'Subscribers', (r) => r.subscribers, count),
-      txt('source', 'Source', (r) => sourceName(r.sourceId), 40),
+      txt('topic', l10n.t('Topic'), (r) => r.topic),
+      num('subscribers', l10n.t('Subscribers'), (r) => r.subscribers, count),
+      txt('source', l10n.t('Source'), (r) => sourceName(r.sourceId), 40),
     ],
   };
 }

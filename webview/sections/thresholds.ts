@@ -5,6 +5,8 @@ import type { PanelState } from '../state';
 import type { VsCodeApi } from '../ui/vscodeApi';
 import { button, el, setText } from '../ui/dom';
 import { safeText } from '../ui/text';
+import { l10n } from '../ui/l10n';
+import { directionText, originText, unitText } from '../ui/words';
 
 type LevelField = 'warning' | 'critical' | 'clear';
 const LEVEL_FIELDS: readonly LevelField[] = ['warning', 'critical', 'clear'];
@@ -36,12 +38,12 @@ export function buildPatch(rule: RuleView, values: Readonly<Record<LevelField | 
   for (const f of LEVEL_FIELDS) {
     const text = values[f].trim();
     const v = text === '' ? null : Number(text);
-    if (v !== null && (!Number.isFinite(v) || Math.abs(v) >= MAX_LEVEL)) return { ok: false, field: f, message: `${f} must be a number` };
+    if (v !== null && (!Number.isFinite(v) || Math.abs(v) >= MAX_LEVEL)) return { ok: false, field: f, message: f === 'warning' ? l10n.t('Warning must be a number') : f === 'critical' ? l10n.t('Critical must be a number') : l10n.t('Clear must be a number') };
     if (v !== rule[f]) patch[f] = v;
   }
   const forText = values.forSeconds.trim();
   const forSeconds = forText === '' ? 0 : Number(forText);
-  if (!Number.isFinite(forSeconds) || forSeconds < 0 || forSeconds > 86_400) return { ok: false, field: 'forSeconds', message: '"for" must be 0–86400 seconds' };
+  if (!Number.isFinite(forSeconds) || forSeconds < 0 || forSeconds > 86_400) return { ok: false, field: 'forSeconds', message: l10n.t('"For" must be 0–86400 seconds') };
   if (forSeconds !== rule.forSeconds) patch.forSeconds = forSeconds;
   return { ok: true, patch };
 }
@@ -54,10 +56,11 @@ export interface Thresholds {
 }
 
 export function createThresholds(api: VsCodeApi): Thresholds {
-  const head = el('thead', {}, el('tr', {}, ...['Metric', 'Direction', 'Warning', 'Critical', 'Clear', 'For (s)'].map((h) => el('th', { scope: 'col' }, h)),
-    el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions'))));
-  const table = el('table', { class: 'data-table thresholds-table', 'data-table': 'thresholds', 'aria-label': 'Threshold rules' }, head);
-  const none = el('p', { class: 'muted' }, 'No threshold rules.');
+  const headers = [l10n.t('Metric'), l10n.t('Direction'), l10n.t('Warning'), l10n.t('Critical'), l10n.t('Clear'), l10n.t('For (s)')];
+  const head = el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)),
+    el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, l10n.t('Actions')))));
+  const table = el('table', { class: 'data-table thresholds-table', 'data-table': 'thresholds', 'aria-label': l10n.t('Threshold rules') }, head);
+  const none = el('p', { class: 'muted' }, l10n.t('No threshold rules.'));
   const root = el('div', { class: 'thresholds' }, el('div', { class: 'table-scroll' }, table), none);
   const rows = new Map<string, RuleRow>();
 
@@ -76,23 +79,28 @@ export function createThresholds(api: VsCodeApi): Thresholds {
     const id = rule.id;
     const name = safeText(rule.metric, 80);
     const input = (field: LevelField | 'forSeconds', label: string) =>
-      el('input', { type: 'number', class: 'num-input', step: 'any', 'data-field': field, 'aria-label': `${label} for ${name}`, ...(field === 'forSeconds' ? { min: 0, max: 86400, step: 1 } : {}) });
-    const inputs = { warning: input('warning', 'Warning level'), critical: input('critical', 'Critical level'), clear: input('clear', 'Clear level'), forSeconds: input('forSeconds', 'Seconds before firing') };
+      el('input', { type: 'number', class: 'num-input', step: 'any', 'data-field': field, 'aria-label': label, ...(field === 'forSeconds' ? { min: 0, max: 86400, step: 1 } : {}) });
+    const inputs = {
+      warning: input('warning', l10n.t('Warning level for {0}', name)),
+      critical: input('critical', l10n.t('Critical level for {0}', name)),
+      clear: input('clear', l10n.t('Clear level for {0}', name)),
+      forSeconds: input('forSeconds', l10n.t('Seconds before firing for {0}', name)),
+    };
     const units = LEVEL_FIELDS.map(() => el('span', { class: 'unit-suffix' }));
     const metric = el('span', { class: 'rule-metric' });
     const labels = el('span', { class: 'rule-labels muted' });
     const origin = el('span', { class: 'origin-badge' });
     const direction = el('td', { class: 'direction' });
     const error = el('span', { class: 'field-error', role: 'status' });
-    const apply = button('Apply', { class: 'btn small', 'data-action': 'apply', 'aria-label': `Apply thresholds for ${name}` }, () => {
+    const apply = button(l10n.t('Apply'), { class: 'btn small', 'data-action': 'apply', 'aria-label': l10n.t('Apply thresholds for {0}', name) }, () => {
       const result = buildPatch(row.rule, values(row));
       if (!result.ok || Object.keys(result.patch).length === 0) return refreshApply(row);
       api.post({ type: 'setThreshold', ruleId: id, patch: result.patch });
       row.editing = false;
       apply.disabled = true;
     });
-    const reset = button('Reset', { class: 'btn secondary small', 'data-action': 'reset', 'aria-label': `Reset ${name} to its default` }, () => api.post({ type: 'resetThreshold', ruleId: id }));
-    const save = button('Save to settings', { class: 'btn secondary small', 'data-action': 'save', 'aria-label': `Save ${name} to settings` }, () => api.post({ type: 'saveThresholdToSettings', ruleId: id }));
+    const reset = button(l10n.t('Reset'), { class: 'btn secondary small', 'data-action': 'reset', 'aria-label': l10n.t('Reset {0} to its default', name) }, () => api.post({ type: 'resetThreshold', ruleId: id }));
+    const save = button(l10n.t('Save to settings'), { class: 'btn secondary small', 'data-action': 'save', 'aria-label': l10n.t('Save {0} to settings', name) }, () => api.post({ type: 'saveThresholdToSettings', ruleId: id }));
     const problems = el('ul', { class: 'rule-problems' });
     const problemsRow = el('tr', { class: 'problems-row', hidden: true }, el('td', { colspan: 7 }, problems));
     const cellWith = (i: number, f: LevelField) => el('td', { class: 'level' }, el('span', { class: 'input-with-unit' }, inputs[f], units[i] ?? null));
@@ -120,11 +128,11 @@ export function createThresholds(api: VsCodeApi): Thresholds {
     r.rule = rule;
     setText(r.metric, rule.metric);
     const labels = rule.labels ? Object.entries(rule.labels).map(([k, v]) => `${k}=${v}`).join(', ') : '';
-    setText(r.labels, rule.anomaly != null ? [labels, `anomaly: ${Math.round(rule.anomaly * 100)} % above baseline`].filter(Boolean).join(' · ') : labels);
-    setText(r.origin, rule.origin);
+    setText(r.labels, rule.anomaly != null ? [labels, l10n.t('anomaly: {0} % above baseline', Math.round(rule.anomaly * 100))].filter(Boolean).join(' · ') : labels);
+    setText(r.origin, originText(rule.origin));
     r.origin.dataset.origin = rule.origin;
-    setText(r.direction, rule.direction);
-    const unit = rule.unit === 'none' || rule.unit === 'count' ? '' : rule.unit === 'percent' ? '%' : rule.unit.replace('_', ' ');
+    setText(r.direction, directionText(rule.direction));
+    const unit = rule.unit === 'none' || rule.unit === 'count' ? '' : rule.unit === 'percent' ? '%' : unitText(rule.unit);
     for (const u of r.units) if (u.textContent !== unit) u.textContent = unit;
     if (!r.editing) {
       for (const f of LEVEL_FIELDS) r.inputs[f].value = numText(rule[f]);

@@ -87,3 +87,18 @@ export function button(label: string, attrs: Attrs, onClick: (ev: MouseEvent) =>
   b.addEventListener('click', onClick);
   return b;
 }
+
+/** A translated message whose `{0}`, `{1}` … stand for elements: `withNodes(l10n.t('{0} could not connect to {1}'), name, url)`. */
+export function withNodes(text: string, ...nodes: readonly Node[]): (Node | string)[] {
+  const out: (Node | string)[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\{(\d+)\}/g)) {
+    const node = nodes[Number(m[1])];
+    if (node === undefined) continue;
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push(node);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}

@@ -3,6 +3,7 @@
 import type { TablePrefs } from './prefs';
 import { el, setText } from './dom';
 import { createFilterBox } from './filterBox';
+import { l10n } from './l10n';
 
 export interface Column<R> {
   readonly key: string;
@@ -16,7 +17,10 @@ export interface Column<R> {
 
 export interface TableSpec<R> {
   readonly id: string;
+  /** The table's name, e.g. "Endpoints" (aria-label). */
   readonly label: string;
+  /** The filter box's aria-label, e.g. "Filter endpoints". */
+  readonly filterLabel: string;
   readonly columns: readonly Column<R>[];
   readonly keyOf: (r: R) => string;
   readonly searchText: (r: R) => string;
@@ -66,7 +70,7 @@ export function sortRows<R>(rows: readonly R[], spec: Pick<TableSpec<R>, 'column
 
 export function createSortableTable<R>(spec: TableSpec<R>, initial: TablePrefs, onPrefs: (patch: Partial<TablePrefs>) => void): SortableTable<R> {
   let current = initial;
-  const filter = createFilterBox(`Filter ${spec.label}`, spec.filterPlaceholder, initial.filter, (filterValue) => onPrefs({ filter: filterValue }));
+  const filter = createFilterBox(spec.filterLabel, spec.filterPlaceholder, initial.filter, (filterValue) => onPrefs({ filter: filterValue }));
   const headers = spec.columns.map((c) => {
     const indicator = el('span', { class: 'sort-indicator', 'aria-hidden': 'true' });
     const b = el('button', { type: 'button', class: 'sort-button' }, c.label, indicator);
@@ -88,7 +92,7 @@ export function createSortableTable<R>(spec: TableSpec<R>, initial: TablePrefs, 
   const tbody = el('tbody');
   const table = el('table', { class: 'data-table', 'data-table': spec.id, 'aria-label': spec.label }, el('thead', {}, el('tr', {}, ...withAction(headers.map((h) => h.th), actionTh))), tbody);
   const more = el('p', { class: 'muted table-more', hidden: true });
-  const none = el('p', { class: 'muted', hidden: true }, 'Nothing matches the filter.');
+  const none = el('p', { class: 'muted', hidden: true }, l10n.t('Nothing matches the filter.'));
   const root = el('div', { class: 'sortable' }, el('div', { class: 'table-toolbar' }, filter), el('div', { class: 'table-scroll' }, table), none, more);
   const rows = new Map<string, { tr: HTMLTableRowElement; cells: HTMLElement[] }>();
   const maxRows = spec.maxRows ?? 300;
@@ -130,7 +134,7 @@ export function createSortableTable<R>(spec: TableSpec<R>, initial: TablePrefs, 
       });
       const hidden = sorted.length - visible.length;
       more.hidden = hidden <= 0;
-      if (hidden > 0) more.textContent = `${hidden} more — refine the filter`;
+      if (hidden > 0) more.textContent = l10n.t('{0} more — refine the filter', hidden);
       none.hidden = sorted.length > 0 || data.length === 0;
     },
   };

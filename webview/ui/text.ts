@@ -1,6 +1,7 @@
 // Pure text helpers for untrusted strings from the host. No DOM here, so unit tests can import it.
 
 import { formatExact } from '../../src/shared/format';
+import { l10n } from './l10n';
 
 // Bidi embeddings/overrides/isolates and marks: they can make displayed text lie about its content.
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
@@ -33,8 +34,8 @@ export function labelsText(labels: ReadonlyArray<readonly [string, string]>): st
 export function agoText(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   const s = Math.floor(ms / 1000);
-  if (s < 1) return 'just now';
-  return `${formatAge(s)} ago`;
+  if (s < 1) return l10n.t('just now');
+  return l10n.t('{0} ago', formatAge(s));
 }
 
 function formatAge(s: number): string {
@@ -57,11 +58,11 @@ export function exactNumber(n: number | null | undefined): string {
 export function relativeTime(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   const s = Math.floor(ms / 1000);
-  if (s < 5) return 'just now';
-  if (s < 60) return `${s} s ago`;
+  if (s < 5) return l10n.t('just now');
+  if (s < 60) return l10n.t('{0} s ago', s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ago`;
+  if (m < 60) return l10n.t('{0} min ago', m);
   const h = Math.floor(m / 60);
-  if (h < 24) return `${h} h ago`;
-  return `${Math.floor(h / 24)} d ago`;
+  if (h < 24) return l10n.t('{0} h ago', h);
+  return l10n.t('{0} d ago', Math.floor(h / 24));
 }

@@ -80,13 +80,17 @@ export function decodeBun(msg: JsonObject, limits: Limits): DecodeResult {
  * under the flat name (`memory.used.rss` → `memory.rss`), so nothing is lost and nothing doubles.
  */
 function decodeMemory(memory: JsonObject, out: SampleList): void {
-  const keys = Object.keys(memory).filter((k) => k.length <= MAX_KEY).slice(0, MAX_MEMORY_KEYS);
+  const keys: string[] = [];
+  for (const k of Object.keys(memory)) {
+    if (keys.length >= MAX_MEMORY_KEYS) break;
+    if (k.length <= MAX_KEY) keys.push(k);
+  }
   const seen = new Set<string>();
   for (const key of keys) {
     const value = num(memory[key]);
     if (value === undefined) continue;
     seen.add(key);
-    out.add(`memory.${key}`, value, 'gauge', 'bytes', MEMORY_ROLES.get(key));
+    out.add(memoryName(key), value, 'gauge', 'bytes', MEMORY_ROLES.get(key));
   }
   for (const key of keys) {
     const nested = memory[key];
@@ -100,10 +104,23 @@ function decodeMemory(memory: JsonObject, out: SampleList): void {
       if (key === 'used') {
         if (seen.has(inner)) continue;
         seen.add(inner);
-        out.add(`memory.${inner}`, value, 'gauge', 'bytes', MEMORY_ROLES.get(inner));
+        out.add(memoryName(inner), value, 'gauge', 'bytes', MEMORY_ROLES.get(inner));
       } else {
         out.add(`memory.${key}.${inner}`, value, 'gauge', 'bytes');
       }
     }
   }
+}
+
+/** `memory.<key>` names built once per key (keys are bounded to MAX_KEY characters; the memo is bounded too). */
+const memoryNames = new Map<string, string>();
+
+function memoryName(key: string): string {
+  let name = memoryNames.get(key);
+  if (name === undefined) {
+    name = `memory.${key}`;
+    if (memoryNames.size >= 1024) memoryNames.clear();
+    memoryNames.set(key, name);
+  }
+  return name;
 }

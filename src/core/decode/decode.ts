@@ -1,12 +1,7 @@
 // The single entry point: one message from a source, whatever its format, into the model.
-import { decodeBun, looksLikeBun } from './bun';
-import { DAEMON_OTHER_TYPES, daemonRaw, decodeDaemon } from './daemon';
-import { decodeGenericJson } from './genericJson';
-import { decodeGoStats, looksLikeGoStats } from './goStats';
-import { decodePromql } from './promql';
+import type * as JsonFormats from './jsonFormats';
 import type * as PrometheusFormat from './prometheusFormat';
-import { SNAPSHOT_TYPES, decodeSnapshot, looksLikeBareSnapshot } from './snapshot';
-import { field, isObject, printable, snippet, truncate } from './values';
+import { printable, snippet, truncate } from './values';
 import type { Limits } from './limits';
 import type { DecodeResult } from '../model';
 import type { FormatHint } from '../../shared/vocabulary';
@@ -68,46 +63,16 @@ function decodeUnsafe(payload: string, hint: FormatHint, options: DecodeOptions)
     return { ok: false, error: `${what} (${truncate(printable(reason), 80)}): ${snippet(text)}` };
   }
 
-  switch (hint) {
-    case 'auto':
-      return decodeDetected(value, limits);
-    case 'json':
-      return decodeGenericJson(value, limits);
-    default:
-      if (!isObject(value)) return { ok: false, error: `expected a JSON object for format "${hint}", got ${jsonKind(value)}` };
-      switch (hint) {
-        case 'bun':
-          return decodeBun(value, limits);
-        case 'snapshot':
-          return decodeSnapshot(value, limits);
-        case 'daemon':
-          return decodeDaemon(value, limits);
-        case 'go-stats':
-          return decodeGoStats(value, limits);
-        case 'promql':
-          return decodePromql(value, limits);
-      }
-  }
-  return { ok: false, error: `unknown format "${truncate(String(hint), 40)}"` };
+  return jsonFormats().decodeJson(value, hint, limits) ?? { ok: false, error: `unknown format "${truncate(String(hint), 40)}"` };
 }
 
-/** Picks the decoder from the message's shape (docs/formats.md, auto-detection). */
-function decodeDetected(value: unknown, limits: Limits): DecodeResult {
-  if (!isObject(value)) return decodeGenericJson(value, limits);
-  const type = field(value, 'type');
-  if (SNAPSHOT_TYPES.has(type)) return decodeSnapshot(value, limits);
-  if (type === 'metrics' && daemonRaw(value) !== undefined) return decodeDaemon(value, limits);
-  // A promql source's own message, when its format was left at auto.
-  if (type === 'promql') return decodePromql(value, limits);
-  if (typeof type === 'string' && type !== 'metrics') {
-    // Another kind of message on a shared socket (log, heartbeat, status, pong, …).
-    return { ok: true, value: { format: DAEMON_OTHER_TYPES.has(type) ? 'daemon' : 'json', samples: [], ignored: true } };
-  }
-  // Seed 001's MetricsSnapshot as `GET /api/metrics` and `/sse` send it: no envelope, no type.
-  if (looksLikeBareSnapshot(value)) return decodeSnapshot(value, limits);
-  if (looksLikeBun(value)) return decodeBun(value, limits);
-  if (looksLikeGoStats(value)) return decodeGoStats(value, limits);
-  return decodeGenericJson(value, limits);
+let jsonModule: typeof JsonFormats | undefined;
+
+/** The JSON decoders are a bundle of their own (dist/json.js), loaded with the first JSON payload. */
+function jsonFormats(): typeof JsonFormats {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load on purpose
+  jsonModule ??= require('./jsonFormats.js') as typeof JsonFormats;
+  return jsonModule;
 }
 
 /** The Prometheus text decoder is a bundle of its own (dist/prometheus.js), loaded with the first text payload. */
@@ -122,10 +87,4 @@ function firstNonBlank(text: string): string | undefined {
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return text.charAt(i);
   }
   return undefined;
-}
-
-function jsonKind(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
 }

@@ -1,5 +1,5 @@
 // Any other JSON: numeric leaves flattened into dotted names (docs/formats.md §6).
-import { numericLeaves } from './jsonWalk';
+import { forEachNumericLeaf } from './jsonWalk';
 import { inferSeries, isTimestampName } from './roles';
 import { SampleList } from './sampleList';
 import { field, isObject, parseTimestamp } from './values';
@@ -21,11 +21,10 @@ export function decodeGenericJson(value: unknown, limits: Limits): DecodeResult 
     }
   }
   // Points in time (`timestamp`, `last_update`, … at any depth) are never charted.
-  const { leaves } = numericLeaves(value, limits, (path, depth) => (depth === 1 && TIME_KEYS.has(path)) || isTimestampName(path));
   const out = new SampleList(limits.maxLeaves);
-  for (const leaf of leaves) {
-    const meta = inferSeries(leaf.path);
-    out.add(meta.name, leaf.value * meta.scale, meta.kind, meta.unit, meta.role);
-  }
+  forEachNumericLeaf(value, limits, (path, depth) => (depth === 1 && TIME_KEYS.has(path)) || isTimestampName(path), (path, v) => {
+    const meta = inferSeries(path);
+    out.add(meta.name, v * meta.scale, meta.kind, meta.unit, meta.role);
+  });
   return { ok: true, value: { format: 'json', samples: out.samples, ...(timestamp === undefined ? {} : { timestamp }) } };
 }

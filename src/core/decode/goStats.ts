@@ -1,5 +1,5 @@
 // Go WebSocket server stats (seed 003): /stats, /metrics/enhanced, /metrics/system.
-import { numericLeaves } from './jsonWalk';
+import { forEachNumericLeaf } from './jsonWalk';
 import { inferSeries, isTimestampName } from './roles';
 import { SampleList } from './sampleList';
 import { field, finiteNumber, isObject, objectField, parseTimestamp, truncate } from './values';
@@ -110,13 +110,14 @@ export function decodeGoStats(msg: JsonObject, limits: Limits): DecodeResult {
   }
   const known = out.samples.length;
   // Fields outside the table (`nats`, `hub`, `heap_sys_mb`, …) still become series, typed from their names.
-  const { leaves } = numericLeaves(msg, limits, (path) => KNOWN.has(path) || TABLE_PATHS.has(path) || isTimestampName(path));
-  for (const leaf of leaves) {
-    const meta = inferSeries(leaf.path);
-    out.add(meta.name, leaf.value * meta.scale, meta.kind, meta.unit, meta.role);
-  }
+  let leaves = 0;
+  forEachNumericLeaf(msg, limits, skipWalked, (path, value) => {
+    leaves++;
+    const meta = inferSeries(path);
+    out.add(meta.name, value * meta.scale, meta.kind, meta.unit, meta.role);
+  });
   const list = tableOf(msg);
-  if (known === 0 && leaves.length === 0 && list === undefined) {
+  if (known === 0 && leaves === 0 && list === undefined) {
     return { ok: false, error: 'expected a go-stats object (connections, system, performance, …) but found no such fields' };
   }
   // `last_update` is when the collector last measured (every 5 s): the time the values belong to.
@@ -131,6 +132,11 @@ export function decodeGoStats(msg: JsonObject, limits: Limits): DecodeResult {
       ...(connections === undefined ? {} : { connections }),
     },
   };
+}
+
+/** Paths the walk leaves out: read from the table above, the connection list, points in time. */
+function skipWalked(path: string): boolean {
+  return KNOWN.has(path) || TABLE_PATHS.has(path) || isTimestampName(path);
 }
 
 function tableOf(msg: JsonObject): readonly unknown[] | undefined {

@@ -78,6 +78,8 @@ interface Context {
   rejected: number;
   stale: number;
   reason: string;
+  /** The newest accepted point's time (ns since epoch; 0 while none). */
+  newest: number;
 }
 
 type Pairs = Array<readonly [string, string]>;
@@ -88,7 +90,7 @@ export function mapOtlpMetrics(request: unknown, totals: DeltaTotals, options: O
   const resourceMetrics = field(request, 'resourceMetrics');
   if (resourceMetrics !== undefined && resourceMetrics !== null && !Array.isArray(resourceMetrics)) return { ok: false, error: '"resourceMetrics" must be an array' };
   const maxPoints = options.maxPoints ?? DEFAULT_MAX_POINTS;
-  const ctx: Context = { out: new SampleList(maxPoints * SAMPLES_PER_POINT), histograms: [], totals, requests: new Map(), order: options.order, budget: maxPoints, maxPoints, accepted: 0, rejected: 0, stale: 0, reason: '' };
+  const ctx: Context = { out: new SampleList(maxPoints * SAMPLES_PER_POINT), histograms: [], totals, requests: new Map(), order: options.order, budget: maxPoints, maxPoints, accepted: 0, rejected: 0, stale: 0, reason: '', newest: 0 };
   for (const rm of list(resourceMetrics)) {
     if (!isObject(rm)) continue;
     const resource = resourceLabels(objectField(rm, 'resource'));
@@ -101,7 +103,12 @@ export function mapOtlpMetrics(request: unknown, totals: DeltaTotals, options: O
     ctx.out.add('http.server.requests', t.requests, 'counter', 'count', 'requests', t.labels);
     if (t.hasStatus) ctx.out.add('http.server.errors', t.errors, 'counter', 'count', 'errors', t.labels);
   }
-  const decoded: Decoded = { format: 'otlp', samples: ctx.out.samples, ...(ctx.histograms.length > 0 ? { histograms: ctx.histograms } : {}) };
+  const decoded: Decoded = {
+    format: 'otlp',
+    samples: ctx.out.samples,
+    ...(ctx.histograms.length > 0 ? { histograms: ctx.histograms } : {}),
+    ...(ctx.newest > 0 ? { collectedAt: ctx.newest / 1e6 } : {}),
+  };
   return { ok: true, value: { decoded, accepted: ctx.accepted, rejected: ctx.rejected, stale: ctx.stale, reason: ctx.reason } };
 }
 
@@ -152,6 +159,8 @@ function mapMetric(ctx: Context, metric: JsonObject, resource: Pairs): void {
     const attrs = attributes(field(point, 'attributes'));
     const labels = normalizeLabels(sortLabels([...attrs, ...resource]));
     if (isStale(ctx, data.type, name, labels, point, delta, attrs, resource)) continue;
+    const time = finiteNumber(field(point, 'timeUnixNano'), true);
+    if (time !== undefined && time > ctx.newest) ctx.newest = time;
     const problem =
       data.type === 'gauge' || data.type === 'sum'
         ? numberPoint(ctx, name, unit, point, attrs, labels, data.type === 'sum' && field(data.body, 'isMonotonic') === true, delta)

@@ -254,17 +254,23 @@ const TIME_WORDS: ReadonlySet<string> = new Set([
 
 /** True when a (dotted) name's last segment is a point in time (`timestamp`, `last_update`, …). */
 export function isTimestampName(name: string): boolean {
+  // By whole name first: the walker hands the same path strings every message, their hashes known.
+  let time = timeNames.get(name);
+  if (time !== undefined) return time;
   const segment = name.slice(name.lastIndexOf('.') + 1);
-  let time = timeSegments.get(segment);
+  time = timeSegments.get(segment);
   if (time === undefined) {
     time = TIME_WORDS.has(nameWords(segment).join(''));
     if (timeSegments.size >= MAX_INFERRED) timeSegments.clear();
     timeSegments.set(segment, time);
   }
+  if (timeNames.size >= MAX_INFERRED) timeNames.clear();
+  timeNames.set(name, time);
   return time;
 }
 
 const timeSegments = new Map<string, boolean>();
+const timeNames = new Map<string, boolean>();
 
 /** Prometheus families whose every series (labelled or not) plays a role. */
 const PROMETHEUS_ROLES: ReadonlyMap<string, Role> = new Map<string, Role>([

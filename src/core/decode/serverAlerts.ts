@@ -36,9 +36,10 @@ function decodeAlert(a: JsonObject): ServerAlert | undefined {
   const metric = typeof rawMetric === 'string' && rawMetric.length > 0 ? truncate(rawMetric, MAX_ALERT_ID) : undefined;
   const value = finiteNumber(field(a, 'value'), true);
   const rawMessage = field(a, 'message');
-  let message: string;
+  // A text Pulse writes is formatted when first read (the server repeats its alerts on every update).
+  let message: string | undefined;
   if (typeof rawMessage === 'string' && rawMessage.trim().length > 0) message = truncate(printable(rawMessage), MAX_ALERT_MESSAGE);
-  else if (kind !== undefined) message = messageFor(kind, value);
+  else if (kind !== undefined) message = undefined;
   else if (metric !== undefined) message = `Server alert on ${metric}`;
   else return undefined;
 
@@ -54,7 +55,7 @@ function decodeAlert(a: JsonObject): ServerAlert | undefined {
         ? rawId
         : typeof rawId === 'number' && Number.isFinite(rawId)
           ? String(rawId)
-          : `server:${metric ?? 'alert'}:${hash(message)}`;
+          : `server:${metric ?? 'alert'}:${hash(message ?? '')}`;
   }
   const rawSeverity = field(a, 'severity');
   const severity: Severity = isOneOf(rawSeverity, SEVERITIES) ? rawSeverity : 'warning';
@@ -63,7 +64,10 @@ function decodeAlert(a: JsonObject): ServerAlert | undefined {
   return {
     id,
     severity,
-    message,
+    get message(): string {
+      message ??= messageFor(kind ?? '', value);
+      return message;
+    },
     ...(kind === undefined ? {} : { kind }),
     ...(metric === undefined ? {} : { metric }),
     ...(value === undefined ? {} : { value }),

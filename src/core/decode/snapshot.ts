@@ -32,6 +32,15 @@ const ENDPOINT_FIELDS: ReadonlyArray<readonly [key: string, kind: 'gauge' | 'cou
   ['errors', 'counter', 'count'],
 ];
 
+/** `endpoint.<key>` of each ENDPOINT_FIELDS row, built once. */
+const ENDPOINT_NAMES: readonly string[] = ENDPOINT_FIELDS.map(([k]) => `endpoint.${k}`);
+const ENDPOINT_KNOWN: ReadonlySet<string> = new Set([...ENDPOINT_SKIP, ...ENDPOINT_FIELDS.map(([k]) => k)]);
+
+/** Endpoint keys read above or that identify a row: not walked as unknown fields. */
+function isEndpointKnown(key: string): boolean {
+  return ENDPOINT_KNOWN.has(key);
+}
+
 /** `system` and `cdn` fields of seed 001's MetricsSnapshot: [key, unit, role]. */
 const SYSTEM_FIELDS: ReadonlyArray<readonly [string, Unit, Role | undefined]> = [
   ['uptime', 'seconds', 'uptime'],
@@ -139,8 +148,11 @@ function decodeEndpoints(endpoints: unknown, out: SampleList, limits: Limits): v
     const path = labelValue(field(ep, 'path')) ?? labelValue(field(ep, 'endpoint'));
     if (method !== undefined) labels.push(['method', method]);
     if (path !== undefined) labels.push(['path', path]);
-    for (const [key, kind, unit] of ENDPOINT_FIELDS) out.add(`endpoint.${key}`, num(field(ep, key)), kind, unit, undefined, labels);
-    addUnknownFields(ep, 'endpoint', (key) => ENDPOINT_SKIP.has(key) || ENDPOINT_FIELDS.some(([k]) => k === key), out, limits, labels);
+    for (let f = 0; f < ENDPOINT_FIELDS.length; f++) {
+      const [key, kind, unit] = ENDPOINT_FIELDS[f] as (typeof ENDPOINT_FIELDS)[number];
+      out.add(ENDPOINT_NAMES[f] as string, num(field(ep, key)), kind, unit, undefined, labels);
+    }
+    addUnknownFields(ep, 'endpoint', isEndpointKnown, out, limits, labels);
     const p95 = num(field(ep, 'p95'));
     const errorRate = num(field(ep, 'errorRate'));
     const tp = num(field(ep, 'throughput'));

@@ -1,6 +1,6 @@
 // Numbers a format decoder has no table entry for still become series, named from their path and
 // typed from that name, so nothing a server sends vanishes.
-import { numericLeaves } from './jsonWalk';
+import { forEachNumericLeaf } from './jsonWalk';
 import { inferSeries, isTimestampName } from './roles';
 import type { Limits } from './limits';
 import type { SampleList } from './sampleList';
@@ -19,9 +19,9 @@ export function addUnknownFields(
   limits: Limits,
   labels: ReadonlyArray<readonly [string, string]> = [],
 ): void {
-  const { leaves } = numericLeaves(obj, limits, (path, depth) => (depth === 1 && skipKey(path)) || isTimestampName(path));
-  for (const leaf of leaves) {
-    const meta = inferSeries(prefix === '' ? leaf.path : `${prefix}.${leaf.path}`);
-    out.add(meta.name, leaf.value * meta.scale, meta.kind, meta.unit, labels.length === 0 ? meta.role : undefined, labels);
-  }
+  const skip = (path: string, depth: number): boolean => (depth === 1 && skipKey(path)) || isTimestampName(path);
+  forEachNumericLeaf(obj, limits, skip, (path, value) => {
+    const meta = inferSeries(prefix === '' ? path : `${prefix}.${path}`);
+    out.add(meta.name, value * meta.scale, meta.kind, meta.unit, labels.length === 0 ? meta.role : undefined, labels);
+  });
 }

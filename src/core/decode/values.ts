@@ -76,12 +76,20 @@ export function labelValue(value: unknown): string | undefined {
 
 /** Control and replacement characters shown as `·`, so error texts stay printable. */
 export function printable(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
+  // Most texts have nothing to replace: found out with one scan, and returned as they are.
+  let i = 0;
+  while (i < text.length && !unprintable(text.charCodeAt(i))) i++;
+  if (i === text.length) return text;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    out += c < 0x20 || (c >= 0x7f && c < 0xa0) || c === 0xfffd ? '\u00b7' : text.charAt(i);
+    out += unprintable(c) ? '\u00b7' : text.charAt(i);
   }
   return out;
+}
+
+function unprintable(c: number): boolean {
+  return c < 0x20 || (c >= 0x7f && c < 0xa0) || c === 0xfffd;
 }
 
 /** The start of a payload, printable, quoted and short, for error messages. */

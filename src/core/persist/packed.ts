@@ -128,16 +128,22 @@ function packXor(values: Float64Array, size: number): Uint8Array {
 
 /** The n numbers packed in `bytes` (all of it), or null when they are not exactly that. */
 export function unpackColumn(bytes: Uint8Array, mode: number, n: number): Float64Array | null {
-  const len = bytes.byteLength;
   // Every mode takes at least a byte a number: a bigger n is damage (and must not be allocated).
-  if (n > len) return null;
+  if (n > bytes.byteLength) return null;
   const out = new Float64Array(n);
+  return unpackInto(bytes, mode, n, out) ? out : null;
+}
+
+/** unpackColumn into the first n places of `out` (restore reuses one array): false when the bytes are not exactly n numbers. */
+export function unpackInto(bytes: Uint8Array, mode: number, n: number, out: Float64Array): boolean {
+  const len = bytes.byteLength;
+  if (n > len || n > out.length) return false;
   let p = 0;
   if (mode === PACK_F64) {
-    if (len !== 8 * n) return null;
+    if (len !== 8 * n) return false;
     const view = new DataView(bytes.buffer, bytes.byteOffset, len);
     for (let i = 0; i < n; i++) out[i] = view.getFloat64(8 * i, true);
-    return out;
+    return true;
   }
   if (mode === PACK_INT) {
     let prev = 0;
@@ -147,7 +153,7 @@ export function unpackColumn(bytes: Uint8Array, mode: number, n: number): Float6
       let scale = 1;
       let k = 0;
       for (;;) {
-        if (p >= len || k === MAX_VARINT_BYTES) return null;
+        if (p >= len || k === MAX_VARINT_BYTES) return false;
         const b = bytes[p++] ?? 0;
         z += (b & 127) * scale;
         scale *= 128;
@@ -157,20 +163,20 @@ export function unpackColumn(bytes: Uint8Array, mode: number, n: number): Float6
       const dod = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
       prevDelta += dod;
       prev += prevDelta;
-      if (!Number.isSafeInteger(prev) || !Number.isSafeInteger(prevDelta)) return null;
+      if (!Number.isSafeInteger(prev) || !Number.isSafeInteger(prevDelta)) return false;
       out[i] = prev;
     }
-    return p === len ? out : null;
+    return p === len;
   }
   if (mode === PACK_XOR) {
     let hi = 0;
     let lo = 0;
     for (let i = 0; i < n; i++) {
-      if (p >= len) return null;
+      if (p >= len) return false;
       const header = bytes[p++] ?? 0;
       const lead = header >>> 4;
       const trail = header & 15;
-      if (lead + trail > 8 || p + 8 - lead - trail > len) return null;
+      if (lead + trail > 8 || p + 8 - lead - trail > len) return false;
       for (let b = lead; b < 8 - trail; b++) {
         const byte = bytes[p++] ?? 0;
         if (b < 4) hi = (hi ^ (byte << (24 - 8 * b))) >>> 0;
@@ -180,7 +186,7 @@ export function unpackColumn(bytes: Uint8Array, mode: number, n: number): Float6
       U32[LO] = lo;
       out[i] = F64[0] ?? NaN;
     }
-    return p === len ? out : null;
+    return p === len;
   }
-  return null;
+  return false;
 }

@@ -171,9 +171,9 @@ export function compactRaw(store: MetricStore, file: Uint8Array, pending: Uint8A
   }
   const runs: Run[] = [];
   for (const acc of accs.values()) {
-    if (acc.t.length === 0) continue;
+    if (acc.n === 0) continue;
     const key = acc.info !== null ? metaKey({ ...acc.info, raw: acc.raw, value: acc.val, updatedAt: acc.at }) : utf8.encode(acc.id);
-    runs.push(arrayRun({ flags: acc.info !== null ? F_META : 0, key, raw: acc.raw, val: acc.val, at: acc.at }, acc.t, acc.v));
+    runs.push(arrayRun({ flags: acc.info !== null ? F_META : 0, key, raw: acc.raw, val: acc.val, at: acc.at }, Array.from(acc.t.subarray(0, acc.n)), Array.from(acc.v.subarray(0, acc.n))));
   }
   return { bytes: encodeCapped(runs, maxBytes, RAW_VERSION), problems: problems.done() };
 }

@@ -31,23 +31,39 @@ function* readRaw(store: MetricStore, raw: Uint8Array, now: number, limits: Rest
   return { accs, damaged };
 }
 
+/** Distinct buckets among the first n times of `t` (ascending) after bucket index `after`. */
+function bucketsAfter(t: Float64Array, n: number, bucketMs: number, after: number): number {
+  let count = 0;
+  let last = Number.isNaN(after) ? -Infinity : after;
+  for (let i = 0; i < n; i++) {
+    const index = Math.floor((t[i] ?? 0) / bucketMs);
+    if (index > last) {
+      count++;
+      last = index;
+    }
+  }
+  return count;
+}
+
 /** Adds one series' raw points to `store`: 'new' when it created the series, 'orphan' when it had no metadata. */
 function applyRaw(store: MetricStore, acc: Acc, persisted: Map<string, { t: number; v: number }>): 'new' | 'added' | 'orphan' | 'skipped' {
-  const n = acc.t.length;
+  const n = acc.n;
   if (n === 0) return 'skipped';
   const existing = store.history(acc.id);
+  const bucketMs = store.config.bucketMs;
   let history = existing;
   if (history === undefined) {
     if (acc.info === null) return 'orphan';
-    history = store.restoreSeries({ ...acc.info, raw: acc.raw, value: acc.val, updatedAt: acc.at });
+    // Sized for what comes: growing the rings point by point would reallocate each a few times.
+    history = store.restoreSeries({ ...acc.info, raw: acc.raw, value: acc.val, updatedAt: acc.at }, { raw: n, buckets: bucketsAfter(acc.t, n, bucketMs, -Infinity) });
     if (history === undefined) return 'skipped';
   } else if (acc.info !== null && acc.info.kind !== history.kind) {
     return 'skipped'; // the downsampled tier is newer and says otherwise
-  } else if (acc.info !== null) {
+  } else {
     // The log is appended every save, the downsampled tier written every few minutes: its state may be newer.
-    store.refreshRestored({ ...acc.info, raw: acc.raw, value: acc.val, updatedAt: acc.at });
+    if (acc.info !== null) store.refreshRestored({ ...acc.info, raw: acc.raw, value: acc.val, updatedAt: acc.at });
+    history.reserve(n, bucketsAfter(acc.t, n, bucketMs, history.newestBucketIndex()));
   }
-  const bucketMs = store.config.bucketMs;
   const newestRaw = history.newestTime();
   const newestBucket = history.newestBucketIndex();
   for (let i = 0; i < n; i++) {

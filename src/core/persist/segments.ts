@@ -162,12 +162,22 @@ function nextMagic(bytes: Uint8Array, from: number): number {
  * next magic.
  */
 export function scanSegments(bytes: Uint8Array, maxSegment: number, problems: Problems | undefined): { spans: SegmentSpan[]; damaged: boolean } {
+  const steps = scanSegmentsInSteps(bytes, maxSegment, problems, Infinity);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/** scanSegments in steps (restoring beside live traffic): yields after each `chunkBytes` or so of checksummed segments. */
+export function* scanSegmentsInSteps(bytes: Uint8Array, maxSegment: number, problems: Problems | undefined, chunkBytes: number): Generator<void, { spans: SegmentSpan[]; damaged: boolean }> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const len = bytes.byteLength;
   const spans: SegmentSpan[] = [];
   const versions = new Set<number>();
   let damaged = false;
   let p = 0;
+  let scanned = 0;
   const skip = (problem: string | undefined): void => {
     damaged = true;
     if (problem !== undefined) problems?.add(problem);
@@ -202,7 +212,12 @@ export function scanSegments(bytes: Uint8Array, maxSegment: number, problems: Pr
       continue;
     }
     spans.push({ at: p, end, version });
+    scanned += end - p;
     p = end;
+    if (scanned >= chunkBytes) {
+      scanned = 0;
+      yield;
+    }
   }
   return { spans, damaged };
 }

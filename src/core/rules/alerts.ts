@@ -38,7 +38,8 @@ interface Entry {
   readonly origin: 'rule' | 'server';
   severity: Severity;
   state: AlertState;
-  message: string;
+  /** The text, or where to get it: a rule's text is formatted when first read (see messageOf), not on every update. */
+  message: string | { readonly message: string };
   /** Start of the episode (identity for dismissals). */
   episode: number;
   /** When the current state was entered. */
@@ -91,7 +92,7 @@ export class AlertBook {
           this.delete(e.id); // a pending that never fired is forgotten
           continue;
         }
-        this.resolve(e, t.at, t.message, t.value);
+        this.resolve(e, t.at, t, t.value);
         newly.delete(e.id);
         continue;
       }
@@ -114,7 +115,7 @@ export class AlertBook {
       if (entry.state !== t.to) entry.since = t.at;
       entry.state = t.to;
       entry.severity = t.severity;
-      entry.message = t.message;
+      entry.message = t;
       entry.value = t.value;
       entry.threshold = t.threshold;
       if (t.unit !== undefined) entry.unit = t.unit;
@@ -155,7 +156,7 @@ export class AlertBook {
       const escalated = !isNew && e.fired && SEVERITY_RANK[a.severity] > SEVERITY_RANK[e.severity];
       e.state = 'firing';
       e.severity = a.severity;
-      e.message = a.message;
+      e.message = a;
       e.value = typeof a.value === 'number' && Number.isFinite(a.value) ? a.value : null;
       e.threshold = typeof a.threshold === 'number' && Number.isFinite(a.threshold) ? a.threshold : null;
       this.notePeak(e, e.value);
@@ -259,7 +260,7 @@ export class AlertBook {
         e.origin,
         e.severity,
         e.state,
-        e.message,
+        messageOf(e),
         e.episode,
         e.since,
         e.value,
@@ -373,7 +374,7 @@ export class AlertBook {
     return e;
   }
 
-  private resolve(e: Entry, at: number, message: string, value: number | null): void {
+  private resolve(e: Entry, at: number, message: Entry['message'], value: number | null): void {
     e.state = 'resolved';
     e.resolvedAt = at;
     e.since = at;
@@ -460,7 +461,7 @@ export class AlertBook {
       origin: e.origin,
       severity: e.severity,
       state: e.state,
-      message: e.message,
+      message: messageOf(e),
       since: e.since,
       value: e.value,
       peak: e.peak,
@@ -515,4 +516,10 @@ function parseRow(row: unknown, now: number): { entry: Entry; dismissed: boolean
       unconfirmedUntil: now + RESTORE_GRACE_MS,
     },
   };
+}
+
+/** An entry's text, formatted now if it was left to the reader (and kept). */
+function messageOf(e: Entry): string {
+  if (typeof e.message !== 'string') e.message = e.message.message;
+  return e.message;
 }

@@ -264,7 +264,7 @@ export class RuleEngine {
           : baseline !== null
             ? { kind: 'anomaly', value: v, baseline, direction: rule.direction }
             : { kind: 'level', value: v, severity: st.severity, threshold: st.threshold, direction: rule.direction };
-      out.push(this.transitionOf(rule, s, st, from, next.to, now, st.severity, messageFor(s, unit, news)));
+      out.push(this.transitionOf(rule, s, st, from, next.to, now, st.severity, () => messageFor(s, unit, news)));
     }
     if (next.state === 'ok' && st.baseline === null) {
       this.states.delete(alertId(rule.id, s.id));
@@ -278,7 +278,8 @@ export class RuleEngine {
     if (next.state === from) return;
     st.state = next.state;
     st.wasFiring = next.wasFiring;
-    out.push(this.transitionOf(rule, s, st, from, next.to, now, 'warning', messageFor(s, displayUnit(rule, s), { kind: 'noData', silentMs: now - s.updatedAt })));
+    const silentMs = now - s.updatedAt;
+    out.push(this.transitionOf(rule, s, st, from, next.to, now, 'warning', () => messageFor(s, displayUnit(rule, s), { kind: 'noData', silentMs })));
   }
 
   /** A new pair in state ok, tracked under its alert id and in the series' entry. */
@@ -305,8 +306,13 @@ export class RuleEngine {
     };
   }
 
-  /** One transition, built in one object (an active alert's update is one per message). */
-  private transitionOf(rule: Rule, s: SeriesInfo, st: PairState, from: AlertTransition['from'], to: AlertTransition['to'], at: number, severity: Severity, message: string): AlertTransition {
+  /**
+   * One transition, built in one object (an active alert's update is one per message). Its text is
+   * formatted when first read: an active alert's value changes with every message, its text is read
+   * at the rate views refresh. `message` reads only values fixed by now (series info, news).
+   */
+  private transitionOf(rule: Rule, s: SeriesInfo, st: PairState, from: AlertTransition['from'], to: AlertTransition['to'], at: number, severity: Severity, message: () => string): AlertTransition {
+    let text: string | undefined;
     return {
       alertId: alertId(rule.id, s.id),
       ruleId: rule.id,
@@ -318,7 +324,10 @@ export class RuleEngine {
       value: st.value,
       threshold: st.threshold,
       at,
-      message,
+      get message(): string {
+        text ??= message();
+        return text;
+      },
       unit: displayUnit(rule, s),
       direction: rule.direction,
     };

@@ -23,6 +23,11 @@ export const DEFAULT_UPDATE_INTERVAL_MS = 60_000;
 /** A repeat later than this many update intervals after the last point is news: the values held still. */
 const HOLD_FACTOR = 2;
 const INTERVALS_KEPT = 8;
+/**
+ * Collection-to-arrival lags of two updates further apart than this: one of them was delivered late
+ * (a retried OTLP export), so the time between arrivals is not the time the counters grew over.
+ */
+export const LATE_DELIVERY_MS = 1000;
 const SKEWS_KEPT = 16;
 
 export class Cadence {
@@ -35,17 +40,20 @@ export class Cadence {
   private stampsCollections = false;
   private readonly skews: number[] = [];
   private readonly intervals: number[] = [];
+  /** `interval`, computed when `intervals` last changed (it is read on every message). */
+  private learned: number | null | undefined = null;
   /** The last point's time is when the producer updated (not a first message followed by repeats, nor a held-still repeat). */
   private boundary = false;
   private lastPointFirst = false;
+  /** Arrival minus collection time of the last update that said when it was collected. */
+  private lastLag = NaN;
   /** Longest hold, so a series that holds still keeps points in the raw window. */
   maxHoldMs = Infinity;
 
   /** The producer's update interval as learned (a low quantile of recent changes), or null. */
   get interval(): number | null {
-    if (this.intervals.length === 0) return null;
-    const sorted = [...this.intervals].sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) / 4)] ?? null;
+    if (this.learned === undefined) this.learned = lowQuantile(this.intervals);
+    return this.learned;
   }
 
   /** How long repeats are skipped after the last point; at most `maxHoldMs` (set from the raw window). */
@@ -55,9 +63,10 @@ export class Cadence {
 
   /**
    * One message received at `at` (our clock). `stamp`: the server's time for it, if it sent one;
-   * `unchanged`: every sample equals its series' last value (and no series is new).
+   * `unchanged`: every sample equals its series' last value (and no series is new); `collectedAt`: when
+   * the producer collected the values (its clock), for formats that say so.
    */
-  observe(at: number, stamp: number | undefined, unchanged: boolean): CadenceVerdict {
+  observe(at: number, stamp: number | undefined, unchanged: boolean, collectedAt?: number): CadenceVerdict {
     const first = Number.isNaN(this.lastPointAt);
     const stamped = stamp !== undefined && Number.isFinite(stamp);
     if (stamped && !Number.isNaN(this.lastStamp)) {
@@ -90,12 +99,19 @@ export class Cadence {
       const interval = this.interval;
       since = interval === null ? null : Math.max(this.lastPointAt, time - interval);
     }
+    if (collectedAt !== undefined && Number.isFinite(collectedAt)) {
+      const lag = at - collectedAt;
+      // Arrival times span a different interval than the collections did: no rate rather than a spike.
+      if (Math.abs(lag - this.lastLag) > LATE_DELIVERY_MS) since = null;
+      this.lastLag = lag;
+    }
     // A repeat past the hold is recorded (a counter now reads 0) but is no update: nothing learned.
     if (change && !first) {
       // The first message falls anywhere in the producer's cycle: intervals count from the first change.
       if (!Number.isNaN(this.lastChangeAt) && time > this.lastChangeAt) {
         this.intervals.push(time - this.lastChangeAt);
         if (this.intervals.length > INTERVALS_KEPT) this.intervals.shift();
+        this.learned = undefined;
       }
       this.lastChangeAt = time;
     }
@@ -105,4 +121,21 @@ export class Cadence {
     this.boundary = first || change;
     return { repeat: false, time, since, previous };
   }
+}
+
+const sortScratch: number[] = [];
+
+/** The value a quarter of the way up `values` (at most INTERVALS_KEPT of them), sorted without allocating. */
+function lowQuantile(values: readonly number[]): number | null {
+  const sorted = sortScratch;
+  sorted.length = 0;
+  for (const v of values) {
+    let i = sorted.length;
+    while (i > 0 && (sorted[i - 1] as number) > v) {
+      sorted[i] = sorted[i - 1] as number;
+      i--;
+    }
+    sorted[i] = v;
+  }
+  return sorted[Math.floor((sorted.length - 1) / 4)] ?? null;
 }

@@ -64,8 +64,16 @@ export function counterIncrease(a: number, b: number): number {
 
 export class SeriesHistory {
   readonly raw: ColumnRing;
-  readonly buckets: ColumnRing;
+  /** The buckets; the newest row may be behind `cur` until `buckets` is read. */
+  private readonly bucketRing: ColumnRing;
   private options: HistoryOptions;
+  /** Time of the newest raw sample while `raw` is not empty (read on every add: no trip to the ring). */
+  private newestRaw = NaN;
+  /**
+   * The newest bucket, accumulated here and written to the ring when read or when the next one
+   * starts: most samples change only this. `index` NaN: not held here (the ring has it).
+   */
+  private readonly cur = { index: NaN, min: 0, max: 0, sum: 0, last: 0, count: 0, dirty: false };
   private spacing: number;
   private lastValue = NaN;
   /** Time of the first sample this history ever got (NaN for restored buckets only). */
@@ -73,14 +81,28 @@ export class SeriesHistory {
   /** A raw sample whose counter rate is unknown (see add). */
   private rateUnknownAt = NaN;
 
+  /** `initial`: rows to allocate up front in each tier (restore knows how many are coming). */
   constructor(
     readonly kind: SeriesKind,
     options: HistoryOptions,
+    initial?: { readonly raw: number; readonly buckets: number },
   ) {
     this.options = options;
     this.spacing = Math.max(1, options.minSpacingMs ?? DEFAULT_MIN_SPACING_MS);
-    this.raw = sampleRing(rawCapacity(options));
-    this.buckets = new ColumnRing(['u32', 'f64', 'f64', 'f64', 'f64', 'u32'], bucketCapacity(options));
+    this.raw = sampleRing(rawCapacity(options), initial?.raw);
+    this.bucketRing = new ColumnRing(['u32', 'f64', 'f64', 'f64', 'f64', 'u32'], bucketCapacity(options), initial?.buckets);
+  }
+
+  /** Room for this many more raw samples and buckets, allocated in one step (restore). */
+  reserve(raw: number, buckets: number): void {
+    this.raw.reserve(this.raw.size + raw);
+    this.buckets.reserve(this.buckets.size + buckets);
+  }
+
+  /** The downsampled tier, up to date. */
+  get buckets(): ColumnRing {
+    this.settleBucket();
+    return this.bucketRing;
   }
 
   configure(options: HistoryOptions): void {
@@ -103,28 +125,34 @@ export class SeriesHistory {
    */
   add(time: number, value: number, rateUnknown = false): void {
     const newest = this.newestTime();
-    const t = Number.isFinite(newest) ? Math.max(time, newest) : time;
-    if (this.raw.size === 0 && this.buckets.size === 0) this.firstTime = t;
+    const t = newest > time && Number.isFinite(newest) ? newest : time; // times going backwards: clamped
+    if (this.raw.size === 0 && this.bucketRing.size === 0) this.firstTime = t;
     if (rateUnknown) {
       this.rateUnknownAt = t;
       this.lastValue = NaN;
     }
-    this.addToBucket(t, value); // before addRaw: the counter increase needs the previous value
-    this.addRaw(t, value);
+    this.addToBucket(t, value); // before the raw sample: the counter increase needs the previous value
+    this.putRaw(t, newest, value);
   }
 
   /** Adds a raw sample only (restore: the buckets already hold it). */
   addRaw(time: number, value: number): void {
     const newest = this.newestTime();
-    const t = Number.isFinite(newest) ? Math.max(time, newest) : time;
-    const n = this.raw.size;
-    if (n > 0 && Math.floor(t / this.spacing) === Math.floor(newest / this.spacing)) {
-      this.raw.set(0, n - 1, t);
-      this.raw.set(1, n - 1, value);
+    this.putRaw(newest > time && Number.isFinite(newest) ? newest : time, newest, value);
+  }
+
+  /** `t` already clamped to `newest` (the newest stored time, NaN when none). */
+  private putRaw(t: number, newest: number, value: number): void {
+    const raw = this.raw;
+    if (raw.size > 0 && Math.floor(t / this.spacing) === Math.floor(newest / this.spacing)) {
+      raw.setLast(0, t);
+      raw.setLast(1, value);
     } else {
-      this.raw.push2(t, value);
+      raw.push2(t, value);
     }
-    if (this.raw.get(0, 0) < t - this.options.rawWindowMs) this.raw.dropBefore(t - this.options.rawWindowMs);
+    this.newestRaw = t;
+    const horizon = t - this.options.rawWindowMs;
+    if (raw.get(0, 0) < horizon) raw.dropBefore(horizon);
     this.lastValue = value;
   }
 
@@ -138,7 +166,7 @@ export class SeriesHistory {
   }
 
   newestTime(): number {
-    return this.raw.size > 0 ? this.raw.get(0, this.raw.size - 1) : NaN;
+    return this.raw.size > 0 ? this.newestRaw : NaN;
   }
 
   newestBucketIndex(): number {
@@ -219,21 +247,49 @@ export class SeriesHistory {
   }
 
   private addToBucket(time: number, value: number): void {
-    const b = this.buckets;
     const index = Math.floor(time / this.options.bucketMs);
-    const n = b.size;
-    const increase = this.kind === 'counter' && Number.isFinite(this.lastValue) ? counterIncrease(this.lastValue, value) : 0;
-    const sumTerm = this.kind === 'counter' ? increase : value;
-    if (n > 0 && b.get(B_INDEX, n - 1) >= index) {
-      const row = n - 1;
-      b.set(B_MIN, row, Math.min(b.get(B_MIN, row), value));
-      b.set(B_MAX, row, Math.max(b.get(B_MAX, row), value));
-      b.set(B_SUM, row, b.get(B_SUM, row) + sumTerm);
-      b.set(B_LAST, row, value);
-      b.set(B_COUNT, row, b.get(B_COUNT, row) + 1);
+    const sumTerm = this.kind !== 'counter' ? value : Number.isFinite(this.lastValue) ? counterIncrease(this.lastValue, value) : 0;
+    if (Number.isNaN(this.cur.index)) this.loadBucket();
+    if (this.cur.index >= index) {
+      this.cur.min = Math.min(this.cur.min, value);
+      this.cur.max = Math.max(this.cur.max, value);
+      this.cur.sum += sumTerm;
+      this.cur.last = value;
+      this.cur.count = (this.cur.count + 1) >>> 0; // the ring's count column is a u32
+      this.cur.dirty = true;
       return;
     }
+    this.settleBucket();
+    const b = this.bucketRing;
     b.push([index, value, value, sumTerm, value, 1]);
     b.dropBefore(index - Math.ceil(this.options.downsampledWindowMs / this.options.bucketMs));
+    this.loadBucket();
+  }
+
+  /** Takes the ring's newest bucket into `cur` (none when the ring is empty). */
+  private loadBucket(): void {
+    const b = this.bucketRing;
+    if (b.size === 0) return;
+    this.cur.index = b.last(B_INDEX);
+    this.cur.min = b.last(B_MIN);
+    this.cur.max = b.last(B_MAX);
+    this.cur.sum = b.last(B_SUM);
+    this.cur.last = b.last(B_LAST);
+    this.cur.count = b.last(B_COUNT);
+    this.cur.dirty = false;
+  }
+
+  /** Writes `cur` back to the ring's newest row and lets go of it. */
+  private settleBucket(): void {
+    if (this.cur.dirty) {
+      const b = this.bucketRing;
+      b.setLast(B_MIN, this.cur.min);
+      b.setLast(B_MAX, this.cur.max);
+      b.setLast(B_SUM, this.cur.sum);
+      b.setLast(B_LAST, this.cur.last);
+      b.setLast(B_COUNT, this.cur.count);
+      this.cur.dirty = false;
+    }
+    this.cur.index = NaN;
   }
 }

@@ -22,12 +22,14 @@ export class ColumnRing {
   private count = 0;
   private maxCapacity: number;
 
+  /** `initialCapacity`: rows allocated up front (restore knows how many are coming). */
   constructor(
     private readonly types: readonly ColumnType[],
     maxCapacity: number,
+    initialCapacity = INITIAL_CAPACITY,
   ) {
     this.maxCapacity = Math.max(1, Math.floor(maxCapacity));
-    const initial = Math.min(INITIAL_CAPACITY, this.maxCapacity);
+    const initial = Math.min(Math.max(1, Math.floor(initialCapacity)), this.maxCapacity);
     this.columns = types.map((t) => allocate(t, initial));
   }
 
@@ -54,13 +56,29 @@ export class ColumnRing {
   get(column: number, row: number): number {
     const c = this.columns[column];
     if (c === undefined || row < 0 || row >= this.count) return NaN;
-    return c[(this.head + row) % c.length] ?? NaN;
+    return c[this.slot(row, c.length)] ?? NaN;
   }
 
   set(column: number, row: number, value: number): void {
     const c = this.columns[column];
     if (c === undefined || row < 0 || row >= this.count) return;
-    c[(this.head + row) % c.length] = value;
+    c[this.slot(row, c.length)] = value;
+  }
+
+  /** Value of `column` in the newest row (NaN when empty). */
+  last(column: number): number {
+    return this.get(column, this.count - 1);
+  }
+
+  /** Sets `column` in the newest row (nothing when empty). */
+  setLast(column: number, value: number): void {
+    this.set(column, this.count - 1, value);
+  }
+
+  /** Physical index of `row` (0 ≤ row < count): a subtraction, not a division, on every read. */
+  private slot(row: number, length: number): number {
+    const i = this.head + row;
+    return i >= length ? i - length : i;
   }
 
   /** Appends a row (missing values are 0); returns its row number. */
@@ -93,6 +111,12 @@ export class ColumnRing {
     this.count++;
   }
 
+  /** Grows the capacity to hold `rows` rows (at most the maximum) in one step, ahead of that many pushes. */
+  reserve(rows: number): void {
+    const capacity = Math.min(this.maxCapacity, Math.floor(rows));
+    if (capacity > this.capacity) this.reallocate(capacity);
+  }
+
   dropOldest(n: number): void {
     const k = Math.min(Math.max(0, Math.floor(n)), this.count);
     if (k === 0) return;
@@ -115,7 +139,10 @@ export class ColumnRing {
 
   /** Drops every row whose column-0 value is below `key`. */
   dropBefore(key: number): void {
-    this.dropOldest(this.lowerBound(key));
+    // Usually the oldest row or two fell out (one push each): look at those before searching.
+    let n = 0;
+    while (n < 4 && n < this.count && this.get(0, n) < key) n++;
+    this.dropOldest(n < 4 ? n : this.lowerBound(key));
   }
 
   /** Changes the maximum capacity, keeping the newest rows that fit. */
@@ -149,6 +176,6 @@ export class ColumnRing {
 }
 
 /** Raw samples: column 0 time (ms since epoch), column 1 value. */
-export function sampleRing(maxCapacity: number): ColumnRing {
-  return new ColumnRing(['f64', 'f64'], maxCapacity);
+export function sampleRing(maxCapacity: number, initialCapacity?: number): ColumnRing {
+  return new ColumnRing(['f64', 'f64'], maxCapacity, initialCapacity);
 }

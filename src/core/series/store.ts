@@ -3,7 +3,7 @@
 
 import type { Backfill, Sample } from '../model';
 import type { Labels, SeriesFacts } from '../../shared/views';
-import { seriesKey } from '../model';
+import { SeriesIds, seriesId } from './seriesIds';
 import type { HistoryOptions, Points } from './history';
 import { DEFAULT_MIN_SPACING_MS, SeriesHistory, counterRate } from './history';
 import type { CadenceVerdict } from './cadence';
@@ -49,13 +49,13 @@ const MAX_REMEMBERED_REFUSALS = 10_000;
 /** Rough heap cost of one series besides its typed arrays (objects, Map entries, array headers). */
 const SERIES_OVERHEAD_BYTES = 600;
 
-export function seriesId(sourceId: string, name: string, labels: Labels): string {
-  return `${sourceId}|${seriesKey(name, labels)}`;
-}
+export { seriesId };
 
 interface Entry {
   info: SeriesInfo;
   history: SeriesHistory;
+  /** The ingest call that last listed this series as changed (so each is listed once, without a Set). */
+  listed: number;
 }
 
 interface SourceEntry {
@@ -63,6 +63,49 @@ interface SourceEntry {
   readonly refused: Set<string>;
   dropped: number;
   readonly cadence: Cadence;
+  /** The shapes of its recent messages (a source may alternate a few: go-stats' three endpoints). */
+  readonly shapes: Shape[];
+  nextShape: number;
+}
+
+const MAX_SHAPES = 4;
+
+/**
+ * The source's previous message by position: a decoder sends the same names and labels in the same
+ * order every time, so sample i is usually the series sample i was last time, found without
+ * building its id or looking it up. `entries` are valid while the store's layout is `layout`.
+ */
+interface Shape {
+  layout: number;
+  readonly names: Array<string | undefined>;
+  readonly labels: Labels[];
+  readonly ids: string[];
+  readonly entries: Array<Entry | undefined>;
+}
+
+/** The shape this message most likely repeats (same length and first name), else the oldest one, reused. */
+function shapeFor(source: SourceEntry, samples: readonly Sample[]): Shape {
+  const first = samples[0]?.name;
+  for (const shape of source.shapes) if (shape.names.length === samples.length && shape.names[0] === first) return shape;
+  if (source.shapes.length < MAX_SHAPES) {
+    const shape: Shape = { layout: -1, names: [], labels: [], ids: [], entries: [] };
+    source.shapes.push(shape);
+    return shape;
+  }
+  const reused = source.shapes[source.nextShape] as Shape;
+  source.nextShape = (source.nextShape + 1) % MAX_SHAPES;
+  return reused;
+}
+
+function sameLabels(a: Labels | undefined, b: Labels): boolean {
+  if (a === b) return true;
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) {
+    const x = a[i] as readonly [string, string];
+    const y = b[i] as readonly [string, string];
+    if (x[0] !== y[0] || x[1] !== y[1]) return false;
+  }
+  return true;
 }
 
 function historyOptions(o: StoreOptions): HistoryOptions {
@@ -70,13 +113,16 @@ function historyOptions(o: StoreOptions): HistoryOptions {
 }
 
 export class MetricStore {
-  private readonly plainIds = new Map<string, Map<string, string>>();
+  private readonly ids = new SeriesIds();
   private options: StoreOptions;
   private readonly series = new Map<string, Entry>();
   private readonly sources = new Map<string, SourceEntry>();
   private revision = 0;
+  /** Moves whenever an entry is added to, replaced in or removed from `series`: shapes hold entries only while it stands. */
+  private layout = 0;
   /** Per-message working sets of ingest, reused (cleared on entry). */
-  private readonly changedScratch = new Set<string>();
+  /** Counts ingest calls; see Entry.listed. */
+  private ingests = 0;
   private readonly idScratch: Array<string | undefined> = [];
 
   constructor(options: StoreOptions) {
@@ -107,7 +153,8 @@ export class MetricStore {
         // Buckets of another width cannot be re-cut; keep the raw tier only.
         const fresh = new SeriesHistory(entry.info.kind, historyOptions(options));
         for (let i = 0; i < entry.history.raw.size; i++) fresh.add(entry.history.raw.get(0, i), entry.history.raw.get(1, i));
-        this.series.set(id, { info: entry.info, history: fresh });
+        this.series.set(id, { info: entry.info, history: fresh, listed: 0 });
+        this.layout++;
       } else {
         entry.history.configure(historyOptions(options));
       }
@@ -127,47 +174,69 @@ export class MetricStore {
 
   /**
    * One message's samples, received at `at`. `stamp`: the server's time for the message, when it
-   * sent one. A message that repeats the previous one (see cadence.ts) adds no point: its series
-   * are only marked as seen.
+   * sent one; `collectedAt`: when its producer collected the values (Decoded.collectedAt). A message
+   * that repeats the previous one (see cadence.ts) adds no point: its series are only marked as seen.
    */
-  ingest(sourceId: string, samples: readonly Sample[], at: number, stamp?: number): IngestResult {
-    const changed = this.changedScratch;
-    changed.clear();
+  ingest(sourceId: string, samples: readonly Sample[], at: number, stamp?: number, collectedAt?: number): IngestResult {
+    const changed: string[] = [];
+    const call = ++this.ingests;
     let created = 0;
     let dropped = 0;
     let resets = 0;
     const source = this.source(sourceId);
+    const shape = shapeFor(source, samples);
+    const known = shape.layout === this.layout;
     const ids = this.idScratch;
     ids.length = samples.length;
-    ids.fill(undefined);
     let unchanged = true;
     let any = false;
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i];
-      if (sample === undefined || !Number.isFinite(sample.value)) continue;
-      const id = sample.labels.length === 0 ? this.plainId(sourceId, sample.name) : seriesId(sourceId, sample.name, sample.labels);
+      if (sample === undefined || !Number.isFinite(sample.value)) {
+        ids[i] = undefined;
+        shape.names[i] = undefined;
+        shape.entries[i] = undefined;
+        continue;
+      }
+      let id: string;
+      let entry: Entry | undefined;
+      if (shape.names[i] === sample.name && sameLabels(shape.labels[i], sample.labels)) {
+        id = shape.ids[i] as string;
+        entry = known ? shape.entries[i] : this.series.get(id);
+      } else {
+        id = this.ids.get(sourceId, sample.name, sample.labels);
+        entry = this.series.get(id);
+        shape.names[i] = sample.name;
+        shape.labels[i] = sample.labels;
+        shape.ids[i] = id;
+      }
+      shape.entries[i] = entry;
       ids[i] = id;
       any = true;
-      if (unchanged && !this.sameAsLast(this.series.get(id), sample, source, id)) unchanged = false;
+      if (unchanged && !this.sameAsLast(entry, sample, source, id)) unchanged = false;
     }
+    this.trimShape(shape, samples.length);
     if (!any) return { changed: [], created, dropped, resets, repeat: false };
     this.revision++;
     source.cadence.maxHoldMs = this.options.rawWindowMs / 4;
-    const verdict = source.cadence.observe(at, stamp, unchanged);
+    const verdict = source.cadence.observe(at, stamp, unchanged, collectedAt);
     if (verdict.repeat) {
-      for (const id of ids) {
-        const entry = id === undefined ? undefined : this.series.get(id);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i];
+        const entry = shape.entries[i];
         if (entry === undefined || id === undefined) continue;
         if (at > entry.info.updatedAt) entry.info = { ...entry.info, updatedAt: at };
-        changed.add(id);
+        if (entry.listed !== call) changed.push(id);
+        entry.listed = call;
       }
-      return { changed: [...changed], created, dropped, resets, repeat: true };
+      return { changed, created, dropped, resets, repeat: true };
     }
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i];
       const id = ids[i];
       if (sample === undefined || id === undefined) continue;
-      const entry = this.series.get(id);
+      // A sample earlier in this message may have created the series (the same id twice).
+      let entry = shape.entries[i] ?? this.series.get(id);
       if (entry === undefined) {
         if (source.ids.size >= this.options.maxSeriesPerSource) {
           dropped++;
@@ -177,14 +246,28 @@ export class MetricStore {
           }
           continue;
         }
-        this.create(id, sourceId, sample, verdict.time, at);
+        entry = this.create(id, sourceId, sample, verdict.time, at);
         created++;
       } else {
         if (this.update(entry, sample, verdict, at)) resets++;
       }
-      changed.add(id);
+      shape.entries[i] = entry;
+      if (entry.listed !== call) changed.push(id);
+      entry.listed = call;
     }
-    return { changed: [...changed], created, dropped, resets, repeat: false };
+    shape.layout = this.layout;
+    return { changed, created, dropped, resets, repeat: false };
+  }
+
+  /** The shape ends with this message (no entries of longer, older messages kept alive); it is valid as of now. */
+  private trimShape(shape: Shape, length: number): void {
+    if (shape.names.length > length) {
+      shape.names.length = length;
+      shape.labels.length = length;
+      shape.ids.length = length;
+      shape.entries.length = length;
+    }
+    shape.layout = this.layout;
   }
 
   /** The sample says nothing new about its series (a refused series says nothing either way). */
@@ -192,22 +275,6 @@ export class MetricStore {
     if (entry === undefined) return source.refused.has(id);
     const info = entry.info;
     return info.restored !== true && info.raw === sample.value && info.kind === sample.kind && info.unit === sample.unit && (sample.role === undefined || sample.role === info.role);
-  }
-
-  /** Ids of unlabelled series are built once: most samples are unlabelled, and this runs per sample. */
-  private plainId(sourceId: string, name: string): string {
-    let names = this.plainIds.get(sourceId);
-    if (names === undefined) {
-      names = new Map();
-      this.plainIds.set(sourceId, names);
-    }
-    let id = names.get(name);
-    if (id === undefined) {
-      id = seriesId(sourceId, name, []);
-      if (names.size >= 10_000) names.clear();
-      names.set(name, id);
-    }
-    return id;
   }
 
   get(id: string): SeriesInfo | undefined {
@@ -258,7 +325,9 @@ export class MetricStore {
     this.revision++;
     const ids = [...source.ids];
     for (const id of ids) this.series.delete(id);
+    this.layout++;
     this.sources.delete(sourceId);
+    this.ids.forget(sourceId);
     return ids;
   }
 
@@ -277,7 +346,9 @@ export class MetricStore {
   clear(): void {
     this.revision++;
     this.series.clear();
+    this.layout++;
     this.sources.clear();
+    this.ids.clear();
   }
 
   get size(): number {
@@ -305,15 +376,16 @@ export class MetricStore {
 
   /**
    * Adds a series with restored history (persist.ts). Refused (false) when the id exists or the
-   * source is at its bound. The returned history is filled by the caller.
+   * source is at its bound. The returned history is filled by the caller; `initial` sizes its tiers for that.
    */
-  restoreSeries(info: Omit<SeriesInfo, 'restored'>): SeriesHistory | undefined {
+  restoreSeries(info: Omit<SeriesInfo, 'restored'>, initial?: { readonly raw: number; readonly buckets: number }): SeriesHistory | undefined {
     if (this.series.has(info.id)) return undefined;
     const source = this.source(info.sourceId);
     if (source.ids.size >= this.options.maxSeriesPerSource) return undefined;
-    const history = new SeriesHistory(info.kind, historyOptions(this.options));
+    const history = new SeriesHistory(info.kind, historyOptions(this.options), initial);
     this.revision++;
-    this.series.set(info.id, { info: { ...info, changedAt: info.changedAt ?? info.updatedAt, restored: true }, history });
+    this.series.set(info.id, { info: { ...info, changedAt: info.changedAt ?? info.updatedAt, restored: true }, history, listed: 0 });
+    this.layout++;
     source.ids.add(info.id);
     return history;
   }
@@ -341,7 +413,8 @@ export class MetricStore {
     if (entry === undefined) {
       const source = this.source(info.sourceId);
       if (source.ids.size >= this.options.maxSeriesPerSource) return false;
-      this.series.set(info.id, { info, history });
+      this.series.set(info.id, { info, history, listed: 0 });
+      this.layout++;
       source.ids.add(info.id);
       return true;
     }
@@ -371,7 +444,7 @@ export class MetricStore {
     const last = b.t[n - 1];
     const lastValue = b.v[n - 1];
     if (n === 0 || first === undefined || last === undefined || lastValue === undefined) return undefined;
-    const id = b.labels.length === 0 ? this.plainId(sourceId, b.name) : seriesId(sourceId, b.name, b.labels);
+    const id = this.ids.get(sourceId, b.name, b.labels);
     const entry = this.series.get(id);
     const source = this.source(sourceId);
     if (entry === undefined && source.ids.size >= this.options.maxSeriesPerSource) return undefined;
@@ -408,7 +481,8 @@ export class MetricStore {
             changedAt: Math.max(last, prev?.changedAt ?? last),
           };
     this.revision++;
-    this.series.set(id, { info, history });
+    this.series.set(id, { info, history, listed: 0 });
+    this.layout++;
     source.ids.add(id);
     return id;
   }
@@ -416,7 +490,7 @@ export class MetricStore {
   private source(sourceId: string): SourceEntry {
     let source = this.sources.get(sourceId);
     if (source === undefined) {
-      source = { ids: new Set(), refused: new Set(), dropped: 0, cadence: new Cadence() };
+      source = { ids: new Set(), refused: new Set(), dropped: 0, cadence: new Cadence(), shapes: [], nextShape: 0 };
       this.sources.set(sourceId, source);
     }
     return source;
@@ -427,6 +501,7 @@ export class MetricStore {
     if (entry === undefined) return;
     this.revision++;
     this.series.delete(id);
+    this.layout++;
     this.sources.get(entry.info.sourceId)?.ids.delete(id);
   }
 
@@ -436,6 +511,7 @@ export class MetricStore {
     history.add(time, sample.value);
     const entry: Entry = {
       history,
+      listed: 0,
       info: {
         id,
         sourceId,
@@ -451,6 +527,7 @@ export class MetricStore {
       },
     };
     this.series.set(id, entry);
+    this.layout++;
     this.source(sourceId).ids.add(id);
     return entry;
   }
@@ -475,7 +552,9 @@ export class MetricStore {
       value = null;
     } else if (time > (prev.changedAt ?? prev.updatedAt)) {
       reset = sample.value < prev.raw;
-      ({ value, rateUnknown } = this.counterValue(prev, sample.value, verdict, history));
+      const rate = this.counterValue(prev, sample.value, verdict, history);
+      rateUnknown = rate === undefined;
+      value = rate ?? null;
     } else {
       value = prev.value; // same instant: last wins, the rate of the interval stands
     }
@@ -500,17 +579,17 @@ export class MetricStore {
   /**
    * A counter's rate over the interval between the producer's updates (cadence.ts `since`), not
    * since the last message: a point one interval back is added when the previous point was not an
-   * update. With no interval known yet the rate is unknown: null, and `rateUnknown` is true (the
-   * point gets no rate in charts rather than the increase over a made-up span).
+   * update. With no interval known yet the rate is unknown: undefined (the point gets no rate in
+   * charts rather than the increase over a made-up span); null when the interval is empty.
    */
-  private counterValue(prev: SeriesInfo, value: number, verdict: CadenceVerdict, history: SeriesHistory): { value: number | null; rateUnknown: boolean } {
+  private counterValue(prev: SeriesInfo, value: number, verdict: CadenceVerdict, history: SeriesHistory): number | null | undefined {
     const prevAt = prev.changedAt ?? prev.updatedAt;
     const ownPrevious = prevAt >= verdict.previous; // else the series was missing from some messages
-    if (value === prev.raw || !ownPrevious) return { value: counterRate(prev.raw, value, verdict.time - prevAt), rateUnknown: false };
-    if (verdict.since === null) return { value: null, rateUnknown: true };
+    if (value === prev.raw || !ownPrevious) return counterRate(prev.raw, value, verdict.time - prevAt);
+    if (verdict.since === null) return undefined;
     const from = Math.max(prevAt, verdict.since);
     if (from > prevAt) history.add(from, prev.raw);
-    return { value: counterRate(prev.raw, value, verdict.time - from), rateUnknown: false };
+    return counterRate(prev.raw, value, verdict.time - from);
   }
 }
 

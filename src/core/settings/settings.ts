@@ -6,8 +6,13 @@ import type { FormatHint, SourceKind } from '../../shared/vocabulary';
 import { FORMAT_HINTS, SOURCE_KINDS } from '../../shared/vocabulary';
 import { isOneOf, isRecord } from '../../shared/check';
 import { parseOverrides } from '../decode/overrides';
-import { otlpEntry } from './otlpSettings';
-import { parsePromqlSettings } from './promqlSettings';
+import type * as KindSettings from './kindSettings';
+
+/** The otlp and promql kinds' settings are a bundle of their own (dist/kindSettings.js), loaded when such a source is configured. */
+function kindSettings(): typeof KindSettings {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load on purpose
+  return require('./kindSettings.js') as typeof KindSettings;
+}
 
 /** How a source's labelled CPU series (per core, per service) make its CPU headline. */
 export const CPU_ACROSS_LABELS = ['max', 'avg', 'sum'] as const;
@@ -106,7 +111,7 @@ function parseSourceList(value: unknown, scope: 'user' | 'workspace', setting: s
       problems.push(`${where} must be an object with name, url and kind, got ${show(raw)}; skipped`);
       return;
     }
-    const entry = raw.kind === 'otlp' ? otlpEntry(raw, where, scope, problems) : raw;
+    const entry = raw.kind === 'otlp' ? kindSettings().otlpEntry(raw, where, scope, problems) : raw;
     const unknownKeys = Object.keys(entry).filter((k) => !SOURCE_KEYS.has(k));
     if (unknownKeys.length > 0) problems.push(`${where}: unknown ${unknownKeys.length === 1 ? 'property' : 'properties'} ${unknownKeys.map(show).join(', ')} ignored`);
     const name = typeof entry.name === 'string' ? entry.name.trim().slice(0, 64) : '';
@@ -169,7 +174,7 @@ function parseSourceList(value: unknown, scope: 'user' | 'workspace', setting: s
     const overrides = parseOverrides(entry.units, entry.roles, label, problems);
     let promql: PromqlSettings | undefined;
     if (kind === 'promql') {
-      promql = parsePromqlSettings(entry.queries, entry.selector, label, problems);
+      promql = kindSettings().parsePromqlSettings(entry.queries, entry.selector, label, problems);
       if (!promql) return;
       format = 'promql';
     } else if (entry.queries !== undefined || entry.selector !== undefined) {

@@ -121,6 +121,7 @@ export class PanelFeed {
     configProblems: { on: ['rules'], build: () => this.problems() },
     // Defaults are added when series appear; what the page sent itself is not echoed back (see setPins).
     pins: { on: ['createdSeries', 'cleared', 'pins'], dedupe: true, build: (c) => this.pinSource?.current(c.all()) ?? null },
+    overlays: { on: ['pins'], dedupe: true, build: () => this.pinSource?.overlays() ?? null },
   };
 
   private handleOf(id: string): number {
@@ -173,6 +174,20 @@ export class PanelFeed {
     if (!this.pinSource) return;
     this.pinSource.set(ids);
     this.last.set('pins', JSON.stringify(ids));
+    this.pinsSet = true;
+  }
+
+  /**
+   * The page changed one chart's overlays: the host keeps them. Like pins, they are sent back only when
+   * the host kept something else (e.g. the chart is no longer pinned).
+   */
+  setOverlays(chartId: string, ids: readonly string[]): void {
+    if (!this.pinSource) return;
+    const kept = this.pinSource.setOverlays(chartId, ids);
+    const same = kept.length === ids.length && kept.every((id, i) => id === ids[i]);
+    // Kept as sent: the page has it already. Else the next delta tells the page what the host kept.
+    if (same) this.last.set('overlays', JSON.stringify(this.pinSource.overlays()));
+    else this.last.delete('overlays');
     this.pinsSet = true;
   }
 

@@ -2,7 +2,8 @@
 // charts chosen by role the first time a source delivers them. Pure; the host saves it in workspace state.
 
 import type { Role } from '../../shared/vocabulary';
-import { isPinId, MAX_PINS } from '../../shared/sections';
+import type { ChartOverlays } from '../../shared/sections';
+import { isPinId, MAX_PINS, overlaysFor } from '../../shared/sections';
 import { isListOf, isRecord, isString } from '../../shared/check';
 import type { SeriesInfo } from '../series/store';
 
@@ -23,6 +24,8 @@ export interface Pins {
    * removed is never pinned again.
    */
   readonly offered: readonly string[];
+  /** Series drawn on a pinned chart besides its own, per chart id (only pinned charts have any). */
+  readonly overlays: ChartOverlays;
 }
 
 /** What the panel feed reads its pins from. */
@@ -31,9 +34,13 @@ export interface PinSource {
   current(all: readonly SeriesInfo[]): readonly string[];
   /** The user's list, as the panel sent it; returns what is kept. */
   set(ids: readonly string[]): readonly string[];
+  /** The overlays of every pinned chart. */
+  overlays(): ChartOverlays;
+  /** One chart's overlays, as the panel sent them; returns what is kept (nothing for a chart not pinned). */
+  setOverlays(chartId: string, ids: readonly string[]): readonly string[];
 }
 
-export const NO_PINS: Pins = { ids: [], offered: [] };
+export const NO_PINS: Pins = { ids: [], offered: [], overlays: {} };
 /** Offers remembered (5 per source); the oldest are forgotten past this. */
 const MAX_OFFERED = 500;
 
@@ -44,12 +51,27 @@ export function parsePins(x: unknown): Pins {
   if (!isRecord(x)) return NO_PINS;
   const ids = Array.isArray(x.ids) ? [...new Set(x.ids.filter(isPinId))].slice(0, MAX_PINS) : [];
   const offered = isListOf(x.offered, isString) ? [...new Set(x.offered.filter((k) => k.length <= 1100))].slice(-MAX_OFFERED) : [];
-  return { ids, offered };
+  // Saved before overlays existed: none.
+  const saved = isRecord(x.overlays) ? x.overlays : {};
+  const overlays = overlaysFor(ids, (chart) => (Object.prototype.hasOwnProperty.call(saved, chart) ? saved[chart] : undefined));
+  return { ids, offered, overlays };
 }
 
-/** The user's own list wins: it replaces the ids (deduplicated, bounded); offers stay remembered. */
+/** A chart's overlays (none when it has none). */
+export function overlaysOf(pins: Pins, chart: string): readonly string[] {
+  return Object.prototype.hasOwnProperty.call(pins.overlays, chart) ? (pins.overlays[chart] ?? []) : [];
+}
+
+/** The user's own list wins: it replaces the ids (deduplicated, bounded); offers stay remembered, an unpinned chart's overlays go. */
 export function setPins(pins: Pins, ids: readonly string[]): Pins {
-  return { ...pins, ids: [...new Set(ids.filter(isPinId))].slice(0, MAX_PINS) };
+  const kept = [...new Set(ids.filter(isPinId))].slice(0, MAX_PINS);
+  return { ...pins, ids: kept, overlays: overlaysFor(kept, (chart) => overlaysOf(pins, chart)) };
+}
+
+/** Replaces one pinned chart's overlays (cleaned and bounded); the same pins when the chart is not pinned. */
+export function setOverlays(pins: Pins, chart: string, ids: readonly string[]): Pins {
+  if (!pins.ids.includes(chart)) return pins;
+  return { ...pins, overlays: overlaysFor(pins.ids, (c) => (c === chart ? ids : overlaysOf(pins, c))) };
 }
 
 /** How well a series stands for its slot: earlier role, then fewer labels (a total over a breakdown), then id. */
@@ -91,5 +113,5 @@ export function withDefaults(pins: Pins, all: readonly SeriesInfo[]): Pins {
   const ids = [...pins.ids];
   for (const { id } of fresh) if (ids.length < MAX_PINS && !ids.includes(id)) ids.push(id);
   const offered = [...pins.offered, ...fresh.map((f) => f.key)].slice(-MAX_OFFERED);
-  return { ids, offered };
+  return { ids, offered, overlays: pins.overlays };
 }

@@ -1,10 +1,11 @@
-// The status bar's words: text, Markdown tooltip and severity, from the summary. Pure.
+// The status bar's words: text, Markdown tooltip and severity, from the summary. Pure: the words come
+// through the Translator it is given (the host's l10n), English without one.
 
 import type { AlertView, SourceState, SummaryView } from '../../shared/views';
 import type { StatusMetric } from '../settings/settings';
 import { formatBytes, formatCount, formatDuration, formatMs, formatPercent, formatValue } from '../../shared/format';
-import { composedMarkdown, markdownText, plainText as safePlainText } from './safeText';
-import type { SafeMarkdown } from './safeText';
+import { composedMarkdown, english, markdownText, plainText as safePlainText, translator } from './safeText';
+import type { SafeMarkdown, SafeText, Translator } from './safeText';
 
 export type StatusSeverity = 'ok' | 'warning' | 'critical';
 
@@ -32,6 +33,8 @@ export interface StatusInput {
   readonly notice?: string;
   /** Prefix for per-source items. */
   readonly label?: string;
+  /** Our words in the user's language (the host's l10n); English when absent. */
+  readonly l10n?: Translator;
 }
 
 export interface LabelValue {
@@ -50,52 +53,73 @@ export interface StatusView {
   readonly accessibilityLabel: string;
 }
 
-const METRIC_LABEL: Readonly<Record<StatusMetric, string>> = {
-  requestRate: 'Requests',
-  latency: 'Latency',
-  errorRate: 'Error rate',
-  connections: 'WS connections',
-  heap: 'Heap used',
-  uptime: 'Uptime',
-  cpu: 'CPU',
-  pending: 'Pending requests',
-  subscribers: 'Subscribers',
-  goroutines: 'Goroutines',
-  jobs: 'Jobs completed',
-};
+const ENGLISH = translator(english);
 
-/** The short form for the status bar, or undefined when the sources don't provide it. */
-export function metricText(metric: StatusMetric, s: SummaryView): string | undefined {
+/** One of our formatted values ("1.2k", "45 ms") as a translation value. */
+const val = (text: string): SafeText => safePlainText(text, 120);
+
+function metricLabel(l10n: Translator, metric: StatusMetric): string {
   switch (metric) {
     case 'requestRate':
-      return s.requestRate == null ? undefined : `${formatCount(s.requestRate)} req/s`;
+      return l10n.t('Requests');
     case 'latency':
-      return s.latencyMs == null ? undefined : formatMs(s.latencyMs);
+      return l10n.t('Latency');
     case 'errorRate':
-      return s.errorRatePct == null ? undefined : `${formatPercent(s.errorRatePct)} err`;
+      return l10n.t('Error rate');
     case 'connections':
-      return s.connections == null ? undefined : `${formatCount(s.connections)} conn`;
+      return l10n.t('WS connections');
     case 'heap':
-      return s.heapBytes == null ? undefined : formatBytes(s.heapBytes);
+      return l10n.t('Heap used');
     case 'uptime':
-      return s.uptimeSeconds == null ? undefined : `up ${formatDuration(s.uptimeSeconds)}`;
+      return l10n.t('Uptime');
     case 'cpu':
-      return s.cpuPct == null ? undefined : `${formatPercent(s.cpuPct)} CPU`;
+      return l10n.t('CPU');
     case 'pending':
-      return s.pending == null ? undefined : `${formatCount(s.pending)} pending`;
+      return l10n.t('Pending requests');
     case 'subscribers':
-      return s.subscribers == null ? undefined : `${formatCount(s.subscribers)} subs`;
+      return l10n.t('Subscribers');
     case 'goroutines':
-      return s.goroutines == null ? undefined : `${formatCount(s.goroutines)} gor`;
+      return l10n.t('Goroutines');
     case 'jobs':
-      return s.jobRate == null ? undefined : `${formatCount(s.jobRate)} jobs/s`;
+      return l10n.t('Jobs completed');
   }
 }
 
-function longValue(metric: StatusMetric, s: SummaryView): string {
+const reqRate = (l10n: Translator, n: number) => l10n.t('{0} req/s', val(formatCount(n)));
+const jobRate = (l10n: Translator, n: number) => l10n.t('{0} jobs/s', val(formatCount(n)));
+
+/** The short form for the status bar, or undefined when the sources don't provide it. */
+export function metricText(metric: StatusMetric, s: SummaryView, l10n: Translator = ENGLISH): string | undefined {
   switch (metric) {
     case 'requestRate':
-      return s.requestRate == null ? '–' : `${formatCount(s.requestRate)} req/s`;
+      return s.requestRate == null ? undefined : reqRate(l10n, s.requestRate);
+    case 'latency':
+      return s.latencyMs == null ? undefined : formatMs(s.latencyMs);
+    case 'errorRate':
+      return s.errorRatePct == null ? undefined : l10n.t('{0} err', val(formatPercent(s.errorRatePct)));
+    case 'connections':
+      return s.connections == null ? undefined : l10n.t('{0} conn', val(formatCount(s.connections)));
+    case 'heap':
+      return s.heapBytes == null ? undefined : formatBytes(s.heapBytes);
+    case 'uptime':
+      return s.uptimeSeconds == null ? undefined : l10n.t('up {0}', val(formatDuration(s.uptimeSeconds)));
+    case 'cpu':
+      return s.cpuPct == null ? undefined : l10n.t('{0} CPU', val(formatPercent(s.cpuPct)));
+    case 'pending':
+      return s.pending == null ? undefined : l10n.t('{0} pending', val(formatCount(s.pending)));
+    case 'subscribers':
+      return s.subscribers == null ? undefined : l10n.t('{0} subs', val(formatCount(s.subscribers)));
+    case 'goroutines':
+      return s.goroutines == null ? undefined : l10n.t('{0} gor', val(formatCount(s.goroutines)));
+    case 'jobs':
+      return s.jobRate == null ? undefined : jobRate(l10n, s.jobRate);
+  }
+}
+
+function longValue(l10n: Translator, metric: StatusMetric, s: SummaryView): string {
+  switch (metric) {
+    case 'requestRate':
+      return s.requestRate == null ? '–' : reqRate(l10n, s.requestRate);
     case 'latency':
       return formatValue(s.latencyMs, 'ms');
     case 'errorRate':
@@ -103,7 +127,7 @@ function longValue(metric: StatusMetric, s: SummaryView): string {
     case 'connections':
       return formatValue(s.connections, 'count');
     case 'heap':
-      return s.heapBytes == null ? '–' : s.heapTotalBytes ? `${formatBytes(s.heapBytes)} of ${formatBytes(s.heapTotalBytes)}` : formatBytes(s.heapBytes);
+      return s.heapBytes == null ? '–' : s.heapTotalBytes ? l10n.t('{0} of {1}', val(formatBytes(s.heapBytes)), val(formatBytes(s.heapTotalBytes))) : formatBytes(s.heapBytes);
     case 'uptime':
       return s.uptimeSeconds == null ? '–' : formatDuration(s.uptimeSeconds);
     case 'cpu':
@@ -115,14 +139,14 @@ function longValue(metric: StatusMetric, s: SummaryView): string {
     case 'goroutines':
       return formatValue(s.goroutines, 'count');
     case 'jobs':
-      return s.jobRate == null ? '–' : `${formatCount(s.jobRate)} jobs/s`;
+      return s.jobRate == null ? '–' : jobRate(l10n, s.jobRate);
   }
 }
 
-function windowValue(metric: StatusMetric, v: number): string {
+function windowValue(l10n: Translator, metric: StatusMetric, v: number): string {
   switch (metric) {
     case 'requestRate':
-      return `${formatCount(v)} req/s`;
+      return reqRate(l10n, v);
     case 'latency':
       return formatMs(v);
     case 'errorRate':
@@ -133,7 +157,7 @@ function windowValue(metric: StatusMetric, v: number): string {
     case 'uptime':
       return formatDuration(v);
     case 'jobs':
-      return `${formatCount(v)} jobs/s`;
+      return jobRate(l10n, v);
     case 'connections':
     case 'pending':
     case 'subscribers':
@@ -152,20 +176,20 @@ function plainText(text: string, max = 64): string {
   return safePlainText(text, max);
 }
 
-function stateWord(state: SourceState, now: number): string {
+function stateWord(l10n: Translator, state: SourceState, now: number): string {
   switch (state.phase) {
     case 'idle':
-      return 'idle';
+      return l10n.t('idle');
     case 'connecting':
-      return 'connecting…';
+      return l10n.t('connecting…');
     case 'open':
-      return 'connected';
+      return l10n.t('connected');
     case 'reconnecting':
-      return `reconnecting in ${Math.max(0, Math.ceil((state.retryAt - now) / 1000))} s`;
+      return l10n.t('reconnecting in {0} s', Math.max(0, Math.ceil((state.retryAt - now) / 1000)));
     case 'closed':
-      return 'disconnected';
+      return l10n.t('disconnected');
     case 'failed':
-      return 'failed';
+      return l10n.t('failed');
   }
 }
 
@@ -180,25 +204,26 @@ function connectionIcon(sources: readonly StatusSource[]): string {
 }
 
 /** "$(warning) api: 3 errors, last 12s ago — Server error: …" (server text escaped). */
-function sourceErrorLine(name: string, errors: NonNullable<StatusSource['errors']>, now: number): string {
-  const count = `${formatCount(errors.count)} ${errors.count === 1 ? 'error' : 'errors'}`;
-  const when = errors.lastAt === null ? '' : `, last ${formatDuration((now - errors.lastAt) / 1000)} ago`;
+function sourceErrorLine(l10n: Translator, name: string, errors: NonNullable<StatusSource['errors']>, now: number): string {
+  const count = errors.count === 1 ? l10n.t('1 error') : l10n.t('{0} errors', val(formatCount(errors.count)));
+  const counted = errors.lastAt === null ? count : l10n.t('{0}, last {1} ago', count, val(formatDuration((now - errors.lastAt) / 1000)));
   const what = errors.last === null ? '' : ` — ${escapeMarkdown(errors.last, 160)}`;
-  return `- $(warning) ${escapeMarkdown(name, 64)}: ${count}${when}${what}`;
+  return `- $(warning) ${escapeMarkdown(name, 64)}: ${counted}${what}`;
 }
 
 export function statusView(input: StatusInput): StatusView {
   const { summary, now } = input;
-  const parts = input.metrics.map((m) => metricText(m, summary)).filter((t): t is string => t !== undefined);
+  const l10n = input.l10n ?? ENGLISH;
+  const parts = input.metrics.map((m) => metricText(m, summary, l10n)).filter((x): x is string => x !== undefined);
   const anyOpen = input.sources.some((s) => s.state.phase === 'open');
   let body: string;
-  if (input.sources.length === 0) body = 'Pulse: no source';
+  if (input.sources.length === 0) body = l10n.t('Pulse: no source');
   else if (!anyOpen) {
     const reconnecting = input.sources.find((s) => s.state.phase === 'reconnecting');
     const first = reconnecting ?? input.sources[0];
-    body = first ? (input.sources.length === 1 ? stateWord(first.state, now) : `${plainText(first.name)} ${stateWord(first.state, now)}`) : 'Pulse';
+    body = first ? (input.sources.length === 1 ? stateWord(l10n, first.state, now) : `${plainText(first.name)} ${stateWord(l10n, first.state, now)}`) : 'Pulse';
     if (parts.length > 0) body = `${body} · ${parts.join(' · ')}`;
-  } else body = parts.length > 0 ? parts.join(' · ') : 'waiting for data';
+  } else body = parts.length > 0 ? parts.join(' · ') : l10n.t('waiting for data');
   if (input.notice) body = `${body} · $(arrow-up) ${plainText(input.notice, 120)}`;
   const prefix = input.label ? `${plainText(input.label)}: ` : '';
   const critical = input.alerts.filter((a) => a.severity === 'critical').length;
@@ -210,38 +235,39 @@ export function statusView(input: StatusInput): StatusView {
   const lines: string[] = [];
   lines.push(`**Pulse**${input.label ? ` — ${escapeMarkdown(input.label)}` : ''}`, '');
   if (input.sources.length > 0) {
-    lines.push('| Source | State |', '| --- | --- |');
+    lines.push(`| ${l10n.t('Source')} | ${l10n.t('State')} |`, '| --- | --- |');
     for (const s of input.sources) {
       const reason = s.state.phase === 'failed' || s.state.phase === 'reconnecting' ? ` — ${escapeMarkdown(s.state.reason, 100)}` : '';
-      lines.push(`| ${escapeMarkdown(s.name, 64)} | ${stateWord(s.state, now)}${reason} |`);
+      lines.push(`| ${escapeMarkdown(s.name, 64)} | ${stateWord(l10n, s.state, now)}${reason} |`);
     }
     lines.push('');
-    for (const s of input.sources) if (s.errors && s.errors.count > 0) lines.push(sourceErrorLine(s.name, s.errors, now));
+    for (const s of input.sources) if (s.errors && s.errors.count > 0) lines.push(sourceErrorLine(l10n, s.name, s.errors, now));
     if (input.sources.some((s) => s.errors && s.errors.count > 0)) lines.push('');
   }
-  lines.push('| Metric | Now | 5 min avg | 5 min max | Trend |', '| --- | ---: | ---: | ---: | --- |');
+  lines.push(`| ${l10n.t('Metric')} | ${l10n.t('Now')} | ${l10n.t('5 min avg')} | ${l10n.t('5 min max')} | ${l10n.t('Trend')} |`, '| --- | ---: | ---: | ---: | --- |');
   for (const m of input.metrics) {
     const w = input.window?.(m);
-    const avg = w?.avg != null ? windowValue(m, w.avg) : '';
-    const max = w?.max != null ? windowValue(m, w.max) : '';
-    lines.push(`| ${METRIC_LABEL[m]} | ${longValue(m, summary)} | ${avg} | ${max} | ${input.spark?.(m) ?? ''} |`);
+    const avg = w?.avg != null ? windowValue(l10n, m, w.avg) : '';
+    const max = w?.max != null ? windowValue(l10n, m, w.max) : '';
+    lines.push(`| ${metricLabel(l10n, m)} | ${longValue(l10n, m, summary)} | ${avg} | ${max} | ${input.spark?.(m) ?? ''} |`);
     const byLabel = input.breakdown?.(m) ?? [];
     if (byLabel.length > 1) {
       const top = [...byLabel].sort((a, b) => b.value - a.value);
-      for (const p of top.slice(0, MAX_BREAKDOWN)) lines.push(`| ↳ ${escapeMarkdown(p.label, 80)} | ${windowValue(m, p.value)} | | | |`);
-      if (top.length > MAX_BREAKDOWN) lines.push(`| ↳ …and ${top.length - MAX_BREAKDOWN} more | | | | |`);
+      for (const p of top.slice(0, MAX_BREAKDOWN)) lines.push(`| ↳ ${escapeMarkdown(p.label, 80)} | ${windowValue(l10n, m, p.value)} | | | |`);
+      if (top.length > MAX_BREAKDOWN) lines.push(`| ↳ ${l10n.t('…and {0} more', top.length - MAX_BREAKDOWN)} | | | | |`);
     }
   }
   if (input.alerts.length > 0) {
-    lines.push('', `**Firing alerts (${input.alerts.length})**`, '');
+    lines.push('', `**${l10n.t('Firing alerts ({0})', input.alerts.length)}**`, '');
     for (const a of input.alerts.slice(0, 8)) {
       lines.push(`- ${a.severity === 'critical' ? '$(error)' : '$(warning)'} ${escapeMarkdown(a.message)}`);
     }
-    if (input.alerts.length > 8) lines.push(`- …and ${input.alerts.length - 8} more`);
+    if (input.alerts.length > 8) lines.push(`- ${l10n.t('…and {0} more', input.alerts.length - 8)}`);
   }
   if (input.notice) lines.push('', `$(arrow-up) ${escapeMarkdown(input.notice)}`);
-  lines.push('', 'Click to open the metrics panel.');
+  lines.push('', l10n.t('Click to open the metrics panel.'));
 
-  const accessibilityLabel = `Pulse ${prefix}${body.replace(/\$\([^)]*\)\s*/g, '')}${input.alerts.length > 0 ? `, ${input.alerts.length} alerts firing` : ''}`;
+  const firing = input.alerts.length > 0 ? `, ${l10n.t('{0} alerts firing', input.alerts.length)}` : '';
+  const accessibilityLabel = `Pulse ${prefix}${body.replace(/\$\([^)]*\)\s*/g, '')}${firing}`;
   return { text, tooltip: composedMarkdown(lines.join('\n')), severity, accessibilityLabel };
 }

@@ -10,9 +10,7 @@ import type { AnnotationView, CompareRowView } from '../../shared/views';
 import type { CompareRow } from '../../core/devloop/compare';
 import { AnnotationLog } from '../../core/devloop/annotations';
 import { RestartDetector } from '../../core/devloop/restartDetector';
-import { annotationView, compareAt, compareRowView, sortRows, COMPARE_WINDOW_MS } from '../../core/devloop/beforeAfter';
-import { REGRESSION_CHECK_EVERY_MS, RegressionWatch } from '../../core/devloop/regression';
-import type { RegressionAction } from '../../core/devloop/regression';
+import type { RegressionAction, RegressionWatch } from '../../core/devloop/regression';
 import { AnnotationWatcher } from './annotationWatcher';
 import { flows } from '../lazy';
 import { endpointRows } from '../../core/views/panelFeed';
@@ -23,7 +21,7 @@ export class CodeAware implements vscode.Disposable {
   readonly annotations = new AnnotationLog();
   private readonly detector = new RestartDetector();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly regression = new RegressionWatch();
+  private regressionWatch: RegressionWatch | undefined;
   private regressionTimer: ReturnType<typeof setInterval> | undefined;
   private readonly wasOpen = new Map<string, boolean>();
 
@@ -57,6 +55,12 @@ export class CodeAware implements vscode.Disposable {
     );
   }
 
+  /** The before/after comparison is part of the lazily loaded flows: loaded with the first save or comparison. */
+  private get regression(): RegressionWatch {
+    this.regressionWatch ??= new (flows().RegressionWatch)();
+    return this.regressionWatch;
+  }
+
   private scheduleRegressionCheck(savedAt: number): void {
     this.applyNotice(this.regression.save(savedAt));
     if (this.regressionTimer !== undefined) return;
@@ -68,8 +72,8 @@ export class CodeAware implements vscode.Disposable {
         this.regressionTimer = undefined;
         return;
       }
-      this.applyNotice(this.regression.check(compareAt(this.pipeline.store, at), now));
-    }, REGRESSION_CHECK_EVERY_MS);
+      this.applyNotice(this.regression.check(flows().compareAt(this.pipeline.store, at), now));
+    }, flows().REGRESSION_CHECK_EVERY_MS);
   }
 
   private applyNotice(action: RegressionAction): void {
@@ -86,6 +90,7 @@ export class CodeAware implements vscode.Disposable {
   compare(annotationId: string): { annotation: AnnotationView | null; rows: readonly CompareRowView[] } | undefined {
     const annotation = annotationId === 'lastSave' ? this.annotations.lastOf('save') : this.annotations.get(annotationId);
     if (!annotation) return annotationId === 'lastSave' ? { annotation: null, rows: [] } : undefined;
+    const { annotationView, compareAt, compareRowView, sortRows } = flows();
     return { annotation: annotationView(annotation), rows: sortRows(compareAt(this.pipeline.store, annotation.at)).map(compareRowView) };
   }
 
@@ -93,7 +98,7 @@ export class CodeAware implements vscode.Disposable {
     return flows().showCompareSinceLastSave(vscode, () => {
       const annotation = this.annotations.lastOf('save');
       if (!annotation) return undefined;
-      return { annotation, rows: compareAt(this.pipeline.store, annotation.at, COMPARE_WINDOW_MS), now: Date.now() };
+      return { annotation, rows: flows().compareAt(this.pipeline.store, annotation.at, flows().COMPARE_WINDOW_MS), now: Date.now() };
     });
   }
 

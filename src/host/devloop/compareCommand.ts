@@ -8,9 +8,6 @@ import { describeChange } from '../../core/devloop/regression';
 import type { PickItem, PickOptions } from './gotoHandler';
 import { english, joinSafe, plainText, safe, translator } from '../../core/views/safeText';
 import type { SafeText, Translate, Translator } from '../../core/views/safeText';
-// Type-only and unused: `l10n-dev export` reads l10n.t calls only in files importing vscode; nothing loads at run time.
-import type * as _vscode from 'vscode';
-
 export interface CompareCommandApi {
   readonly window: {
     showQuickPick<T extends PickItem>(items: readonly T[], options?: PickOptions): PromiseLike<T | undefined>;

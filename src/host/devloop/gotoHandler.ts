@@ -5,9 +5,6 @@ import { closeContenders, findRouteRegistrations, languageOf, normalizePath, ran
 import type { FileMatches, RankedMatch } from '../../core/devloop/routes';
 import { english, plainText, safe, translator } from '../../core/views/safeText';
 import type { SafeText, Translate } from '../../core/views/safeText';
-// Type-only and unused: `l10n-dev export` reads l10n.t calls only in files importing vscode; nothing loads at run time.
-import type * as _vscode from 'vscode';
-
 export const SOURCE_GLOB = '**/*.{ts,js,mjs,cjs,tsx,jsx,go,py}';
 export const EXCLUDE_GLOB = '**/{node_modules,dist,out,build,.git,vendor,.venv,venv,__pycache__,coverage}/**';
 

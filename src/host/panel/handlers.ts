@@ -31,6 +31,8 @@ export interface PanelHost {
     setSearch(query: string): void;
     /** Keeps the page's pinned charts (workspace state). */
     setPins(ids: readonly string[]): void;
+    /** Keeps the series the page overlaid on one pinned chart (workspace state). */
+    setOverlays(chartId: string, ids: readonly string[]): void;
   };
   readonly pipeline: {
     readonly alerts: { has(alertId: string): boolean };
@@ -124,6 +126,10 @@ export function panelHandlers(host: PanelHost): RequestHandlers {
     },
     setPins: (m) => {
       feed.setPins(m.ids);
+      host.schedule();
+    },
+    setOverlays: (m) => {
+      feed.setOverlays(m.chartId, m.ids);
       host.schedule();
     },
   };

@@ -82,6 +82,7 @@ export class MetricsPanel implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview.css')).toString(),
       codiconsUri: undefined,
       lang: vscode.env.language,
+      l10nBundle: vscode.l10n.bundle,
     });
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => this.controller.receive(m)),

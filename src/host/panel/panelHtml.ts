@@ -13,6 +13,8 @@ export interface PanelHtmlOptions {
   readonly title?: string;
   /** VS Code's display language; the webview formats numbers in it (anything Intl does not know becomes `en`). */
   readonly lang?: string;
+  /** vscode.l10n.bundle (undefined in English): the panel's own words, read by webview/ui/l10nStart.ts. */
+  readonly l10nBundle?: { readonly [message: string]: string };
 }
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -60,7 +62,7 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
     <title>${escapeHtml(o.title ?? 'Pulse Metrics')}</title>
   </head>
   <body>
-    <div id="app"></div>
+    <div id="app"${o.l10nBundle ? ` data-l10n="${escapeHtml(JSON.stringify(o.l10nBundle))}"` : ''}></div>
     <script nonce="${nonce}" src="${escapeHtml(o.scriptUri)}"></script>
   </body>
 </html>

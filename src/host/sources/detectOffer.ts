@@ -3,8 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { NotificationGate } from '../notifications';
-import { discoverPorts } from '../../core/detect/candidates';
-import { readWorkspaceFiles } from './workspaceFiles';
+import { flows } from '../lazy';
 import { l10n } from '../l10n';
 
 export const OFFERED_KEY = 'pulse.detect.offered';
@@ -21,6 +20,8 @@ export interface OfferDeps {
 export async function offerDetection(deps: OfferDeps): Promise<boolean> {
   if (deps.hasSources() || deps.workspaceState.get<boolean>(OFFERED_KEY) === true || deps.gate.muted(OFFER_ID)) return false;
   if ((vscode.workspace.workspaceFolders?.length ?? 0) === 0) return false;
+  // Reading the workspace's files for ports is part of the lazily loaded flows: only when the offer may apply.
+  const { discoverPorts, readWorkspaceFiles } = flows();
   const hints = discoverPorts(await readWorkspaceFiles(), []);
   if (hints.length === 0 || deps.hasSources() || deps.gate.busy()) return false;
   await deps.workspaceState.update(OFFERED_KEY, true);

@@ -2,7 +2,6 @@
 // names its owner's pid. A lock whose owner has died, or that is held far longer than any write takes,
 // is broken. No VS Code import.
 
-import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 
 /** How long an acquire waits for another window's lock before giving up. */
@@ -89,7 +88,8 @@ async function breakLock(path: string, judged: string): Promise<void> {
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<FileLock | undefined> {
   const waitMs = options.waitMs ?? LOCK_WAIT_MS;
   const staleMs = options.staleMs ?? LOCK_STALE_MS;
-  const content = `${process.pid} ${randomBytes(8).toString('hex')}`;
+  // Web Crypto (a global) rather than node:crypto: that module costs activation a noticeable load.
+  const content = `${process.pid} ${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex')}`;
   const deadline = Date.now() + waitMs;
   let pause = 2;
   for (;;) {

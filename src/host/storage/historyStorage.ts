@@ -16,11 +16,8 @@ import type { Disposable, Logger } from '../../core/model';
 import type { Pipeline } from '../../core/pipeline';
 import type { AnnotationLog } from '../../core/devloop/annotations';
 import { AlertBook } from '../../core/rules/alerts';
-import { RawLogWriter, compactRaw } from '../../core/persist/rawLog';
-import type { PendingAppend } from '../../core/persist/rawLog';
-import { encodeCompact } from '../../core/persist/compact';
-import { intactSegments } from '../../core/persist/segments';
-import { restoreInChunks } from '../../core/persist/restore';
+import type { PendingAppend, RawLogWriter } from '../../core/persist/rawLog';
+import type * as HistoryCodec from './historyCodec';
 import { parseOverrides } from '../../core/rules/thresholds';
 import { acquireLock, processAlive } from './fileLock';
 
@@ -106,6 +103,15 @@ function fileIdOf(s: { dev: number; ino: number }): string {
   return `${s.dev}:${s.ino}`;
 }
 
+let codecModule: typeof HistoryCodec | undefined;
+
+/** The history formats are a bundle of their own (dist/history.js), loaded when there is history to restore or save. */
+function codec(): typeof HistoryCodec {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load on purpose
+  codecModule ??= require('./historyCodec.js') as typeof HistoryCodec;
+  return codecModule;
+}
+
 async function readFully(handle: FileHandle, into: Uint8Array, position: number): Promise<void> {
   let done = 0;
   while (done < into.byteLength) {
@@ -120,7 +126,7 @@ export class HistoryStorage implements Disposable {
   private lastSave = 0;
   private saving: Promise<void> | undefined;
   private dirty = false;
-  private readonly writer = new RawLogWriter();
+  private writerInstance: RawLogWriter | undefined;
   /** Settles when load() has ended. */
   private loaded: Promise<unknown> = Promise.resolve();
   /** Device and inode of the raw log as last written or read; another value means another window replaced it. */
@@ -141,6 +147,11 @@ export class HistoryStorage implements Disposable {
   lastWrite: WriteStats = { compact: 0, raw: 0, rewritten: 0 };
 
   constructor(private readonly deps: StorageDeps) {}
+
+  private get writer(): RawLogWriter {
+    this.writerInstance ??= new (codec().RawLogWriter)();
+    return this.writerInstance;
+  }
 
   private get now(): number {
     return (this.deps.now ?? Date.now)();
@@ -175,17 +186,9 @@ export class HistoryStorage implements Disposable {
         await lock?.release();
       }
     }
-    try {
-      // In chunks, one turn of the event loop apart: sources connect and samples arrive meanwhile.
-      const restored = await restoreInChunks(pipeline.store, state.get(KEYS.history), raw, this.now, () => new Promise<void>((resolve) => setImmediate(resolve)));
-      problems.push(...restored.problems.map((p) => `Saved history: ${p}`));
-      if (restored.restoredSeries > 0) log.info(`Restored history of ${restored.restoredSeries} series`);
-      this.writer.adopt(pipeline.store, restored.persisted);
-      if (restored.rawDamaged) this.rewrite ??= 'merge';
-    } catch (e) {
-      problems.push(`Saved history could not be restored and was discarded: ${String(e)}`);
-      this.rewrite = 'fresh';
-    }
+    const compact = state.get(KEYS.history);
+    // Nothing saved: the formats are not loaded (activation stays light); the first save loads them.
+    const restoredSeries = raw !== undefined || compact !== undefined ? await this.restoreHistory(compact, raw, problems) : 0;
     for (const key of [KEYS.history, KEYS.alerts, KEYS.overrides, KEYS.annotations]) this.stateJson.set(key, JSON.stringify(state.get(key)) ?? '');
     let decisions: { alerts: unknown; overrides: unknown } = { alerts: state.get(KEYS.alerts), overrides: state.get(KEYS.overrides) };
     const fromFile = await this.readDecisions(problems);
@@ -201,8 +204,27 @@ export class HistoryStorage implements Disposable {
       const a = this.deps.annotations.restoreFrom(state.get(KEYS.annotations));
       problems.push(...a.map((p) => `Saved annotations: ${p}`));
     }
+    // Logged once everything is back (alert decisions too): tests and users read it as "the restore is done".
+    if (restoredSeries > 0) log.info(`Restored history of ${restoredSeries} series`);
     for (const p of problems) log.warn(p);
     return problems;
+  }
+
+  /** Returns how many series it restored. */
+  private async restoreHistory(compact: unknown, raw: Uint8Array | undefined, problems: string[]): Promise<number> {
+    const { pipeline } = this.deps;
+    try {
+      // In chunks, one turn of the event loop apart: sources connect and samples arrive meanwhile.
+      const restored = await codec().restoreInChunks(pipeline.store, compact, raw, this.now, () => new Promise<void>((resolve) => setImmediate(resolve)));
+      problems.push(...restored.problems.map((p) => `Saved history: ${p}`));
+      this.writer.adopt(pipeline.store, restored.persisted);
+      if (restored.rawDamaged) this.rewrite ??= 'merge';
+      return restored.restoredSeries;
+    } catch (e) {
+      problems.push(`Saved history could not be restored and was discarded: ${String(e)}`);
+      this.rewrite = 'fresh';
+      return 0;
+    }
   }
 
   /** Something worth keeping changed: save within SAVE_INTERVAL_MS, never more often. */
@@ -348,9 +370,11 @@ export class HistoryStorage implements Disposable {
   private async write(withCompact: boolean): Promise<void> {
     const { pipeline, log } = this.deps;
     try {
+      // Nothing restored, written or to write yet: the history formats stay unloaded (and no empty log is created).
+      const history = this.writerInstance !== undefined || this.rewrite !== undefined || pipeline.store.size > 0;
       // With a working log the still-filling buckets are left to it (restore rebuilds them whole).
       const openFrom = this.deps.folder && this.rawSaved && this.rewrite !== 'fresh' ? this.now : Infinity;
-      const compact = withCompact ? await this.update(KEYS.history, encodeCompact(pipeline.store, COMPACT_BUDGET_BYTES, openFrom)) : 0;
+      const compact = withCompact && history ? await this.update(KEYS.history, codec().encodeCompact(pipeline.store, COMPACT_BUDGET_BYTES, openFrom)) : 0;
       const alerts = pipeline.alerts.serialize();
       const overrides = Object.fromEntries(pipeline.overridesSnapshot());
       const decided = (await this.update(KEYS.alerts, alerts)) + (await this.update(KEYS.overrides, overrides));
@@ -360,7 +384,7 @@ export class HistoryStorage implements Disposable {
         await this.deps.state.update(KEYS.decisionsAt, savedAt);
       }
       if (this.deps.annotations) await this.update(KEYS.annotations, this.deps.annotations.serialize());
-      const raw = this.deps.folder ? await this.writeRawReporting(this.deps.folder) : { raw: 0, rewritten: 0 };
+      const raw = this.deps.folder && history ? await this.writeRawReporting(this.deps.folder) : { raw: 0, rewritten: 0 };
       this.lastWrite = { compact, ...raw };
     } catch (e) {
       log.error(`Could not save history: ${String(e)}`);
@@ -415,7 +439,7 @@ export class HistoryStorage implements Disposable {
         this.compactedBytes = before.size;
       }
       const pending = this.writer.delta(store);
-      const needed = Math.max(RawLogWriter.snapshotBytes(store, this.bytesPerSample), this.compactedBytes);
+      const needed = Math.max(codec().RawLogWriter.snapshotBytes(store, this.bytesPerSample), this.compactedBytes);
       const limit = Math.min(Math.max((this.deps.rawGrowthFactor ?? RAW_GROWTH_FACTOR) * needed, RAW_COMPACT_FLOOR_BYTES), RAW_COMPACT_AT_MOST_BYTES);
       if (this.rewrite !== undefined || before.size + pending.bytes.byteLength > limit) return { raw: 0, rewritten: await this.compact(file, handle, before.size, pending) };
       this.fileId = id;
@@ -439,7 +463,7 @@ export class HistoryStorage implements Disposable {
     const { pipeline, log } = this.deps;
     const old = new Uint8Array(this.rewrite === 'fresh' ? 0 : size);
     await readFully(handle, old, 0);
-    const merged = compactRaw(pipeline.store, old, pending.bytes, this.now, RAW_COMPACTED_MAX_BYTES);
+    const merged = codec().compactRaw(pipeline.store, old, pending.bytes, this.now, RAW_COMPACTED_MAX_BYTES);
     for (const p of merged.problems) log.debug(`Compacting raw history: ${p}`);
     await this.replaceFile(file, merged.bytes);
     // Appends that reached the old file while it was merged (from a window not taking the lock) are
@@ -449,7 +473,7 @@ export class HistoryStorage implements Disposable {
     if (grown > size) {
       const tail = new Uint8Array(grown - size);
       await readFully(handle, tail, size);
-      const intact = intactSegments(tail);
+      const intact = codec().intactSegments(tail);
       if (intact.byteLength > 0) await appendFile(file, intact);
       carried = intact.byteLength;
     }

@@ -3,8 +3,9 @@
 
 import type { Logger } from '../../core/model';
 import type { SeriesInfo } from '../../core/series/store';
+import type { ChartOverlays } from '../../shared/sections';
 import type { Pins, PinSource } from '../../core/views/pins';
-import { parsePins, setPins, withDefaults } from '../../core/views/pins';
+import { overlaysOf, parsePins, setOverlays, setPins, withDefaults } from '../../core/views/pins';
 import type { StateStore } from './historyStorage';
 
 export const PINS_KEY = 'pulse.pins';
@@ -29,8 +30,17 @@ export class PinStore implements PinSource {
     return this.pins.ids;
   }
 
+  overlays(): ChartOverlays {
+    return this.pins.overlays;
+  }
+
+  setOverlays(chartId: string, ids: readonly string[]): readonly string[] {
+    this.save(setOverlays(this.pins, chartId, ids));
+    return overlaysOf(this.pins, chartId);
+  }
+
   private save(next: Pins): void {
-    if (next === this.pins || (sameList(next.ids, this.pins.ids) && sameList(next.offered, this.pins.offered))) return;
+    if (next === this.pins || (sameList(next.ids, this.pins.ids) && sameList(next.offered, this.pins.offered) && sameOverlays(next.overlays, this.pins.overlays))) return;
     this.pins = next;
     void Promise.resolve(this.state.update(PINS_KEY, next)).catch((e: unknown) => this.log?.warn(`Saving the pinned charts failed: ${String(e)}`));
   }
@@ -38,4 +48,9 @@ export class PinStore implements PinSource {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameOverlays(a: ChartOverlays, b: ChartOverlays): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameList(a[k] ?? [], b[k] ?? []));
 }

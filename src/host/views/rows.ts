@@ -6,9 +6,6 @@ import type { AlertView } from '../../shared/views';
 import type { SafeText, Translator } from '../../core/views/safeText';
 import { english, joinSafe, plainText, safe, translator } from '../../core/views/safeText';
 import { isDerivedId } from '../sources/derivedSources';
-// Type-only and unused: `l10n-dev export` reads l10n.t calls only in files importing vscode; nothing loads at run time.
-import type * as _vscode from 'vscode';
-
 const ENGLISH = translator(english);
 
 export interface Row {

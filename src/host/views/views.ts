@@ -9,7 +9,6 @@ import { AlertsTree, ALERTS_VIEW, SourcesTree, SOURCES_VIEW } from './trees';
 import { ContextKeys } from './contextKeys';
 import { plainText } from '../../core/views/safeText';
 import { l10n } from '../l10n';
-import { reconnectSource, removeSource, setEnabled, setToken, testSource } from '../sources/sourceActions';
 import { flows } from '../lazy';
 import { offerDetection } from '../sources/detectOffer';
 
@@ -167,12 +166,12 @@ export class PulseViews implements vscode.Disposable {
       register('pulse.addTestAlert', () => flows().addTestAlert(host)),
       register('pulse.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${host.context.extension.id}#${WALKTHROUGH}`, false)),
       register('pulse.openDocs', () => vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(host.context.extensionUri, 'README.md'))),
-      register('pulse.sources.reconnect', withSource((s) => reconnectSource(host, s.id))),
-      register('pulse.sources.disable', withSource((s) => setEnabled(host, s.id, false))),
-      register('pulse.sources.enable', withSource((s) => setEnabled(host, s.id, true))),
-      register('pulse.sources.setToken', withSource((s) => setToken(host, s))),
-      register('pulse.sources.test', withSource((s) => testSource(host, s))),
-      register('pulse.sources.remove', withSource((s) => removeSource(host, s))),
+      register('pulse.sources.reconnect', withSource((s) => flows().reconnectSource(host, s.id))),
+      register('pulse.sources.disable', withSource((s) => flows().setEnabled(host, s.id, false))),
+      register('pulse.sources.enable', withSource((s) => flows().setEnabled(host, s.id, true))),
+      register('pulse.sources.setToken', withSource((s) => flows().setToken(host, s))),
+      register('pulse.sources.test', withSource((s) => flows().testSource(host, s))),
+      register('pulse.sources.remove', withSource((s) => flows().removeSource(host, s))),
       register('pulse.alerts.acknowledge', withAlert((id) => host.decide(() => host.pipeline.acknowledge(id)))),
       register('pulse.alerts.dismiss', withAlert((id) => host.decide(() => host.pipeline.dismiss(id)))),
       register(

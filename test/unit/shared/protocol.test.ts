@@ -55,6 +55,7 @@ const SAMPLES: { readonly [K in RequestType]: WebviewMessage<K> } = {
   searchSeries: { type: 'searchSeries', query: '' },
   compare: { type: 'compare', requestId: 2, annotationId: 'lastSave' },
   setPins: { type: 'setPins', ids: ['api|http.requests', 'api|memory.heapUsed'] },
+  setOverlays: { type: 'setOverlays', chartId: 'api|http.latency', ids: ['api|http.requests'] },
   exportChart: { type: 'exportChart', file: { format: 'csv', fileName: 'pulse-api-http.latency.csv', content: 'time_iso,time_ms\r\n' } },
 };
 
@@ -96,6 +97,14 @@ describe('the request table', () => {
       { type: 'setPins', ids: [''] },
       { type: 'setPins', ids: [1] },
       { type: 'setPins', ids: 'a' },
+      { type: 'setOverlays', chartId: 'a', ids: ['b', 'c', 'd', 'e'] },
+      { type: 'setOverlays', chartId: 'a', ids: ['b', 'b'] },
+      { type: 'setOverlays', chartId: 'a', ids: [''] },
+      { type: 'setOverlays', chartId: 'a', ids: ['x'.repeat(513)] },
+      { type: 'setOverlays', chartId: 'a', ids: [{}] },
+      { type: 'setOverlays', chartId: '', ids: [] },
+      { type: 'setOverlays', chartId: 'x'.repeat(513), ids: [] },
+      { type: 'setOverlays', chartId: 'a', ids: { 0: 'b', length: 1 } },
       { type: 'constructor' },
       { type: 'toString' },
     ];
@@ -108,6 +117,8 @@ describe('the request table', () => {
       { type: 'searchSeries', query: 'x'.repeat(200) },
       { type: 'setPins', ids: Array.from({ length: 24 }, (_, i) => `${i}${'x'.repeat(510)}`) },
       { type: 'setPins', ids: [] },
+      { type: 'setOverlays', chartId: 'x'.repeat(512), ids: ['b', 'c', 'x'.repeat(512)] },
+      { type: 'setOverlays', chartId: 'a', ids: [] },
     ];
     for (const m of edges) assert.deepEqual(parseWebviewMessage(m), m);
   });
@@ -142,5 +153,18 @@ describe('parseHostMessage', () => {
     assert.equal(SECTION_ROWS.pins.clean(undefined), null);
     assert.deepEqual(SECTION_ROWS.pins.clean(['a', 'a', 7, '', 'x'.repeat(513), 'b']), ['a', 'b']);
     assert.equal(SECTION_ROWS.pins.clean(Array.from({ length: 30 }, (_, i) => `s${i}`))?.length, MAX_PINS);
+  });
+  it('takes the host overlays when sent (bad charts and ids dropped, at most three per chart), none from an older host', () => {
+    const snapshot = { now: 1, sources: [], series: [], alerts: [], rules: [], endpoints: [], connections: [], topics: [], configProblems: [], annotations: [], summary: {}, pins: null };
+    assert.ok(parseHostMessage({ type: 'didSnapshot', snapshot }), 'a snapshot without overlays (older host)');
+    assert.ok(parseHostMessage({ type: 'didSnapshot', snapshot: { ...snapshot, overlays: { a: ['b'] } } }));
+    assert.equal(parseHostMessage({ type: 'didSnapshot', snapshot: { ...snapshot, overlays: ['a'] } }), undefined);
+    assert.equal(parseHostMessage({ type: 'didUpdate', delta: { now: 2, overlays: 'a' } }), undefined);
+    assert.equal(SECTION_ROWS.overlays.clean(undefined), null);
+    assert.equal(SECTION_ROWS.overlays.clean(['a']), null);
+    const hostile = JSON.parse('{"__proto__":["x"],"a":["b","b","a",3,"","c","d","e"],"":["q"],"z":"b","y":[]}') as unknown;
+    const clean = SECTION_ROWS.overlays.clean(hostile);
+    assert.deepEqual(clean && Object.entries(clean), [['__proto__', ['x']], ['a', ['b', 'c', 'd']]]);
+    assert.equal(Object.getPrototypeOf(clean), Object.prototype, 'a "__proto__" chart id stays a plain key');
   });
 });

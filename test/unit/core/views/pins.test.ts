@@ -65,7 +65,7 @@ describe('default pins by role', () => {
 describe('saved pins', () => {
   it('parses only what is sound', () => {
     assert.deepEqual(parsePins(undefined), NO_PINS);
-    assert.deepEqual(parsePins({ ids: ['a', 'a', 3, '', 'x'.repeat(600), 'b'], offered: 'x' }), { ids: ['a', 'b'], offered: [] });
+    assert.deepEqual(parsePins({ ids: ['a', 'a', 3, '', 'x'.repeat(600), 'b'], offered: 'x' }), { ids: ['a', 'b'], offered: [], overlays: {} });
     assert.equal(parsePins({ ids: Array.from({ length: 99 }, (_, i) => `s${i}`), offered: [] }).ids.length, MAX_PINS);
     assert.deepEqual(setPins(NO_PINS, ['b', 'a', 'b']).ids, ['b', 'a']);
   });

@@ -18,6 +18,7 @@ function fake() {
       history: (ids) => ids.map((id) => ({ id, t: [1], v: [2] })),
       setSearch: (query) => calls.push(`search:${query}`),
       setPins: (ids) => calls.push(`pins:${ids.join(',')}`),
+      setOverlays: (chartId, ids) => calls.push(`overlays:${chartId}:${ids.join(',')}`),
     },
     pipeline: {
       alerts: { has: (id) => id === 'a1' },
@@ -94,7 +95,8 @@ test('each request runs its action with the validated arguments', () => {
   f.controller.receive({ type: 'goToHandler', method: 'GET', path: '/api/users' });
   f.controller.receive({ type: 'compare', requestId: 3, annotationId: 'lastSave' });
   f.controller.receive({ type: 'searchSeries', query: 'quiet' });
-  assert.deepEqual(f.calls.filter((c) => c !== 'decide' && c !== 'schedule'), ['reconnect:api', 'reconnect:null', 'ack:a1', 'dismiss:a1', 'snooze:a1:1h', 'set:error-rate:{"warning":2}', 'reset:error-rate', 'save:error-rate', 'addSource', 'openSettings', 'goto:GET:/api/users', 'search:quiet']);
+  f.controller.receive({ type: 'setOverlays', chartId: 'api|http.latency', ids: ['api|http.requests'] });
+  assert.deepEqual(f.calls.filter((c) => c !== 'decide' && c !== 'schedule'), ['reconnect:api', 'reconnect:null', 'ack:a1', 'dismiss:a1', 'snooze:a1:1h', 'set:error-rate:{"warning":2}', 'reset:error-rate', 'save:error-rate', 'addSource', 'openSettings', 'goto:GET:/api/users', 'search:quiet', 'overlays:api|http.latency:api|http.requests']);
   assert.deepEqual(f.posted.at(-1), { type: 'didCompare', requestId: 3, annotation: null, rows: [] });
 });
 
@@ -118,6 +120,8 @@ test('forged, unknown and dangling messages are refused and logged, nothing runs
     { type: 'searchSeries', query: 'x'.repeat(201) },
     { type: 'searchSeries', query: 'a\u0000b' },
     { type: 'searchSeries', query: 42 },
+    { type: 'setOverlays', chartId: 'a', ids: ['b', 'c', 'd', 'e'] },
+    { type: 'setOverlays', chartId: 'a', ids: 'b' },
   ];
   for (const m of forged) assert.equal(f.controller.receive(m), false, JSON.stringify(m));
   assert.deepEqual(f.calls.filter((c) => !c.startsWith('error:')), []);

@@ -8,13 +8,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import { WebSocketServer } from 'ws';
 import type { FakeContext, FakeOptions, FakeTreeItem, FakeTreeView } from '../../../helpers/fakeVscode';
 import { FakeVscode, disposeContext, loadExtension, makeContext, repoRoot, waitFor } from '../../../helpers/fakeVscode';
 import { startDevServer } from '../../../helpers/devserver';
 import { readManifest } from '../../../helpers/manifest';
 import { PANEL_VIEW_TYPE } from '../../../../src/shared/protocol';
+import { bundleExtension } from '../../../helpers/extensionBundle';
 
 interface Manifest {
   contributes: {
@@ -89,17 +89,7 @@ async function startBunServer(): Promise<{ url: string; clients(): number; close
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pulse-views-'));
   bundle = join(dir, 'extension.js');
-  await build({
-    entryPoints: [join(repoRoot, 'src', 'extension.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', 'bufferutil', 'utf-8-validate'],
-    define: { 'process.env.WS_NO_BUFFER_UTIL': '"1"', 'process.env.WS_NO_UTF_8_VALIDATE': '"1"' },
-    logLevel: 'silent',
-  });
+  await bundleExtension(bundle);
 });
 
 after(async () => {
