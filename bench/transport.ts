@@ -1,5 +1,6 @@
 // Figure 2: messages per second through Pulse's WebSocket transport into the pipeline
-// (createTransport → onDidReceive → Pipeline.handle) against a bare `ws` client that only counts.
+// (createTransport → onDidReceive → Pipeline.handle), and through the transport alone (onDidReceive
+// counting), each against a bare `ws` client that only counts.
 // The server is a separate process sending pre-built Bun messages as fast as the socket drains.
 
 import { WebSocket } from 'ws';
@@ -26,7 +27,7 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
   const pipeline = newPipeline(['blast']);
   const config = { ...benchSource('blast', 'bun'), url: blaster.url };
   try {
-    const pulseRound = async (): Promise<number> => {
+    const pulseRound = async (withPipeline: boolean): Promise<number> => {
       const c: Count = { count: 0, first: 0, last: 0 };
       const transport = createTransport(config, { maxPayloadBytes: 4 * 1024 * 1024, log: silentLogger });
       const ended = new Promise<void>((resolve) => {
@@ -39,7 +40,7 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
         if (c.count === 0) c.first = t;
         c.count++;
         c.last = t;
-        pipeline.handle('blast', m.payload, m.receivedAt, m.bytes);
+        if (withPipeline) pipeline.handle('blast', m.payload, m.receivedAt, m.bytes);
       });
       transport.start();
       await ended;
@@ -63,7 +64,8 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
       await blaster.nextDone();
       return rate(c);
     };
-    const result = await interleaved({ rounds: 15, warmup: 1, a: pulseRound, b: bareRound });
+    const result = await interleaved({ rounds: 15, warmup: 1, a: () => pulseRound(true), b: bareRound });
+    const alone = await interleaved({ rounds: 15, warmup: 1, a: () => pulseRound(false), b: bareRound });
     return [
       {
         id: 'transport.throughput',
@@ -75,6 +77,17 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
         goal: '≥ 0.9×',
         pass: atLeast(result.ratio.median, 0.9),
         details: { secondsPerRound: seconds, pulse: result.a, bare: result.b, ratios: result.ratios },
+      },
+      {
+        id: 'transport.alone',
+        figure: 'transport alone: msgs/s, Pulse ws transport (onDidReceive, counting) vs bare ws client',
+        pulse: `${fmt(median(alone.a))} msg/s`,
+        baseline: `${fmt(median(alone.b))} msg/s (ws, count only)`,
+        ratio: alone.ratio.median,
+        spread: iqr(alone.ratio),
+        goal: '≥ 0.9×',
+        pass: atLeast(alone.ratio.median, 0.9),
+        details: { secondsPerRound: seconds, pulse: alone.a, bare: alone.b, ratios: alone.ratios },
       },
     ];
   } finally {

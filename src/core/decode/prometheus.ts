@@ -38,7 +38,6 @@ export function decodePrometheus(text: string, limits: Limits): DecodeResult {
   const histograms: HistogramSample[] = [];
   const requests = findRequestsFamily(parsed.families);
   const latency = findLatencyHistogram(parsed.families);
-  const names = new Set(parsed.families.map((f) => f.name));
 
   for (const fam of parsed.families) {
     // The budgets hold across families and are checked before decoding one: a family past them costs nothing.
@@ -53,47 +52,77 @@ export function decodePrometheus(text: string, limits: Limits): DecodeResult {
       case 'counter':
         addCounter(fam, out, fam === requests);
         break;
-      case 'untyped':
+      case 'untyped': {
+        const names = new FamilyNames(fam);
         for (const s of fam.samples) {
           if (s.name.endsWith('_created')) continue;
           const kind = guessKind(s.name);
           const direct = fam === requests && fam.samples.length === 1 && s.labels.length === 0;
-          out.add(s.name, s.value, kind, unitOf(fam, s.name, kind), direct ? 'requests' : roleOf(s), s.labels);
+          out.add(s.name, s.value, kind, names.unit(s.name, kind), direct ? 'requests' : names.role(s.name), s.labels);
         }
         if (fam === requests) addCounter(fam, out, true);
         break;
-      default:
-        for (const s of fam.samples) out.add(s.name, s.value, 'gauge', unitOf(fam, s.name, 'gauge'), roleOf(s), s.labels);
+      }
+      default: {
+        const names = new FamilyNames(fam);
+        for (const s of fam.samples) out.add(s.name, s.value, 'gauge', names.unit(s.name, 'gauge'), names.role(s.name), s.labels);
+      }
     }
   }
 
   const start = parsed.families.find((f) => f.name === 'process_start_time_seconds')?.samples[0]?.value;
-  if (start !== undefined && Number.isFinite(start) && !names.has('process_uptime_seconds')) {
+  if (start !== undefined && Number.isFinite(start) && !parsed.families.some((f) => f.name === 'process_uptime_seconds')) {
     const uptime = limits.now / 1000 - start;
     if (uptime >= 0) out.add('process_uptime_seconds', uptime, 'gauge', 'seconds', 'uptime');
   }
   return { ok: true, value: { format: 'prometheus', samples: out.samples, ...(histograms.length > 0 ? { histograms } : {}) } };
 }
 
-/** Every series of a family with a role keeps it, labelled or not (seed 002's `memory_usage_bytes{service}`). */
-function roleOf(s: PromSample): Role | undefined {
-  return prometheusRole(s.name);
+/**
+ * Units and roles of one family's sample names, remembered for the last name asked: a family's
+ * samples come name after name (`_bucket` lines, then `_sum`…), so each is worked out once per run.
+ * Every series of a family with a role keeps it, labelled or not (seed 002's `memory_usage_bytes{service}`).
+ */
+class FamilyNames {
+  private unitName = '';
+  private unitKind: SeriesKind | undefined;
+  private lastUnit: Unit = 'none';
+  private roleName = '';
+  private lastRole: Role | undefined;
+
+  constructor(private readonly fam: PromFamily) {}
+
+  unit(name: string, kind: SeriesKind): Unit {
+    if (name === this.unitName && kind === this.unitKind) return this.lastUnit;
+    this.unitName = name;
+    this.unitKind = kind;
+    return (this.lastUnit = unitOf(this.fam, name, kind));
+  }
+
+  role(name: string): Role | undefined {
+    if (name === this.roleName) return this.lastRole;
+    this.roleName = name;
+    return (this.lastRole = prometheusRole(name));
+  }
 }
 
-/** Guessed units by kind and name: scrapes repeat the same names, and guessing is the costly part. */
-const unitCache = new Map<string, Unit>();
-const UNIT_CACHE_MAX = 10_000;
+/** Guessed units by name, one table per kind: scrapes repeat the same names, and guessing is the costly part. */
+const counterUnits = new Map<string, Unit>();
+const gaugeUnits = new Map<string, Unit>();
+const UNIT_CACHE_MAX = 5_000;
 
 function unitOf(fam: PromFamily, name: string, kind: SeriesKind): Unit {
   if (name.endsWith('_count') || name.endsWith('_bucket')) return 'count';
-  const declared = UNIT_BY_METADATA.get(fam.unit);
-  if (declared !== undefined) return declared;
-  const key = kind === 'counter' ? `c${name}` : `g${name}`;
-  let unit = unitCache.get(key);
+  if (fam.unit.length > 0) {
+    const declared = UNIT_BY_METADATA.get(fam.unit);
+    if (declared !== undefined) return declared;
+  }
+  const cache = kind === 'counter' ? counterUnits : gaugeUnits;
+  let unit = cache.get(name);
   if (unit === undefined) {
-    if (unitCache.size >= UNIT_CACHE_MAX) unitCache.clear();
+    if (cache.size >= UNIT_CACHE_MAX) cache.clear();
     unit = guessUnit(name, kind);
-    unitCache.set(key, unit);
+    cache.set(name, unit);
   }
   return unit;
 }
@@ -139,10 +168,11 @@ function findLatencyHistogram(families: readonly PromFamily[]): PromFamily | und
 function addCounter(fam: PromFamily, out: SampleList, isRequests: boolean): void {
   const series = fam.samples.filter((s) => !s.name.endsWith('_created'));
   if (fam.type === 'counter') {
+    const names = new FamilyNames(fam);
     for (const s of series) {
       const name = counterName(fam, s);
       const direct = isRequests && series.length === 1 && s.labels.length === 0;
-      out.add(name, s.value, 'counter', unitOf(fam, name, 'counter'), direct ? 'requests' : roleOf(s), s.labels);
+      out.add(name, s.value, 'counter', names.unit(name, 'counter'), direct ? 'requests' : names.role(s.name), s.labels);
     }
   }
   if (!isRequests || (series.length === 1 && series[0]?.labels.length === 0)) return;
@@ -187,14 +217,32 @@ function withoutLe(labels: ReadonlyArray<readonly [string, string]>): Array<[str
   return rest;
 }
 
+/** Whether `a` equals `withoutLe(b)`, without building it. */
 function sameLabels(a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArray<readonly [string, string]>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined || y === undefined || x[0] !== y[0] || x[1] !== y[1]) return false;
+  let i = 0;
+  for (const y of b) {
+    if (y[0] === 'le') continue;
+    const x = a[i++];
+    if (x === undefined || (x !== y && (x[0] !== y[0] || x[1] !== y[1]))) return false;
   }
-  return true;
+  return i === a.length;
+}
+
+function leOf(labels: ReadonlyArray<readonly [string, string]>): string | undefined {
+  for (const [k, v] of labels) if (k === 'le') return v;
+  return undefined;
+}
+
+/**
+ * Which of a histogram's series `name` is (`<base>_bucket`, `_sum` or `_count`). The parser files a
+ * sample under a family only when its name starts with the family's name, so only the end is compared.
+ */
+function histogramPart(base: string, name: string): 'bucket' | 'sum' | 'count' | undefined {
+  const extra = name.length - base.length;
+  if (extra === 7 && name.endsWith('_bucket')) return 'bucket';
+  if (extra === 4 && name.endsWith('_sum')) return 'sum';
+  if (extra === 6 && name.endsWith('_count')) return 'count';
+  return undefined;
 }
 
 /** At most `budget` label groups of the family (the first ones sent); samples of later groups are skipped. */
@@ -203,16 +251,14 @@ function toHistograms(fam: PromFamily, role: Role | undefined, budget: number): 
   let last: Group | undefined;
   /** The labels of the last group refused for the budget (its other samples follow it). */
   let skipped: ReadonlyArray<readonly [string, string]> | undefined;
-  const bucketName = `${fam.name}_bucket`;
-  const sumName = `${fam.name}_sum`;
-  const countName = `${fam.name}_count`;
   for (const s of fam.samples) {
-    const isBucket = s.name === bucketName;
-    if (!isBucket && s.name !== sumName && s.name !== countName) continue;
-    const rest = withoutLe(s.labels);
-    let group = last !== undefined && sameLabels(last.raw, rest) ? last : undefined;
-    if (group === undefined && skipped !== undefined && sameLabels(skipped, rest)) continue;
+    const part = histogramPart(fam.name, s.name);
+    if (part === undefined) continue;
+    const isBucket = part === 'bucket';
+    let group = last !== undefined && sameLabels(last.raw, s.labels) ? last : undefined;
+    if (group === undefined && skipped !== undefined && sameLabels(skipped, s.labels)) continue;
     if (group === undefined) {
+      const rest = withoutLe(s.labels);
       const labels = normalizeLabels(rest);
       const key = labels.map(([k, v]) => `${k}\u0000${v}`).join('\u0001');
       group = groups.get(key);
@@ -227,12 +273,12 @@ function toHistograms(fam: PromFamily, role: Role | undefined, budget: number): 
       last = group;
     }
     if (isBucket) {
-      const le = s.labels.find(([k]) => k === 'le')?.[1];
+      const le = leOf(s.labels);
       const bound = le === undefined ? Number.NaN : le === '+Inf' || le === 'Inf' ? Number.POSITIVE_INFINITY : Number(le);
       if (le !== undefined && le.trim().length > 0 && !Number.isNaN(bound) && Number.isFinite(s.value) && s.value >= 0) {
         group.buckets.push([bound, s.value]);
       }
-    } else if (s.name === sumName) group.sum = s.value;
+    } else if (part === 'sum') group.sum = s.value;
     else group.count = s.value;
   }
 
