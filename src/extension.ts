@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { PANEL_VIEW_TYPE } from './shared/protocol';
+import { PANEL_VIEW_TYPE } from './shared/vocabulary';
 import { createLogger } from './host/log';
 import { PulseHost } from './host/pulseHost';
 import { registerCommands } from './host/commands';

@@ -9,8 +9,6 @@ import { isOneOf, isRecord } from './check';
 import type { PanelDelta, PanelSnapshot } from './sections';
 import { isSectionId, SECTION_ROWS, SECTIONS } from './sections';
 
-export const PANEL_VIEW_TYPE = 'pulse.metrics';
-
 // The panel's snapshot and delta are derived from the section registry; re-exported for existing importers.
 
 // ---------------------------------------------------------------- messages

@@ -87,3 +87,6 @@ export const ANNOTATION_KINDS = [
   'debug-end',
 ] as const;
 export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
+
+/** The metrics panel's webview type (its serializer and `activeWebviewPanelId` when clauses). */
+export const PANEL_VIEW_TYPE = 'pulse.metrics';

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { HostMessage } from '../../shared/protocol';
-import { PANEL_VIEW_TYPE } from '../../shared/protocol';
+import { PANEL_VIEW_TYPE } from '../../shared/vocabulary';
 import type { Logger } from '../../core/model';
 import type { PanelFeed } from '../../core/views/panelFeed';
 import type { PanelHost } from './handlers';

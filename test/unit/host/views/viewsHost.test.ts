@@ -13,7 +13,7 @@ import type { FakeContext, FakeOptions, FakeTreeItem, FakeTreeView } from '../..
 import { FakeVscode, disposeContext, loadExtension, makeContext, repoRoot, waitFor } from '../../../helpers/fakeVscode';
 import { startDevServer } from '../../../helpers/devserver';
 import { readManifest } from '../../../helpers/manifest';
-import { PANEL_VIEW_TYPE } from '../../../../src/shared/protocol';
+import { PANEL_VIEW_TYPE } from '../../../../src/shared/vocabulary';
 import { bundleExtension } from '../../../helpers/extensionBundle';
 
 interface Manifest {
