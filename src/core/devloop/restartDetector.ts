@@ -19,8 +19,9 @@ export class RestartDetector {
 
   /**
    * Feeds the samples of one message from a source. True when they show that the server restarted since
-   * the previous message: a series with role `uptime` went back, or most of the counters that were seen
-   * before (role requests/errors, or kind counter) decreased at once. True once per restart.
+   * the previous message: a series with role `uptime` went back, or (without an uptime that went on) most
+   * of the counters that were seen before (role requests/errors, or kind counter) decreased at once. True
+   * once per restart.
    */
   observe(sourceId: string, samples: readonly Sample[]): boolean {
     let memory = this.sources.get(sourceId);
@@ -44,7 +45,9 @@ export class RestartDetector {
       compared++;
       if (s.value < previous) decreased++;
     }
-    const countersReset = compared > 0 && decreased * 2 > compared;
+    // An uptime that went on says the server did not restart, whatever its counters did (some reset per window).
+    const uptimeWentOn = uptime !== undefined && memory.uptime !== undefined && !uptimeWentBack;
+    const countersReset = !uptimeWentOn && compared > 0 && decreased * 2 > compared;
     const restarted = uptimeWentBack || countersReset;
 
     if (uptime !== undefined) memory.uptime = uptime;

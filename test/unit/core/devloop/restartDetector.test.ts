@@ -18,6 +18,18 @@ describe('RestartDetector', () => {
     assert.equal(d.observe('a', [uptime(2.5)]), false);
   });
 
+  it('trusts an uptime that went on over counters that went back (a server resetting its counters per window)', () => {
+    const d = new RestartDetector();
+    const msg = (up: number, r: number, e: number) => [uptime(up), { ...counter('http.requests', r), role: 'requests' as const }, { ...counter('http.errors', e), role: 'errors' as const }];
+    assert.equal(d.observe('a', msg(100, 500, 9)), false);
+    assert.equal(d.observe('a', msg(101, 20, 1)), false, 'uptime 100 → 101: no restart although both counters fell');
+    assert.equal(d.observe('a', msg(0.4, 2, 0)), true, 'uptime back to 0.4: a restart');
+    // The same counters without any uptime series: their fall is the restart.
+    const plain = new RestartDetector();
+    assert.equal(plain.observe('b', msg(100, 500, 9).slice(1)), false);
+    assert.equal(plain.observe('b', msg(101, 20, 1).slice(1)), true);
+  });
+
   it('detects most counters decreasing at once', () => {
     const d = new RestartDetector();
     const msg = (r: number, e: number, x: number) => [
