@@ -66,29 +66,20 @@ export async function run(ctx: BenchContext): Promise<FigureRow[]> {
     };
     const result = await interleaved({ rounds: 15, warmup: 1, a: () => pulseRound(true), b: bareRound });
     const alone = await interleaved({ rounds: 15, warmup: 1, a: () => pulseRound(false), b: bareRound });
+    const row = (id: string, figure: string, r: typeof result): FigureRow => ({
+      id,
+      figure,
+      pulse: `${fmt(median(r.a))} msg/s`,
+      baseline: `${fmt(median(r.b))} msg/s (ws, count only)`,
+      ratio: r.ratio.median,
+      spread: iqr(r.ratio),
+      goal: '≥ 0.9×',
+      pass: atLeast(r.ratio.median, 0.9),
+      details: { secondsPerRound: seconds, pulse: r.a, bare: r.b, ratios: r.ratios },
+    });
     return [
-      {
-        id: 'transport.throughput',
-        figure: 'transport: msgs/s, Pulse ws transport + pipeline vs bare ws client',
-        pulse: `${fmt(median(result.a))} msg/s`,
-        baseline: `${fmt(median(result.b))} msg/s (ws, count only)`,
-        ratio: result.ratio.median,
-        spread: iqr(result.ratio),
-        goal: '≥ 0.9×',
-        pass: atLeast(result.ratio.median, 0.9),
-        details: { secondsPerRound: seconds, pulse: result.a, bare: result.b, ratios: result.ratios },
-      },
-      {
-        id: 'transport.alone',
-        figure: 'transport alone: msgs/s, Pulse ws transport (onDidReceive, counting) vs bare ws client',
-        pulse: `${fmt(median(alone.a))} msg/s`,
-        baseline: `${fmt(median(alone.b))} msg/s (ws, count only)`,
-        ratio: alone.ratio.median,
-        spread: iqr(alone.ratio),
-        goal: '≥ 0.9×',
-        pass: atLeast(alone.ratio.median, 0.9),
-        details: { secondsPerRound: seconds, pulse: alone.a, bare: alone.b, ratios: alone.ratios },
-      },
+      row('transport.throughput', 'transport: msgs/s, Pulse ws transport + pipeline vs bare ws client', result),
+      row('transport.alone', 'transport alone: msgs/s, Pulse ws transport (onDidReceive, counting) vs bare ws client', alone),
     ];
   } finally {
     await blaster.stop();

@@ -384,8 +384,8 @@ class Parser {
     return name.length === 0 ? undefined : this.family(name);
   }
 
-  /** The type named by the next token: the usual lower-case words compared in place, any other spelling looked up. */
-  typeWord(): PromType {
+  /** Moves past the next token (up to a space or tab) and returns its length. */
+  private skipToken(): number {
     const t = this.text;
     const start = this.pos;
     while (this.pos < this.end) {
@@ -393,7 +393,14 @@ class Parser {
       if (c === SPACE || c === TAB) break;
       this.pos++;
     }
-    const length = this.pos - start;
+    return this.pos - start;
+  }
+
+  /** The type named by the next token: the usual lower-case words compared in place, any other spelling looked up. */
+  typeWord(): PromType {
+    const t = this.text;
+    const start = this.pos;
+    const length = this.skipToken();
     for (const [word, type] of TYPES) if (word.length === length && matchAt(t, start, word)) return type;
     return TYPES.get(t.slice(start, this.pos).toLowerCase()) ?? 'untyped';
   }
@@ -402,12 +409,7 @@ class Parser {
   keyword(): 'HELP' | 'TYPE' | 'UNIT' | 'EOF' | undefined {
     const t = this.text;
     const start = this.pos;
-    while (this.pos < this.end) {
-      const c = t.charCodeAt(this.pos);
-      if (c === SPACE || c === TAB) break;
-      this.pos++;
-    }
-    const length = this.pos - start;
+    const length = this.skipToken();
     if (length === 3) return matchAt(t, start, 'EOF') ? 'EOF' : undefined;
     if (length !== 4) return undefined;
     if (matchAt(t, start, 'HELP')) return 'HELP';
