@@ -305,14 +305,9 @@ class Parser {
 
   /** A token up to the next blank. */
   token(): string {
-    const t = this.text;
     const start = this.pos;
-    while (this.pos < this.end) {
-      const c = t.charCodeAt(this.pos);
-      if (c === SPACE || c === TAB) break;
-      this.pos++;
-    }
-    return t.slice(start, this.pos);
+    this.skipToken();
+    return this.text.slice(start, this.pos);
   }
 
   name(): string {
