@@ -16,6 +16,8 @@ import { pipelineOptions } from './support';
 
 export const WINDOW_SERIES = 150;
 export const WINDOW_PREFILL = 400;
+/** Time left between the prefill and now for the rounds, 150 ms each. */
+const ROUND_ROOM_MS = 60_000;
 
 /** A Memento-like state store in memory, JSON-cloned as VS Code stores it. */
 export function memoryState(map = new Map<string, string>()): StateStore & { readonly map: Map<string, string> } {
@@ -44,7 +46,9 @@ export function storageWindow(folder: string, sourceId: string, errors: string[]
   };
   const pipeline = new Pipeline(pipelineOptions(), log);
   const storage = new HistoryStorage({ state: memoryState(), folder, pipeline, log, ...(rawGrowthFactor === undefined ? {} : { rawGrowthFactor }) });
-  const start = Date.now() - (WINDOW_PREFILL + 1) * 1000;
+  // Room for ROUND_ROOM_MS / 150 rounds before `last + 150` would reach the present: a round later than
+  // that would be stamped with the clock, and two quick rounds would then share one 100 ms slot.
+  const start = Date.now() - (WINDOW_PREFILL + 1) * 1000 - ROUND_ROOM_MS;
   let last = start;
   const addAt = (at: number, value: number): void => {
     const samples = [];
