@@ -6,6 +6,7 @@ import type { Limits } from './limits';
 import type { JsonObject } from './values';
 import type { DecodeResult } from '../model';
 import type { Role } from '../../shared/vocabulary';
+import { BoundedMemo } from '../memo';
 
 /** Topics and extra memory keys beyond these are not turned into series. */
 const MAX_TOPICS = 500;
@@ -113,14 +114,8 @@ function decodeMemory(memory: JsonObject, out: SampleList): void {
 }
 
 /** `memory.<key>` names built once per key (keys are bounded to MAX_KEY characters; the memo is bounded too). */
-const memoryNames = new Map<string, string>();
+const memoryNames = new BoundedMemo(1024, (key) => `memory.${key}`);
 
 function memoryName(key: string): string {
-  let name = memoryNames.get(key);
-  if (name === undefined) {
-    name = `memory.${key}`;
-    if (memoryNames.size >= 1024) memoryNames.clear();
-    memoryNames.set(key, name);
-  }
-  return name;
+  return memoryNames.get(key);
 }

@@ -5,6 +5,7 @@ import type { Decoded, HistogramSample, Sample } from '../model';
 import type { Role, Unit } from '../../shared/vocabulary';
 import { globToRegExp, isGlob, isRole, patternProblem } from '../series/glob';
 import { ROLES } from '../../shared/vocabulary';
+import { BoundedMemo } from '../memo';
 
 /** A unit a user may write: a model unit, or a scaled one converted to its base unit. */
 interface UnitSpec {
@@ -121,11 +122,7 @@ interface Found {
   readonly role?: RoleChoice;
 }
 
-interface Compiled {
-  readonly units: ReadonlyArray<readonly [(name: string) => boolean, UnitSpec]>;
-  readonly roles: ReadonlyArray<readonly [(name: string) => boolean, RoleChoice]>;
-  readonly cache: Map<string, Found>;
-}
+type Compiled = BoundedMemo<Found>;
 
 const MAX_CACHED_NAMES = 10_000;
 const compiledCache = new WeakMap<SeriesOverrides, Compiled>();
@@ -148,26 +145,20 @@ function matchers<T>(list: ReadonlyArray<{ readonly pattern: string }>, value: (
 function compile(o: SeriesOverrides): Compiled {
   let c = compiledCache.get(o);
   if (c === undefined) {
-    c = {
-      units: matchers(o.units, (i) => UNIT_NAMES.get(o.units[i]?.unit ?? '')),
-      roles: matchers(o.roles, (i) => o.roles[i]?.role),
-      cache: new Map(),
-    };
+    const units = matchers(o.units, (i) => UNIT_NAMES.get(o.units[i]?.unit ?? ''));
+    const roles = matchers(o.roles, (i) => o.roles[i]?.role);
+    c = new BoundedMemo(MAX_CACHED_NAMES, (name): Found => {
+      const unit = units.find(([test]) => test(name))?.[1];
+      const role = roles.find(([test]) => test(name))?.[1];
+      return { ...(unit ? { unit } : {}), ...(role ? { role } : {}) };
+    });
     compiledCache.set(o, c);
   }
   return c;
 }
 
 function lookup(c: Compiled, name: string): Found {
-  let found = c.cache.get(name);
-  if (found === undefined) {
-    const unit = c.units.find(([test]) => test(name))?.[1];
-    const role = c.roles.find(([test]) => test(name))?.[1];
-    found = { ...(unit ? { unit } : {}), ...(role ? { role } : {}) };
-    if (c.cache.size >= MAX_CACHED_NAMES) c.cache.clear();
-    c.cache.set(name, found);
-  }
-  return found;
+  return c.get(name);
 }
 
 function withRole<T extends { readonly role?: Role }>(item: T, role: RoleChoice | undefined): T {

@@ -9,6 +9,7 @@ import type { PromFamily, PromSample } from './prometheusParse';
 import type { DecodeResult, HistogramSample } from '../model';
 import type { Labels } from '../../shared/views';
 import type { Role, SeriesKind, Unit } from '../../shared/vocabulary';
+import { BoundedMemo } from '../memo';
 
 /** Samples read from one scrape, and series produced from them. */
 const MAX_PARSED = 200_000;
@@ -107,9 +108,9 @@ class FamilyNames {
 }
 
 /** Guessed units by name, one table per kind: scrapes repeat the same names, and guessing is the costly part. */
-const counterUnits = new Map<string, Unit>();
-const gaugeUnits = new Map<string, Unit>();
 const UNIT_CACHE_MAX = 5_000;
+const counterUnits = new BoundedMemo(UNIT_CACHE_MAX, (name) => guessUnit(name, 'counter'));
+const gaugeUnits = new BoundedMemo(UNIT_CACHE_MAX, (name) => guessUnit(name, 'gauge'));
 
 function unitOf(fam: PromFamily, name: string, kind: SeriesKind): Unit {
   if (name.endsWith('_count') || name.endsWith('_bucket')) return 'count';
@@ -117,14 +118,7 @@ function unitOf(fam: PromFamily, name: string, kind: SeriesKind): Unit {
     const declared = UNIT_BY_METADATA.get(fam.unit);
     if (declared !== undefined) return declared;
   }
-  const cache = kind === 'counter' ? counterUnits : gaugeUnits;
-  let unit = cache.get(name);
-  if (unit === undefined) {
-    if (cache.size >= UNIT_CACHE_MAX) cache.clear();
-    unit = guessUnit(name, kind);
-    cache.set(name, unit);
-  }
-  return unit;
+  return (kind === 'counter' ? counterUnits : gaugeUnits).get(name);
 }
 
 /** The name a counter's sample is stored under: OpenMetrics' `X_total` for family `X_total` stays `X_total`. */

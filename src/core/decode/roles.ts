@@ -1,5 +1,6 @@
 // What a series name says about its kind, unit and role, for names no format table covers.
 import type { Role, SeriesKind, Unit } from '../../shared/vocabulary';
+import { BoundedMemo } from '../memo';
 
 export interface SeriesMeta {
   readonly kind: SeriesKind;
@@ -214,17 +215,11 @@ export interface InferredSeries extends SeriesMeta {
  * `heap_alloc_bytes` 8 388 608, so charts, thresholds and headlines all see true bytes.
  */
 /** Names seen recently: a source sends the same names in every message. Bounded (names are untrusted). */
-const inferred = new Map<string, InferredSeries>();
 const MAX_INFERRED = 4096;
+const inferred = new BoundedMemo(MAX_INFERRED, (name) => inferUncached(name));
 
 export function inferSeries(name: string): InferredSeries {
-  let meta = inferred.get(name);
-  if (meta === undefined) {
-    meta = inferUncached(name);
-    if (inferred.size >= MAX_INFERRED) inferred.clear();
-    inferred.set(name, meta);
-  }
-  return meta;
+  return inferred.get(name);
 }
 
 function inferUncached(name: string): InferredSeries {
@@ -255,22 +250,11 @@ const TIME_WORDS: ReadonlySet<string> = new Set([
 /** True when a (dotted) name's last segment is a point in time (`timestamp`, `last_update`, …). */
 export function isTimestampName(name: string): boolean {
   // By whole name first: the walker hands the same path strings every message, their hashes known.
-  let time = timeNames.get(name);
-  if (time !== undefined) return time;
-  const segment = name.slice(name.lastIndexOf('.') + 1);
-  time = timeSegments.get(segment);
-  if (time === undefined) {
-    time = TIME_WORDS.has(nameWords(segment).join(''));
-    if (timeSegments.size >= MAX_INFERRED) timeSegments.clear();
-    timeSegments.set(segment, time);
-  }
-  if (timeNames.size >= MAX_INFERRED) timeNames.clear();
-  timeNames.set(name, time);
-  return time;
+  return timeNames.get(name);
 }
 
-const timeSegments = new Map<string, boolean>();
-const timeNames = new Map<string, boolean>();
+const timeSegments = new BoundedMemo(MAX_INFERRED, (segment) => TIME_WORDS.has(nameWords(segment).join('')));
+const timeNames = new BoundedMemo(MAX_INFERRED, (name) => timeSegments.get(name.slice(name.lastIndexOf('.') + 1)));
 
 /** Prometheus families whose every series (labelled or not) plays a role. */
 const PROMETHEUS_ROLES: ReadonlyMap<string, Role> = new Map<string, Role>([

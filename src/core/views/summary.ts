@@ -5,19 +5,14 @@ import type { SummaryView } from '../../shared/views';
 import type { SeriesInfo } from '../series/store';
 import { ROLE_UNITS, convertUnit } from '../series/units';
 import type { CpuAcrossLabels } from '../settings/settings';
+import { BoundedMemo } from '../memo';
 
 const HEAP_TOTAL = /heap.?(total|size.?total)/i;
 /** Whether a name is a heap total, by name: the same names come back on every read. Bounded (names are untrusted). */
-const heapTotalNames = new Map<string, boolean>();
+const heapTotalNames = new BoundedMemo(4096, (name) => HEAP_TOTAL.test(name));
 
 function isHeapTotal(name: string): boolean {
-  let yes = heapTotalNames.get(name);
-  if (yes === undefined) {
-    yes = HEAP_TOTAL.test(name);
-    if (heapTotalNames.size >= 4096) heapTotalNames.clear();
-    heapTotalNames.set(name, yes);
-  }
-  return yes;
+  return heapTotalNames.get(name);
 }
 
 export interface SummaryOptions {
