@@ -101,7 +101,7 @@ export function plotOptions(spec: ChartSpec, t: ChartTheme, width: number, fmt: 
     },
     axes: [
       // Clock times in the panel's locale (uPlot's own labels are English: "2:05pm").
-      { ...axis, space: 70, values: (_u, splits, _i, _space, incr) => splits.map((v) => formatTime(v, incr < 60_000)) },
+      { ...axis, space: 100, values: (_u, splits, _i, _space, incr) => splits.map((v) => formatTime(v, incr < 60_000)) },
       { ...axis, values: (_u, splits) => splits.map((v) => fmt(v)), size: axisSize },
       // One axis on the right per overlay unit; no grid of its own (the left axis draws it).
       ...extra.map((key): uPlot.Axis => {
